@@ -1,0 +1,1 @@
+//! Model Studio management OpenAPI: signer, wire types, client.

@@ -1,0 +1,1 @@
+//! A local Model Studio speaking the real wire protocol.

@@ -1,0 +1,1 @@
+export const commands: any = {}; export type AppInfo = any;
