@@ -14,6 +14,15 @@ pub fn run() {
         .plugin(
             tauri_plugin_log::Builder::new()
                 .level(log::LevelFilter::Info)
+                // Secrets cannot be formatted (see `Secret`); this masks anything key-shaped
+                // that still reaches a message, e.g. a server echoing a value back.
+                .format(|out, message, record| {
+                    out.finish(format_args!(
+                        "[{}] {}",
+                        record.level(),
+                        crate::redact::scrub(&message.to_string())
+                    ))
+                })
                 .target(tauri_plugin_log::Target::new(
                     tauri_plugin_log::TargetKind::LogDir { file_name: None },
                 ))

@@ -16,6 +16,7 @@ pub mod i18n;
 pub mod keyformat;
 pub mod regions;
 pub mod rules;
+pub mod redact;
 pub mod secret;
 
 pub mod dashscope;

@@ -1,0 +1,77 @@
+//! Second line of defence for logs: even if a key value reaches a log message
+//! as plain text (a server echoing it back, a careless format), it is masked
+//! before it is written. The first line is `Secret`, which cannot be formatted.
+
+/// Prefixes of values that must never be logged in full.
+const SECRET_PREFIXES: [&str; 4] = ["sk-", "st-", "LTAI", "STS."];
+
+/// The shortest run after a prefix that we treat as a secret (shorter runs are
+/// words such as "sk-ws" in prose, or masked values that are already short).
+const MIN_SECRET_TAIL: usize = 12;
+
+fn is_token_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
+}
+
+/// Masks every secret-looking token in `text`, keeping its prefix for context.
+pub fn scrub(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .char_indices()
+            .find(|(i, _)| SECRET_PREFIXES.iter().any(|p| rest[*i..].starts_with(p)))
+            .map(|(i, _)| i);
+        let Some(start) = start else {
+            out.push_str(rest);
+            break;
+        };
+        out.push_str(&rest[..start]);
+        let token_len = rest[start..]
+            .char_indices()
+            .find(|(_, c)| !is_token_char(*c))
+            .map_or(rest.len() - start, |(i, _)| i);
+        let token = &rest[start..start + token_len];
+        let prefix = SECRET_PREFIXES.iter().find(|p| token.starts_with(**p)).unwrap_or(&"");
+        let tail = &token[prefix.len()..];
+        // Already-masked values (server masks contain '*') stop at the '*', so their
+        // visible tail is short and passes through unchanged.
+        if tail.len() >= MIN_SECRET_TAIL {
+            out.push_str(prefix);
+            out.push_str("<redacted>");
+        } else {
+            out.push_str(token);
+        }
+        rest = &rest[start + token_len.max(1)..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn full_key_values_are_masked_in_log_text() {
+        let key = format!("sk-ws-{}", "Ab3.dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5");
+        let line = format!("created key {key} for you");
+        let scrubbed = scrub(&line);
+        assert!(!scrubbed.contains(&key[6..]), "{scrubbed}");
+        assert_eq!(scrubbed, "created key sk-<redacted> for you");
+    }
+
+    #[test]
+    fn access_key_ids_and_temporary_tokens_are_masked() {
+        let ak = format!("LTAI{}", "5tAbCdEfGhIjKlMn");
+        let st = format!("st-{}", "0123456789abcdef0123");
+        let s = scrub(&format!("ak={ak}, token={st}"));
+        assert_eq!(s, "ak=LTAI<redacted>, token=st-<redacted>");
+    }
+
+    #[test]
+    fn prose_and_masked_values_pass_through() {
+        let text = "keys start with sk-ws- and look like sk-ws-djI.8O7d*****2aICctnid4u4";
+        assert_eq!(scrub(text), text);
+        assert_eq!(scrub("risk-free 日本"), "risk-free 日本");
+    }
+}
