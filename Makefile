@@ -1,0 +1,66 @@
+# Studio Keys. Two commands a newcomer needs:
+#   make run    install what is missing, build the UI and the app, open the window
+#   make test   also install the test dependencies, then run every gate and suite
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export CARGO_TERM_COLOR ?= never
+VENV := tests/.venv
+SESSION := scripts/test-session.sh
+# Rust tests that need no GUI build without Tauri; the sandbox's fault injection is test-only.
+CORE := --no-default-features --features fault-injection
+
+.PHONY: run test deps deps-test ui app skm bindings lint test-rust test-ui test-conformance test-e2e bench fuzz
+
+run: deps ui
+	cargo build --bin studio-keys
+	./target/debug/studio-keys
+
+test: deps-test ui lint test-rust test-ui test-conformance test-e2e
+	@echo "make test: every gate and suite passed"
+
+deps:
+	scripts/deps.sh run
+
+deps-test:
+	scripts/deps.sh test
+
+ui:
+	cd ui && npm run build
+
+app: ui
+	cargo build --bin studio-keys
+
+skm:
+	cargo build --no-default-features --bin skm
+
+# Regenerate the TypeScript IPC bindings from the Rust command declarations.
+bindings:
+	cargo test --test bindings -q
+
+lint: bindings
+	cargo fmt --all --check
+	cargo clippy --all-targets -- -D warnings
+	cargo clippy $(CORE) --all-targets -- -D warnings
+	cd ui && npm run check
+	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales
+	@git diff --exit-code -- ui/src/lib/bindings.ts \
+	  || { echo "ui/src/lib/bindings.ts is stale: run 'make bindings' and commit it" >&2; exit 1; }
+
+# Unit, property and integration tests (sandbox over loopback, real Secret Service, Xvfb clipboard).
+test-rust:
+	$(SESSION) cargo test $(CORE)
+
+test-ui:
+	cd ui && npm test
+
+test-conformance: skm
+	SKM_BIN=$(CURDIR)/target/debug/skm $(VENV)/bin/python -m pytest -q tests/conformance
+
+test-e2e: app
+	$(SESSION) tests/e2e/run.sh
+
+bench:
+	scripts/bench.sh
+
+fuzz:
+	cd src-tauri/fuzz && cargo +nightly fuzz run rules_ip -- -max_total_time=60

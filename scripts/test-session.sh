@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Runs a command inside a throw-away desktop session, the way the tests need it:
+#   - an Xvfb display (for the WebKit window and the clipboard),
+#   - a private D-Bus session with a real gnome-keyring Secret Service, unlocked,
+#   - a temporary HOME and XDG dirs, so nothing touches the real user's data.
+# Fails loudly (never hangs) when a piece is missing.
+set -euo pipefail
+
+die() { echo "test-session: $*" >&2; exit 1; }
+
+if [ "${1:-}" != "--inside" ]; then
+  command -v Xvfb >/dev/null || die "Xvfb is missing (apt-get install xvfb); run 'make test', which installs it"
+  command -v dbus-run-session >/dev/null || die "dbus-run-session is missing (apt-get install dbus)"
+  command -v gnome-keyring-daemon >/dev/null || die "gnome-keyring-daemon is missing (apt-get install gnome-keyring)"
+
+  # Keep the toolchains where they are before HOME moves.
+  export CARGO_HOME="${CARGO_HOME:-$HOME/.cargo}" RUSTUP_HOME="${RUSTUP_HOME:-$HOME/.rustup}"
+  export PATH="$CARGO_HOME/bin:$PATH"
+  session="$(mktemp -d -t studio-keys-session.XXXXXX)"
+  export HOME="$session/home" XDG_CONFIG_HOME="$session/config" XDG_DATA_HOME="$session/data" \
+         XDG_CACHE_HOME="$session/cache" XDG_STATE_HOME="$session/state" XDG_RUNTIME_DIR="$session/run"
+  mkdir -p "$HOME" "$XDG_CONFIG_HOME" "$XDG_DATA_HOME" "$XDG_CACHE_HOME" "$XDG_STATE_HOME" "$XDG_RUNTIME_DIR"
+  chmod 700 "$XDG_RUNTIME_DIR"
+  export STUDIO_KEYS_SESSION_DIR="$session"
+
+  # A free display number.
+  display=""
+  for n in $(seq 90 140); do
+    if [ ! -e "/tmp/.X11-unix/X$n" ] && [ ! -e "/tmp/.X$n-lock" ]; then display=":$n"; break; fi
+  done
+  [ -n "$display" ] || die "no free X display number"
+  Xvfb "$display" -screen 0 1400x1000x24 -nolisten tcp >"$session/xvfb.log" 2>&1 &
+  xvfb_pid=$!
+  cleanup() { kill "$xvfb_pid" 2>/dev/null || true; wait "$xvfb_pid" 2>/dev/null || true; rm -rf "$session"; }
+  trap cleanup EXIT
+  for _ in $(seq 1 100); do [ -e "/tmp/.X11-unix/X${display#:}" ] && break; sleep 0.1; done
+  [ -e "/tmp/.X11-unix/X${display#:}" ] || die "Xvfb did not start: $(cat "$session/xvfb.log")"
+  export DISPLAY="$display"
+  unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
+  dbus-run-session -- "$0" --inside "$@"
+  exit $?
+fi
+
+shift
+# Inside the private bus: start the Secret Service unlocked with a throw-away password.
+eval "$(printf 'studio-keys-tests' | timeout 20 gnome-keyring-daemon --unlock --components=secrets)" \
+  || die "gnome-keyring-daemon could not start on the private D-Bus"
+export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
+# Prove the Secret Service answers before any test relies on it.
+printf probe | timeout 20 secret-tool store --label=probe studio-keys-probe ok >/dev/null 2>&1 \
+  || die "the Secret Service on the private D-Bus does not accept writes"
+[ "$(timeout 20 secret-tool lookup studio-keys-probe ok)" = probe ] \
+  || die "the Secret Service on the private D-Bus does not return what was written"
+timeout 20 secret-tool clear studio-keys-probe ok || true
+"$@"
