@@ -1,0 +1,83 @@
+// A small typed i18n: two catalogs, keys checked by TypeScript, `{name}`
+// placeholders, and a rune so every `t(...)` in a template follows the language.
+import en from "./en";
+import zhCN from "./zh-CN";
+import type { Lang } from "../ipc";
+
+type Leaves<T, P extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
+}[keyof T & string];
+
+/** Same shape as the English catalog, any strings: what a translation must provide. */
+export type Catalog<T = typeof en> = {
+  [K in keyof T]: T[K] extends string ? string : Catalog<T[K]>;
+};
+export type MessageKey = Leaves<typeof en>;
+export type Params = Record<string, string | number>;
+
+export const catalogs: Record<Lang, Catalog> = { en, "zh-CN": zhCN };
+
+let current = $state<Lang>("en");
+
+export function currentLang(): Lang {
+  return current;
+}
+
+export function setLang(lang: Lang): void {
+  current = lang;
+  if (typeof document !== "undefined") document.documentElement.lang = lang;
+}
+
+/** The language the system asks for, as one of ours. */
+export function systemLang(): Lang {
+  const tags = typeof navigator !== "undefined" ? (navigator.languages ?? [navigator.language]) : [];
+  const first = tags.find(Boolean) ?? "en";
+  return first.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+}
+
+function lookup(catalog: Catalog, key: string): string | undefined {
+  let node: unknown = catalog;
+  for (const part of key.split(".")) {
+    if (node === null || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === "string" ? node : undefined;
+}
+
+export function format(text: string, params?: Params): string {
+  if (!params) return text;
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function t(key: MessageKey, params?: Params): string {
+  const text = lookup(catalogs[current], key) ?? lookup(catalogs.en, key) ?? key;
+  return format(text, params);
+}
+
+/** Look up a key built at run time (e.g. from a server reason); undefined when absent. */
+export function tMaybe(key: string, params?: Params): string | undefined {
+  const text = lookup(catalogs[current], key);
+  return text === undefined ? undefined : format(text, params);
+}
+
+/** `key.one` for a count of 1, otherwise `key.other`; `{count}` is filled in. */
+export function tn(key: string, count: number, params?: Params): string {
+  const form = count === 1 ? "one" : "other";
+  return tMaybe(`${key}.${form}`, { count, ...params }) ?? String(count);
+}
+
+/** A region's name in the current language. */
+export function regionName(r: { nameEn: string; nameZh: string } | undefined): string {
+  if (!r) return "";
+  return current === "zh-CN" ? r.nameZh : r.nameEn;
+}
+
+/** A local, human date and time for an epoch in milliseconds. */
+export function formatDateTime(epochMs: number): string {
+  if (!Number.isFinite(epochMs) || epochMs <= 0) return "";
+  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(
+    new Date(epochMs),
+  );
+}

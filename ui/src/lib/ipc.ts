@@ -1,0 +1,204 @@
+// The one door between the UI and Rust. Everything the screens need from the
+// app goes through `ipc`; when the generated bindings change shape, this is the
+// only file to adapt. Types mirror docs/ipc.md until bindings.ts carries them.
+import { commands } from "./bindings";
+
+export type RegionId =
+  | "cn-beijing"
+  | "ap-southeast-1"
+  | "ap-northeast-1"
+  | "cn-hongkong"
+  | "eu-central-1"
+  | "us-east-1";
+export type Lang = "en" | "zh-CN";
+export type KeyLimitScope = "Account" | "Owner";
+
+export type Region = {
+  id: RegionId;
+  nameEn: string;
+  nameZh: string;
+  openapiHost: string;
+  dashscopeHost: string | null;
+  customPermissions: boolean;
+  ipv6Whitelist: boolean;
+  keyLimit: number;
+  keyLimitScope: KeyLimitScope;
+  newKeyPrefix: string;
+  workspaceHostSuffix: string;
+};
+
+export type AppInfo = {
+  name: string;
+  version: string;
+  regions: Region[];
+  lang: Lang;
+  sandbox?: boolean;
+};
+
+export type ThemeSetting = "system" | "light" | "dark";
+export type Settings = {
+  lang: "system" | Lang;
+  clipboardClearSeconds: number;
+  theme: ThemeSetting;
+};
+
+export type ErrorDetails = {
+  serverCode?: string | null;
+  requestId?: string | null;
+  httpStatus?: number | null;
+  technical?: string | null;
+  reason?: string | null;
+};
+export type IpcError = { code: string; message: string; details: ErrorDetails };
+
+export type ProfileView = {
+  id: string;
+  name: string;
+  accessKeyIdMasked?: string | null;
+  defaultRegion?: RegionId | null;
+  lastRegion?: RegionId | null;
+  active: boolean;
+  sandbox?: boolean;
+};
+export type ProfileInput = {
+  name: string;
+  accessKeyId: string;
+  accessKeySecret: string;
+  securityToken: string | null;
+  defaultRegion: RegionId;
+};
+export type ImportCandidate = {
+  id: string;
+  source: "env" | "aliyunCli" | "credentialsFile";
+  label: string;
+  accessKeyIdMasked: string;
+};
+export type RegionCheck = { region: RegionId; ok: boolean; error?: IpcError | null };
+export type ConnectionReport = { regions: RegionCheck[]; canManageKeys: boolean };
+
+export type WorkspaceView = {
+  workspaceId: string;
+  workspaceName: string;
+  isDefault: boolean;
+  apiHost?: string | null;
+};
+export type ModelView = { model: string; name: string };
+
+export type Permission = {
+  type: "All" | "Custom";
+  accessIps: string[];
+  allowAllModels: boolean;
+  accessibleModels: string[];
+};
+export type KeyView = {
+  apiKeyId: number | string;
+  maskedValue: string;
+  description: string;
+  workspaceId: string;
+  workspaceName?: string | null;
+  createdBy?: string | null;
+  gmtCreate: number;
+  disabled: boolean;
+  permission: Permission;
+  saved: boolean;
+  legacy: boolean;
+};
+export type Quota = { used: number; limit: number; scope: KeyLimitScope };
+export type KeyPage = { keys: KeyView[]; totalCount: number; quota: Quota };
+export type CreateKeyInput = {
+  region: RegionId;
+  workspaceId: string | null;
+  description: string;
+  permission: Permission;
+};
+export type SaveStatus = { saved: boolean; error?: IpcError | null };
+export type OneTimeKey = {
+  handle: string;
+  apiKeyId: number | string;
+  value: string;
+  savedToKeychain: SaveStatus;
+};
+export type ClipboardStatus = { clearsInSeconds?: number | null };
+export type VerifyOutcome = "works" | "invalid" | "wrongRegion" | "disabled" | "notSaved";
+export type VerifyResult = { outcome: VerifyOutcome; latencyMs?: number | null };
+export type TempKeyView = { handle: string; expiresAt: number };
+export type ExportFormat = "txt" | "env";
+
+// The placeholder bindings are untyped; once the generated file lands, the
+// casts below become checks against the real signatures.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const c = commands as any;
+
+export const ipc = {
+  appInfo: (): Promise<AppInfo> => c.appInfo(),
+  settingsGet: (): Promise<Settings> => c.settingsGet(),
+  settingsSet: (s: Settings): Promise<Settings> => c.settingsSet(s),
+  profilesList: (): Promise<ProfileView[]> => c.profilesList(),
+  profileActivate: (id: string): Promise<ProfileView> => c.profileActivate(id),
+  profileAdd: (p: ProfileInput): Promise<ProfileView> => c.profileAdd(p),
+  profileDelete: (id: string): Promise<void> => c.profileDelete(id),
+  profileImportCandidates: (): Promise<ImportCandidate[]> => c.profileImportCandidates(),
+  profileImport: (candidateId: string, name: string): Promise<ProfileView> =>
+    c.profileImport(candidateId, name),
+  profileTest: (id: string): Promise<ConnectionReport> => c.profileTest(id),
+  profileSetRegion: (region: RegionId): Promise<void> => c.profileSetRegion(region),
+  workspacesList: (region: RegionId): Promise<WorkspaceView[]> => c.workspacesList(region),
+  modelsAuthorized: (region: RegionId, workspaceId: string): Promise<ModelView[]> =>
+    c.modelsAuthorized(region, workspaceId),
+  keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> =>
+    c.keysList(region, workspaceId),
+  keyCreate: (input: CreateKeyInput): Promise<OneTimeKey> => c.keyCreate(input),
+  keyReset: (region: RegionId, id: KeyView["apiKeyId"]): Promise<OneTimeKey> =>
+    c.keyReset(region, id),
+  keyUpdate: (
+    region: RegionId,
+    id: KeyView["apiKeyId"],
+    description: string,
+    permission: Permission,
+  ): Promise<KeyView> => c.keyUpdate(region, id, description, permission),
+  keySetEnabled: (region: RegionId, id: KeyView["apiKeyId"], enabled: boolean): Promise<void> =>
+    c.keySetEnabled(region, id, enabled),
+  keyDelete: (region: RegionId, id: KeyView["apiKeyId"]): Promise<void> =>
+    c.keyDelete(region, id),
+  keyCopySaved: (region: RegionId, id: KeyView["apiKeyId"]): Promise<ClipboardStatus> =>
+    c.keyCopySaved(region, id),
+  keyVerify: (region: RegionId, id: KeyView["apiKeyId"]): Promise<VerifyResult> =>
+    c.keyVerify(region, id),
+  tempKeyCreate: (
+    region: RegionId,
+    id: KeyView["apiKeyId"],
+    ttlSeconds: number,
+  ): Promise<TempKeyView> => c.tempKeyCreate(region, id, ttlSeconds),
+  tempKeyCopy: (handle: string): Promise<ClipboardStatus> => c.tempKeyCopy(handle),
+  oneTimeCopy: (handle: string): Promise<ClipboardStatus> => c.oneTimeCopy(handle),
+  oneTimeExport: (handle: string, format: ExportFormat): Promise<string | null> =>
+    c.oneTimeExport(handle, format),
+  oneTimeClose: (handle: string): Promise<void> => c.oneTimeClose(handle),
+  clipboardCopyText: (text: string): Promise<void> => c.clipboardCopyText(text),
+};
+
+/** Anything a command threw, as an IpcError (a bare string from Tauri itself included). */
+export function toIpcError(e: unknown, fallbackMessage: string): IpcError {
+  if (e && typeof e === "object" && "code" in e && "message" in e) {
+    const o = e as Partial<IpcError>;
+    return {
+      code: String(o.code),
+      message: String(o.message),
+      details: (o.details as ErrorDetails) ?? {},
+    };
+  }
+  const technical = e instanceof Error ? e.message : typeof e === "string" ? e : null;
+  return { code: "Internal", message: fallbackMessage, details: { technical } };
+}
+
+/**
+ * Ask before the window closes while `guard` says so. Returns an unsubscribe.
+ * Outside Tauri (tests, plain browser) there is no window to guard.
+ */
+export async function guardWindowClose(guard: () => Promise<boolean>): Promise<() => void> {
+  if (!("__TAURI_INTERNALS__" in window)) return () => {};
+  const { getCurrentWindow } = await import("@tauri-apps/api/window");
+  return getCurrentWindow().onCloseRequested(async (event) => {
+    if (!(await guard())) event.preventDefault();
+  });
+}

@@ -1,0 +1,74 @@
+// Which dialog is open. One at a time, plus a confirmation that can sit on top
+// of any of them, and the one-time display which outranks everything.
+import { ipc, type KeyView, type OneTimeKey } from "../ipc";
+
+export type DialogState =
+  | { kind: "create" }
+  | { kind: "edit"; key: KeyView }
+  | { kind: "temp"; key: KeyView }
+  | { kind: "settings" }
+  | { kind: "profiles" }
+  | { kind: "connect" }
+  | null;
+
+export type ConfirmRequest = {
+  title: string;
+  body: string;
+  ok: string;
+  danger?: boolean;
+  resolve: (yes: boolean) => void;
+};
+
+export type OneTimeState = { key: OneTimeKey; reset: boolean };
+
+class DialogsStore {
+  current = $state<DialogState>(null);
+  confirmation = $state<ConfirmRequest | null>(null);
+  oneTime = $state<OneTimeState | null>(null);
+
+  get anyOpen(): boolean {
+    return this.current !== null || this.confirmation !== null || this.oneTime !== null;
+  }
+
+  open(d: Exclude<DialogState, null>): void {
+    this.current = d;
+  }
+
+  close(): void {
+    this.current = null;
+  }
+
+  /** Ask a yes/no question; resolves false on Cancel or Esc. */
+  confirm(req: Omit<ConfirmRequest, "resolve">): Promise<boolean> {
+    this.confirmation?.resolve(false);
+    return new Promise((resolve) => {
+      this.confirmation = { ...req, resolve };
+    });
+  }
+
+  answer(yes: boolean): void {
+    const c = this.confirmation;
+    this.confirmation = null;
+    c?.resolve(yes);
+  }
+
+  showOneTime(key: OneTimeKey, reset: boolean): void {
+    this.current = null;
+    this.oneTime = { key, reset };
+  }
+
+  /** Drop the value from UI state and tell Rust to drop it from memory too. */
+  async closeOneTime(): Promise<void> {
+    const state = this.oneTime;
+    this.oneTime = null;
+    if (state) {
+      try {
+        await ipc.oneTimeClose(state.key.handle);
+      } catch {
+        // The handle expires in Rust on its own; nothing for the person to do.
+      }
+    }
+  }
+}
+
+export const dialogs = new DialogsStore();

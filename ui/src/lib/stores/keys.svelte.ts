@@ -1,0 +1,182 @@
+// The key list of the current account, region and workspace filter. Pages are
+// cached per context: a switch shows the cached list at once and refreshes it
+// behind. Errors never clear the last good list.
+import {
+  ipc,
+  toIpcError,
+  type ClipboardStatus,
+  type CreateKeyInput,
+  type IpcError,
+  type KeyPage,
+  type KeyView,
+  type OneTimeKey,
+  type Permission,
+  type RegionId,
+  type TempKeyView,
+  type VerifyResult,
+} from "../ipc";
+import { t } from "../i18n/index.svelte";
+
+export type ListContext = { profileId: string; region: RegionId; workspaceId: string | null };
+
+function fail(e: unknown): never {
+  throw toIpcError(e, t("common.unexpected"));
+}
+
+class KeysStore {
+  #cache = new Map<string, KeyPage>();
+  #seq = 0;
+  context = $state<ListContext | null>(null);
+  page = $state<KeyPage | null>(null);
+  loading = $state(false);
+  error = $state<IpcError | null>(null);
+
+  get keys(): KeyView[] {
+    return this.page?.keys ?? [];
+  }
+
+  get region(): RegionId | null {
+    return this.context?.region ?? null;
+  }
+
+  get atLimit(): boolean {
+    const q = this.page?.quota;
+    return !!q && q.used >= q.limit;
+  }
+
+  #key(c: ListContext): string {
+    return `${c.profileId}|${c.region}|${c.workspaceId ?? "*"}`;
+  }
+
+  /** Switch to a context: cached page at once, fresh one when it arrives. */
+  async show(c: ListContext): Promise<void> {
+    this.context = c;
+    this.page = this.#cache.get(this.#key(c)) ?? null;
+    this.error = null;
+    await this.refresh();
+  }
+
+  async refresh(): Promise<void> {
+    const c = this.context;
+    if (!c) return;
+    const seq = ++this.#seq;
+    this.loading = true;
+    try {
+      const page = await ipc.keysList(c.region, c.workspaceId);
+      if (seq !== this.#seq) return;
+      this.#cache.set(this.#key(c), page);
+      this.page = page;
+      this.error = null;
+    } catch (e) {
+      if (seq === this.#seq) this.error = toIpcError(e, t("common.unexpected"));
+    } finally {
+      if (seq === this.#seq) this.loading = false;
+    }
+  }
+
+  forget(): void {
+    this.#cache.clear();
+  }
+
+  #region(): RegionId {
+    const r = this.context?.region;
+    if (!r) throw toIpcError(null, t("common.unexpected"));
+    return r;
+  }
+
+  #patch(id: KeyView["apiKeyId"], change: (k: KeyView) => KeyView | null): void {
+    if (!this.page) return;
+    const keys = this.page.keys
+      .map((k) => (String(k.apiKeyId) === String(id) ? change(k) : k))
+      .filter((k): k is KeyView => k !== null);
+    const removed = this.page.keys.length - keys.length;
+    this.page = {
+      ...this.page,
+      keys,
+      totalCount: this.page.totalCount - removed,
+      quota: { ...this.page.quota, used: Math.max(0, this.page.quota.used - removed) },
+    };
+  }
+
+  async create(input: Omit<CreateKeyInput, "region">): Promise<OneTimeKey> {
+    try {
+      const k = await ipc.keyCreate({ ...input, region: this.#region() });
+      void this.refresh();
+      return k;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async reset(id: KeyView["apiKeyId"]): Promise<OneTimeKey> {
+    try {
+      const k = await ipc.keyReset(this.#region(), id);
+      void this.refresh();
+      return k;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async update(id: KeyView["apiKeyId"], description: string, permission: Permission): Promise<void> {
+    try {
+      const updated = await ipc.keyUpdate(this.#region(), id, description, permission);
+      this.#patch(id, () => updated);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async setEnabled(id: KeyView["apiKeyId"], enabled: boolean): Promise<void> {
+    try {
+      await ipc.keySetEnabled(this.#region(), id, enabled);
+      this.#patch(id, (k) => ({ ...k, disabled: !enabled }));
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async remove(id: KeyView["apiKeyId"]): Promise<void> {
+    try {
+      await ipc.keyDelete(this.#region(), id);
+      this.#patch(id, () => null);
+      void this.refresh();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async copySaved(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
+    try {
+      return await ipc.keyCopySaved(this.#region(), id);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async copyText(text: string): Promise<void> {
+    try {
+      await ipc.clipboardCopyText(text);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async verify(id: KeyView["apiKeyId"]): Promise<VerifyResult> {
+    try {
+      return await ipc.keyVerify(this.#region(), id);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async tempKey(id: KeyView["apiKeyId"], ttlSeconds: number): Promise<TempKeyView> {
+    try {
+      return await ipc.tempKeyCreate(this.#region(), id, ttlSeconds);
+    } catch (e) {
+      fail(e);
+    }
+  }
+}
+
+export const keys = new KeysStore();
