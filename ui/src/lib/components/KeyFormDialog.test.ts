@@ -1,0 +1,204 @@
+import { fireEvent, render, screen } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ipcError, makeKey, oneTime, APP_INFO } from "../../test/fixtures";
+import { makeIpcMock } from "../../test/ipcMock";
+
+const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
+vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
+
+import type { RegionId } from "../ipc";
+import { setLang } from "../i18n/index.svelte";
+import { app } from "../stores/app.svelte";
+import { dialogs } from "../stores/dialogs.svelte";
+import { keys } from "../stores/keys.svelte";
+import { session } from "../stores/session.svelte";
+import { workspaces } from "../stores/workspaces.svelte";
+import KeyFormDialog from "./KeyFormDialog.svelte";
+
+function open(region: RegionId, editing: ReturnType<typeof makeKey> | null = null) {
+  app.info = APP_INFO;
+  session.region = region;
+  session.workspaceId = null;
+  keys.context = { profileId: "p", region, workspaceId: null };
+  workspaces.list = [
+    { workspaceId: "ws-sub", workspaceName: "Team B", isDefault: false },
+    { workspaceId: "ws-default", workspaceName: "Main", isDefault: true },
+  ];
+  return render(KeyFormDialog, { props: { editing } });
+}
+
+const ipInput = () => screen.getByTestId("ip-input") as HTMLInputElement;
+const addButton = () => screen.getByTestId("ip-add") as HTMLButtonElement;
+
+async function chooseCustom() {
+  await fireEvent.click(screen.getByTestId("permission-custom"));
+}
+
+async function typeIp(value: string) {
+  await fireEvent.input(ipInput(), { target: { value } });
+}
+
+beforeEach(() => {
+  Object.assign(ipcMock, makeIpcMock());
+  setLang("en");
+  dialogs.current = { kind: "create" };
+  dialogs.oneTime = null;
+});
+
+describe("create dialog", () => {
+  it("preselects the default workspace and marks it recommended", () => {
+    open("cn-beijing");
+    const select = screen.getByTestId("create-workspace") as HTMLSelectElement;
+    expect(select.value).toBe("ws-default");
+    expect(select.selectedOptions[0].textContent).toContain("recommended");
+  });
+
+  it("shows why an IP entry is wrong while typing, and accepts it once fixed", async () => {
+    open("ap-southeast-1");
+    await chooseCustom();
+    await typeIp("10.0.0.300");
+    expect(screen.getByTestId("ip-error").textContent).toContain("“10.0.0.300” is not an IP address");
+    expect(addButton().disabled).toBe(true);
+
+    await typeIp("10.0.0.30");
+    expect(screen.queryByTestId("ip-error")).toBeNull();
+    await fireEvent.click(addButton());
+    expect(screen.getByTestId("ip-list").textContent).toContain("10.0.0.30");
+    expect(screen.getByTestId("ip-count").textContent).toBe("1 / 20");
+    expect(ipInput().value).toBe("");
+  });
+
+  it("explains that an empty whitelist means all traffic", async () => {
+    open("cn-beijing");
+    await chooseCustom();
+    expect(screen.getByTestId("ip-editor").textContent).toContain("Empty means all traffic");
+    expect(screen.getByTestId("ip-editor").textContent).toContain("::/0");
+  });
+
+  it("refuses IPv6 outside Beijing with the reason, and accepts it in Beijing", async () => {
+    open("eu-central-1");
+    await chooseCustom();
+    await typeIp("2001:db8::/32");
+    expect(screen.getByTestId("ip-error").dataset.reason).toBe("ipv6_not_allowed");
+    expect(screen.getByTestId("ip-error").textContent).toContain("only in China (Beijing)");
+    expect(addButton().disabled).toBe(true);
+  });
+
+  it("accepts IPv6 in Beijing", async () => {
+    open("cn-beijing");
+    await chooseCustom();
+    await typeIp("2001:db8::/32");
+    expect(screen.queryByTestId("ip-error")).toBeNull();
+    expect(addButton().disabled).toBe(false);
+  });
+
+  it("stops at 20 entries and says why", async () => {
+    open("ap-southeast-1");
+    await chooseCustom();
+    for (let i = 0; i < 20; i++) {
+      await typeIp(`192.0.2.${i}`);
+      await fireEvent.keyDown(ipInput(), { key: "Enter" });
+    }
+    expect(screen.getByTestId("ip-count").textContent).toBe("20 / 20");
+    expect(ipInput().disabled).toBe(true);
+    expect(addButton().disabled).toBe(true);
+    expect(screen.getByTestId("ip-error").textContent).toContain("At most 20 entries");
+  });
+
+  it("sends the custom permission with the chosen workspace", async () => {
+    ipcMock.keyCreate.mockResolvedValue(oneTime());
+    ipcMock.keysList.mockResolvedValue({ keys: [], totalCount: 0, quota: { used: 1, limit: 50, scope: "Account" } });
+    open("ap-southeast-1");
+    await fireEvent.input(screen.getByTestId("create-description"), { target: { value: " chatbot " } });
+    await chooseCustom();
+    await typeIp("203.0.113.0/24");
+    await fireEvent.click(addButton());
+    await typeIp("198.51.100.7"); // typed but not added: still meant
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    expect(ipcMock.keyCreate).toHaveBeenCalledWith({
+      region: "ap-southeast-1",
+      workspaceId: "ws-default",
+      description: "chatbot",
+      permission: { type: "Custom", accessIps: ["203.0.113.0/24", "198.51.100.7"], allowAllModels: true, accessibleModels: [] },
+    });
+    expect(dialogs.oneTime?.key.handle).toBe("h-1");
+  });
+
+  it("will not send chosen-models scope with no model picked", async () => {
+    ipcMock.modelsAuthorized.mockResolvedValue([{ model: "qwen-plus", name: "Qwen-Plus" }]);
+    open("cn-beijing");
+    await chooseCustom();
+    await fireEvent.click(screen.getByTestId("models-chosen"));
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    expect(ipcMock.keyCreate).not.toHaveBeenCalled();
+    expect(screen.getByTestId("models-error").textContent).toContain("Choose at least one model");
+  });
+
+  it("shows a server verdict next to the field its reason names", async () => {
+    ipcMock.keyCreate.mockRejectedValue(
+      ipcError("InvalidInput", "IPv6 is accepted only in China (Beijing).", "ipv6_outside_beijing"),
+    );
+    open("ap-southeast-1");
+    await chooseCustom();
+    await typeIp("192.0.2.1");
+    await fireEvent.click(addButton());
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    await vi.waitFor(() => expect(screen.getByTestId("ip-server-error").textContent).toContain("only in China (Beijing)"));
+    expect(screen.queryByTestId("error-banner")).toBeNull();
+  });
+
+  it("shows other server errors in a banner with details", async () => {
+    ipcMock.keyCreate.mockRejectedValue(ipcError("QuotaExceeded", "The key limit is reached. Delete a key first."));
+    open("cn-beijing");
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    await vi.waitFor(() => expect(screen.getByTestId("error-banner").textContent).toContain("The key limit is reached"));
+    await fireEvent.click(screen.getByTestId("error-details"));
+    expect(screen.getByTestId("error-details-body").textContent).toContain("req-123");
+  });
+
+  it("in Virginia asks for workspace and description only, and says why", async () => {
+    ipcMock.keyCreate.mockResolvedValue(oneTime());
+    ipcMock.keysList.mockResolvedValue({ keys: [], totalCount: 0, quota: { used: 1, limit: 20, scope: "Owner" } });
+    open("us-east-1");
+    expect(screen.getByTestId("create-workspace")).toBeTruthy();
+    expect(screen.getByTestId("create-description")).toBeTruthy();
+    expect(screen.queryByTestId("permission-custom")).toBeNull();
+    expect(screen.queryByTestId("permission-all")).toBeNull();
+    expect(screen.getByTestId("region-no-custom").textContent).toContain("US (Virginia)");
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    expect(ipcMock.keyCreate.mock.calls[0][0].permission.type).toBe("All");
+  });
+
+  it("speaks Chinese when the language is Chinese", async () => {
+    setLang("zh-CN");
+    open("ap-southeast-1");
+    await chooseCustom();
+    await typeIp("2001:db8::1");
+    expect(screen.getByTestId("ip-error").textContent).toContain("只有华北2（北京）接受 IPv6");
+  });
+});
+
+describe("edit dialog", () => {
+  it("shows an open whitelist as empty and saves description and permission", async () => {
+    const key = makeKey({
+      description: "old",
+      permission: { type: "Custom", accessIps: ["0.0.0.0/0", "::/0"], allowAllModels: true, accessibleModels: [] },
+    });
+    ipcMock.keyUpdate.mockResolvedValue({ ...key, description: "new" });
+    keys.page = { keys: [key], totalCount: 1, quota: { used: 1, limit: 50, scope: "Account" } };
+    dialogs.current = { kind: "edit", key };
+    open("cn-beijing", key);
+    expect(screen.queryByTestId("ip-list")).toBeNull();
+    expect(screen.getByTestId("ip-count").textContent).toBe("0 / 20");
+    await fireEvent.input(screen.getByTestId("create-description"), { target: { value: "new" } });
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    expect(ipcMock.keyUpdate).toHaveBeenCalledWith("cn-beijing", key.apiKeyId, "new", {
+      type: "Custom",
+      accessIps: [],
+      allowAllModels: true,
+      accessibleModels: [],
+    });
+    await vi.waitFor(() => expect(dialogs.current).toBeNull());
+    expect(keys.keys[0].description).toBe("new");
+  });
+});

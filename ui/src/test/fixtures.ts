@@ -1,0 +1,66 @@
+// Test data shaped like the IPC answers. The region table mirrors
+// src-tauri/src/regions.rs (what app_info sends).
+import type { AppInfo, IpcError, KeyPage, KeyView, OneTimeKey, Region } from "../lib/ipc";
+
+const base = {
+  dashscopeHost: null,
+  customPermissions: true,
+  ipv6Whitelist: false,
+  keyLimit: 50,
+  keyLimitScope: "Account" as const,
+  newKeyPrefix: "sk-ws-",
+};
+
+export const REGIONS: Region[] = [
+  { ...base, id: "cn-beijing", nameEn: "China (Beijing)", nameZh: "华北2（北京）", openapiHost: "modelstudio.cn-beijing.aliyuncs.com", ipv6Whitelist: true, workspaceHostSuffix: "cn-beijing.maas.aliyuncs.com" },
+  { ...base, id: "ap-southeast-1", nameEn: "Singapore", nameZh: "新加坡", openapiHost: "modelstudio.ap-southeast-1.aliyuncs.com", workspaceHostSuffix: "ap-southeast-1.maas.aliyuncs.com" },
+  { ...base, id: "ap-northeast-1", nameEn: "Japan (Tokyo)", nameZh: "日本（东京）", openapiHost: "modelstudio.ap-northeast-1.aliyuncs.com", workspaceHostSuffix: "ap-northeast-1.maas.aliyuncs.com" },
+  { ...base, id: "cn-hongkong", nameEn: "China (Hong Kong)", nameZh: "中国香港", openapiHost: "modelstudio.cn-hongkong.aliyuncs.com", workspaceHostSuffix: "cn-hongkong.maas.aliyuncs.com" },
+  { ...base, id: "eu-central-1", nameEn: "Germany (Frankfurt)", nameZh: "德国（法兰克福）", openapiHost: "modelstudio.eu-central-1.aliyuncs.com", workspaceHostSuffix: "eu-central-1.maas.aliyuncs.com" },
+  { ...base, id: "us-east-1", nameEn: "US (Virginia)", nameZh: "美国（弗吉尼亚）", openapiHost: "modelstudio.us-east-1.aliyuncs.com", customPermissions: false, keyLimit: 20, keyLimitScope: "Owner", newKeyPrefix: "sk-", workspaceHostSuffix: "us-east-1.maas.aliyuncs.com" },
+];
+
+export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", sandbox: true };
+
+export function region(id: Region["id"]): Region {
+  return REGIONS.find((r) => r.id === id)!;
+}
+
+let nextId = 1000;
+
+export function makeKey(over: Partial<KeyView> = {}): KeyView {
+  const id = nextId++;
+  return {
+    apiKeyId: id,
+    maskedValue: `sk-ws-abc.${id}*****xyz`,
+    description: `key ${id}`,
+    workspaceId: "ws-default",
+    workspaceName: "Default workspace",
+    createdBy: "root",
+    gmtCreate: 1_750_000_000_000 + id * 1000,
+    disabled: false,
+    permission: { type: "All", accessIps: [], allowAllModels: true, accessibleModels: [] },
+    saved: false,
+    legacy: false,
+    ...over,
+  };
+}
+
+export function makePage(keys: KeyView[], used = keys.length, limit = 50, scope: "Account" | "Owner" = "Account"): KeyPage {
+  return { keys, totalCount: keys.length, quota: { used, limit, scope } };
+}
+
+export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
+  return {
+    handle: "h-1",
+    apiKeyId: 42,
+    // Built at run time: obviously fake, never a real key.
+    value: ["sk-ws", "TEST", "0".repeat(24)].join("-"),
+    savedToKeychain: { saved: true },
+    ...over,
+  };
+}
+
+export function ipcError(code: string, message: string, reason?: string): IpcError {
+  return { code, message, details: { reason: reason ?? null, requestId: "req-123", serverCode: null } };
+}

@@ -1,0 +1,34 @@
+// A fresh set of mocked IPC commands; tests set the answers they need.
+import { vi } from "vitest";
+
+export function makeIpcMock() {
+  return {
+    appInfo: vi.fn(),
+    settingsGet: vi.fn(),
+    settingsSet: vi.fn(),
+    profilesList: vi.fn(),
+    profileActivate: vi.fn(),
+    profileAdd: vi.fn(),
+    profileDelete: vi.fn(),
+    profileImportCandidates: vi.fn(async (): Promise<unknown[]> => []),
+    profileImport: vi.fn(),
+    profileTest: vi.fn(),
+    profileSetRegion: vi.fn(async () => undefined),
+    workspacesList: vi.fn(async (): Promise<unknown[]> => []),
+    modelsAuthorized: vi.fn(async (..._args: unknown[]): Promise<unknown[]> => []),
+    keysList: vi.fn(),
+    keyCreate: vi.fn(),
+    keyReset: vi.fn(),
+    keyUpdate: vi.fn(),
+    keySetEnabled: vi.fn(async () => undefined),
+    keyDelete: vi.fn(async () => undefined),
+    keyCopySaved: vi.fn(),
+    keyVerify: vi.fn(),
+    tempKeyCreate: vi.fn(),
+    tempKeyCopy: vi.fn(),
+    oneTimeCopy: vi.fn(),
+    oneTimeExport: vi.fn(),
+    oneTimeClose: vi.fn(async () => undefined),
+    clipboardCopyText: vi.fn(async () => undefined),
+  };
+}

@@ -1,0 +1,2 @@
+// Unmount rendered components after each test.
+import "@testing-library/svelte/vitest";
