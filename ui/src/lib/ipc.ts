@@ -58,7 +58,9 @@ export type ProfileView = {
   defaultRegion?: RegionId | null;
   lastRegion?: RegionId | null;
   active: boolean;
+  /** Filled in by `ipc` from `kind` when the bindings send that instead. */
   sandbox?: boolean;
+  kind?: "Sandbox" | "AlibabaCloud";
 };
 export type ProfileInput = {
   name: string;
@@ -124,6 +126,10 @@ export type VerifyResult = { outcome: VerifyOutcome; latencyMs?: number | null }
 export type TempKeyView = { handle: string; expiresAt: number };
 export type ExportFormat = "txt" | "env";
 
+function profile(p: ProfileView): ProfileView {
+  return { ...p, sandbox: p.sandbox ?? (p.kind ? p.kind === "Sandbox" : p.id === "sandbox") };
+}
+
 // The placeholder bindings are untyped; once the generated file lands, the
 // casts below become checks against the real signatures.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -133,13 +139,13 @@ export const ipc = {
   appInfo: (): Promise<AppInfo> => c.appInfo(),
   settingsGet: (): Promise<Settings> => c.settingsGet(),
   settingsSet: (s: Settings): Promise<Settings> => c.settingsSet(s),
-  profilesList: (): Promise<ProfileView[]> => c.profilesList(),
-  profileActivate: (id: string): Promise<ProfileView> => c.profileActivate(id),
-  profileAdd: (p: ProfileInput): Promise<ProfileView> => c.profileAdd(p),
+  profilesList: async (): Promise<ProfileView[]> => ((await c.profilesList()) as ProfileView[]).map(profile),
+  profileActivate: async (id: string): Promise<ProfileView> => profile(await c.profileActivate(id)),
+  profileAdd: async (p: ProfileInput): Promise<ProfileView> => profile(await c.profileAdd(p)),
   profileDelete: (id: string): Promise<void> => c.profileDelete(id),
   profileImportCandidates: (): Promise<ImportCandidate[]> => c.profileImportCandidates(),
-  profileImport: (candidateId: string, name: string): Promise<ProfileView> =>
-    c.profileImport(candidateId, name),
+  profileImport: async (candidateId: string, name: string): Promise<ProfileView> =>
+    profile(await c.profileImport(candidateId, name)),
   profileTest: (id: string): Promise<ConnectionReport> => c.profileTest(id),
   profileSetRegion: (region: RegionId): Promise<void> => c.profileSetRegion(region),
   workspacesList: (region: RegionId): Promise<WorkspaceView[]> => c.workspacesList(region),

@@ -1,0 +1,103 @@
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { APP_INFO, ipcError, makeKey, makePage } from "./test/fixtures";
+import { makeIpcMock } from "./test/ipcMock";
+
+const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
+vi.mock("./lib/ipc", async (orig) => ({ ...(await orig<typeof import("./lib/ipc")>()), ipc: ipcMock }));
+
+import type { KeyPage, ProfileView } from "./lib/ipc";
+import App from "./App.svelte";
+import { keys } from "./lib/stores/keys.svelte";
+
+const sandbox: ProfileView = { id: "sandbox", name: "Sandbox", active: true, sandbox: true, lastRegion: null, defaultRegion: "cn-beijing" };
+const work: ProfileView = { id: "p-work", name: "Work", active: false, sandbox: false, lastRegion: "ap-southeast-1", defaultRegion: "cn-beijing" };
+
+function deferred<T>() {
+  let resolve!: (v: T) => void;
+  const promise = new Promise<T>((r) => (resolve = r));
+  return { promise, resolve };
+}
+
+beforeEach(() => {
+  Object.assign(ipcMock, makeIpcMock());
+  keys.forget();
+  ipcMock.appInfo.mockResolvedValue(APP_INFO);
+  ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system" });
+  ipcMock.workspacesList.mockResolvedValue([{ workspaceId: "ws-default", workspaceName: "Main", isDefault: true }]);
+});
+
+describe("app", () => {
+  it("opens on the sandbox with the first-run screen, then shows the list", async () => {
+    ipcMock.profilesList.mockResolvedValue([sandbox]);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    render(App);
+    await vi.waitFor(() => expect(screen.getByTestId("first-run")).toBeTruthy());
+    expect(screen.getByTestId("sandbox-badge").textContent).toBe("Sandbox");
+    expect(screen.getByTestId("first-run-connect").textContent).toBe("Connect your Alibaba Cloud account");
+    await fireEvent.click(screen.getByTestId("first-run-sandbox"));
+    expect(screen.getByTestId("empty-state")).toBeTruthy();
+  });
+
+  it("names all six regions in the current language", async () => {
+    ipcMock.settingsGet.mockResolvedValue({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "dark" });
+    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true }, sandbox]);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    render(App);
+    const select = await vi.waitFor(() => screen.getByTestId("region-switcher") as HTMLSelectElement);
+    const names = within(select).getAllByRole("option").map((o) => o.textContent);
+    expect(names).toEqual(["华北2（北京）", "新加坡", "日本（东京）", "中国香港", "德国（法兰克福）", "美国（弗吉尼亚）"]);
+    // Opens on the profile's last region.
+    expect(select.value).toBe("ap-southeast-1");
+    expect(document.documentElement.dataset.theme).toBe("dark");
+    expect(screen.queryByTestId("sandbox-badge")).toBeNull();
+  });
+
+  it("switches region with Ctrl+digit, remembers it, and shows the cached list at once on the way back", async () => {
+    const beijingKey = makeKey({ description: "beijing key" });
+    const tokyoKey = makeKey({ description: "tokyo key" });
+    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, lastRegion: "cn-beijing" }]);
+    ipcMock.keysList.mockImplementation(async (region: string) =>
+      makePage(region === "cn-beijing" ? [beijingKey] : [tokyoKey]),
+    );
+    render(App);
+    await vi.waitFor(() => screen.getByTestId(`key-row-${beijingKey.apiKeyId}`));
+
+    await fireEvent.keyDown(window, { key: "3", code: "Digit3", ctrlKey: true });
+    await vi.waitFor(() => screen.getByTestId(`key-row-${tokyoKey.apiKeyId}`));
+    expect(ipcMock.profileSetRegion).toHaveBeenCalledWith("ap-northeast-1");
+    expect((screen.getByTestId("region-switcher") as HTMLSelectElement).value).toBe("ap-northeast-1");
+
+    // On the way back the refresh hangs, yet the cached Beijing list is there at once.
+    const pending = deferred<KeyPage>();
+    ipcMock.keysList.mockReturnValue(pending.promise);
+    await fireEvent.keyDown(window, { key: "1", code: "Digit1", metaKey: true });
+    await vi.waitFor(() => screen.getByTestId(`key-row-${beijingKey.apiKeyId}`));
+    expect(screen.getByTestId("refresh").textContent).toContain("Refreshing");
+    pending.resolve(makePage([beijingKey]));
+  });
+
+  it("keeps the screen when a region's refresh fails with a network error", async () => {
+    const k = makeKey({ description: "kept" });
+    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, lastRegion: "cn-beijing" }]);
+    ipcMock.keysList.mockResolvedValueOnce(makePage([k]));
+    render(App);
+    await vi.waitFor(() => screen.getByTestId(`key-row-${k.apiKeyId}`));
+    ipcMock.keysList.mockRejectedValue(ipcError("Network", "The server could not be reached."));
+    await fireEvent.click(screen.getByTestId("refresh"));
+    await vi.waitFor(() => screen.getByTestId("error-banner"));
+    expect(screen.getByTestId(`key-row-${k.apiKeyId}`)).toBeTruthy();
+  });
+
+  it("says so when the app cannot start, and can try again", async () => {
+    ipcMock.appInfo.mockRejectedValueOnce("command app_info not found");
+    ipcMock.profilesList.mockResolvedValue([sandbox]);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    render(App);
+    await vi.waitFor(() => screen.getByTestId("error-banner"));
+    await fireEvent.click(screen.getByTestId("error-details"));
+    expect(screen.getByTestId("error-details-body").textContent).toContain("command app_info not found");
+    await fireEvent.click(screen.getByText("Try again"));
+    await vi.waitFor(() => screen.getByTestId("first-run"));
+  });
+});
