@@ -126,6 +126,8 @@ const en = {
       recommended: "recommended",
       hint: "The default workspace suits most people. Sub-workspaces keep permissions and costs apart.",
       loading: "Loading workspaces…",
+      fallback: "The workspaces could not be loaded; the key will be created in the default workspace.",
+      default: "Default workspace",
     },
     description: {
       label: "Description",

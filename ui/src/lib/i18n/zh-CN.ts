@@ -128,6 +128,8 @@ const zhCN: Catalog = {
       recommended: "推荐",
       hint: "大多数情况下使用默认业务空间即可。子业务空间可以隔离权限和费用。",
       loading: "正在加载业务空间…",
+      fallback: "无法加载业务空间列表；API Key 将创建在默认业务空间中。",
+      default: "默认业务空间",
     },
     description: {
       label: "描述",
