@@ -1,0 +1,273 @@
+"""Runs Studio Keys and the baseline window alternately and reports figures.
+
+Run through scripts/bench.sh (it builds everything and provides Xvfb + keyring).
+Signals read from the apps' stderr:
+  Studio Keys  `bench: painted region=<id> source=<cache|network>` (logged by the
+               `ui_painted` command the UI calls after a key list is on screen)
+  baseline     `bench: page-loaded`
+"""
+import argparse
+import gzip
+import os
+import pathlib
+import platform
+import queue
+import re
+import shutil
+import statistics
+import subprocess
+import tempfile
+import threading
+import time
+
+FIRST_REGION, SECOND_REGION = "cn-beijing", "ap-southeast-1"
+TARGETS = {
+    "launch_ratio": 1.3, "memory_ratio": 1.15, "binary_mb": 12.0, "js_gzip_kb": 60.0,
+    "sign_us": 50.0, "list50_ms": 5.0, "switch_warm_ms": 100.0, "switch_cold_ms": 300.0,
+}
+
+
+class Proc:
+    """A launched app whose stderr lines are timestamped as they arrive."""
+
+    def __init__(self, argv, env):
+        self.t0 = time.perf_counter()
+        self.p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                                  stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.lines = queue.Queue()
+        threading.Thread(target=self._pump, daemon=True).start()
+
+    def _pump(self):
+        for line in self.p.stderr:
+            self.lines.put((time.perf_counter(), line.rstrip("\n")))
+
+    def wait_for(self, pattern, timeout=60):
+        deadline = time.perf_counter() + timeout
+        rx = re.compile(pattern)
+        while time.perf_counter() < deadline:
+            try:
+                t, line = self.lines.get(timeout=0.05)
+            except queue.Empty:
+                if self.p.poll() is not None:
+                    raise RuntimeError(f"app exited ({self.p.returncode}) before {pattern!r}")
+                continue
+            if rx.search(line):
+                return t
+        raise TimeoutError(f"no {pattern!r} within {timeout}s")
+
+    def drain(self):
+        while not self.lines.empty():
+            self.lines.get_nowait()
+
+    def stop(self):
+        self.p.terminate()
+        try:
+            self.p.wait(5)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+
+
+def tree(pid):
+    """pid and all its descendants (WebKit's web and network processes)."""
+    children = {}
+    for d in pathlib.Path("/proc").iterdir():
+        if d.name.isdigit():
+            try:
+                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(d.name))
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo.extend(children.get(p, []))
+    return out
+
+
+def memory_kb(pid):
+    pss = rss = 0
+    for p in tree(pid):
+        try:
+            for line in pathlib.Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+        except OSError:
+            pass
+    return pss, rss
+
+
+def fresh_env(base):
+    d = pathlib.Path(tempfile.mkdtemp(prefix="bench-"))
+    env = dict(os.environ)
+    for name in ("config", "data", "cache", "state"):
+        (d / name).mkdir()
+        env[f"XDG_{name.upper()}_HOME"] = str(d / name)
+    env.update(base)
+    return d, env
+
+
+def run_baseline(binary):
+    d, env = fresh_env({})
+    app = Proc([binary], env)
+    try:
+        painted = app.wait_for(r"bench: page-loaded") - app.t0
+        time.sleep(5)
+        pss, rss = memory_kb(app.p.pid)
+    finally:
+        app.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    return {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024}
+
+
+def run_app(binary, skm, keys):
+    d, env = fresh_env({"STUDIO_KEYS_BENCH": "1", "LANG": "en_US.UTF-8"})
+    db = pathlib.Path(env["XDG_DATA_HOME"]) / "studio-keys" / "sandbox.db"
+    db.parent.mkdir(parents=True, exist_ok=True)
+    subprocess.run([skm, "sandbox", "seed-keys", "--db", str(db), "--region", FIRST_REGION,
+                    "--count", str(keys)], check=True, env=env, stdout=subprocess.DEVNULL)
+    app = Proc([binary], env)
+    try:
+        painted = app.wait_for(rf"bench: painted region={FIRST_REGION}\b") - app.t0
+        time.sleep(5)
+        pss, rss = memory_kb(app.p.pid)
+        wid = subprocess.run(["xdotool", "search", "--sync", "--name", "^Studio Keys$"],
+                             capture_output=True, text=True, check=True).stdout.split()[0]
+        subprocess.run(["xdotool", "windowactivate", "--sync", wid], check=False)
+
+        def switch(key, region):
+            app.drain()
+            t = time.perf_counter()
+            subprocess.run(["xdotool", "key", "--window", wid, key], check=True)
+            return (app.wait_for(rf"bench: painted region={region}\b", 30) - t) * 1000
+
+        cold = switch("ctrl+2", SECOND_REGION)
+        warm_back = switch("ctrl+1", FIRST_REGION)
+        warm = switch("ctrl+2", SECOND_REGION)
+    finally:
+        app.stop()
+        shutil.rmtree(d, ignore_errors=True)
+    return {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024,
+            "switch_cold_ms": cold, "switch_warm_ms": min(warm, warm_back)}
+
+
+def criterion(path):
+    """{bench id: median seconds} from criterion's text output."""
+    out, name = {}, None
+    units = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
+    for line in pathlib.Path(path).read_text().splitlines():
+        m = re.match(r"^(\S.*?)\s+time:\s+\[(.*)\]", line)
+        if m is None:
+            if line and not line.startswith(" ") and "time:" not in line:
+                name = line.strip()
+            m2 = re.match(r"^\s+time:\s+\[(.*)\]", line)
+            if not (m2 and name):
+                continue
+            body = m2.group(1)
+        else:
+            name, body = m.group(1).strip(), m.group(2)
+        parts = body.split()
+        out[name] = float(parts[2]) * units[parts[3]]
+    return out
+
+
+def sizes(binary):
+    js = css = jsz = cssz = 0
+    for f in pathlib.Path("ui/dist/assets").iterdir():
+        raw = f.read_bytes()
+        if f.suffix == ".js":
+            js += len(raw)
+            jsz += len(gzip.compress(raw, 9))
+        elif f.suffix == ".css":
+            css += len(raw)
+            cssz += len(gzip.compress(raw, 9))
+    return {"binary_mb": os.path.getsize(binary) / 1e6, "js_kb": js / 1024, "js_gzip_kb": jsz / 1024,
+            "css_kb": css / 1024, "css_gzip_kb": cssz / 1024}
+
+
+def stats(values):
+    return statistics.median(values), min(values), max(values)
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=10)
+    ap.add_argument("--keys", type=int, default=50)
+    ap.add_argument("--app", required=True)
+    ap.add_argument("--baseline", required=True)
+    ap.add_argument("--skm", required=True)
+    ap.add_argument("--criterion", required=True)
+    ap.add_argument("--out", required=True)
+    a = ap.parse_args()
+
+    base, app = [], []
+    for i in range(a.runs):
+        base.append(run_baseline(a.baseline))
+        app.append(run_app(a.app, a.skm, a.keys))
+        print(f"run {i + 1}/{a.runs}: baseline {base[-1]['launch_ms']:.0f} ms, "
+              f"app {app[-1]['launch_ms']:.0f} ms", flush=True)
+
+    rows = []
+
+    def row(name, values, unit, target=None, lower_is_better=True, fmt="{:.1f}"):
+        med, lo, hi = stats(values)
+        mark = "" if target is None else verdict(med <= target if lower_is_better else med >= target)
+        rows.append((name, fmt.format(med), fmt.format(lo), fmt.format(hi), unit,
+                     "" if target is None else f"≤ {target}", mark))
+        return med
+
+    b_launch = row("baseline: launch to page load", [r["launch_ms"] for r in base], "ms")
+    a_launch = row("app: launch to key list painted (50 keys)", [r["launch_ms"] for r in app], "ms")
+    ratios = [x["launch_ms"] / y["launch_ms"] for x, y in zip(app, base)]
+    row("launch ratio app / baseline", ratios, "x", TARGETS["launch_ratio"], fmt="{:.2f}")
+    row("baseline: idle PSS (process tree)", [r["pss_mb"] for r in base], "MB")
+    row("app: idle PSS (process tree)", [r["pss_mb"] for r in app], "MB")
+    row("memory ratio app / baseline (PSS)",
+        [x["pss_mb"] / y["pss_mb"] for x, y in zip(app, base)], "x", TARGETS["memory_ratio"], fmt="{:.2f}")
+    row("baseline: idle RSS (reference)", [r["rss_mb"] for r in base], "MB")
+    row("app: idle RSS (reference)", [r["rss_mb"] for r in app], "MB")
+    row("region switch, warm cache", [r["switch_warm_ms"] for r in app], "ms", TARGETS["switch_warm_ms"])
+    row("region switch, cold", [r["switch_cold_ms"] for r in app], "ms", TARGETS["switch_cold_ms"])
+
+    s = sizes(a.app)
+    b_size = os.path.getsize(a.baseline) / 1e6
+    rows.append(("app: release binary (stripped)", f"{s['binary_mb']:.2f}", "", "", "MB", "≤ 12",
+                 verdict(s["binary_mb"] <= TARGETS["binary_mb"])))
+    rows.append(("baseline: release binary (stripped)", f"{b_size:.2f}", "", "", "MB", "", ""))
+    rows.append(("UI JS raw / gzip", f"{s['js_kb']:.1f} / {s['js_gzip_kb']:.1f}", "", "", "KB", "≤ 60 gzip",
+                 verdict(s["js_gzip_kb"] <= TARGETS["js_gzip_kb"])))
+    rows.append(("UI CSS raw / gzip", f"{s['css_kb']:.1f} / {s['css_gzip_kb']:.1f}", "", "", "KB", "", ""))
+
+    crit = criterion(a.criterion)
+    for name, target, unit, scale in (("sign", TARGETS["sign_us"], "µs", 1e6),
+                                      ("list_50", TARGETS["list50_ms"], "ms", 1e3),
+                                      ("create", None, "ms", 1e3),
+                                      ("list_500_paged", None, "ms", 1e3)):
+        hit = next((v for k, v in crit.items() if k.split("/")[-1] == name or k == name), None)
+        if hit is None:
+            rows.append((f"client: {name}", "n/a", "", "", unit, "", "MISS (not measured)"))
+            continue
+        v = hit * scale
+        rows.append((f"client: {name} (criterion median)", f"{v:.3f}", "", "", unit,
+                     "" if target is None else f"< {target}", "" if target is None else verdict(v < target)))
+
+    tauri_version = re.search(r'name = "tauri"\nversion = "([^"]+)"', pathlib.Path("Cargo.lock").read_text())
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    head = (f"# Benchmark results\n\nMachine: {platform.node()}, {cpu}, {os.cpu_count()} cores, "
+            f"{platform.system()} {platform.release()}; tauri {tauri_version.group(1) if tauri_version else '?'}; "
+            f"{a.runs} runs each, alternating baseline/app, under Xvfb; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n")
+    table = "| figure | median | min | max | unit | target | |\n|---|---|---|---|---|---|---|\n"
+    table += "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n"
+    text = head + table
+    print(text)
+    pathlib.Path(a.out).write_text(text)
+
+
+if __name__ == "__main__":
+    main()

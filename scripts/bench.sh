@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# `make bench`: builds Studio Keys and the blank baseline window in release,
+# runs both N times (A B A B ...) under Xvfb, and prints/writes the figures.
+# Not part of `make test`: benchmarks print numbers, they do not pass or fail.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+runs="${BENCH_RUNS:-10}"
+
+scripts/deps.sh test
+command -v xdotool >/dev/null || { [ "$(id -u)" -eq 0 ] && S="" || S=sudo; $S apt-get install -y -qq xdotool; }
+
+echo "bench: building the UI and both apps in release (this takes several minutes cold)"
+(cd ui && npm run build)
+cargo build --release --features tauri/custom-protocol --bin studio-keys
+cargo build --release --no-default-features --bin skm
+cp Cargo.lock bench/baseline/Cargo.lock
+cargo build --release --features custom-protocol \
+  --manifest-path bench/baseline/Cargo.toml --target-dir target
+mkdir -p bench/results
+
+echo "bench: criterion (client latency against the in-process sandbox)"
+cargo bench --no-default-features --bench client -- --noplot 2>&1 | tee target/criterion-output.txt
+
+scripts/test-session.sh tests/.venv/bin/python scripts/bench.py --runs "$runs" \
+  --app target/release/studio-keys --baseline target/release/baseline-window \
+  --skm target/release/skm --criterion target/criterion-output.txt \
+  --out bench/results/latest.md
