@@ -93,7 +93,7 @@ export type Permission = {
   accessibleModels: string[];
 };
 export type KeyView = {
-  apiKeyId: number | string;
+  apiKeyId: string;
   maskedValue: string;
   description: string;
   workspaceId: string;
@@ -103,6 +103,8 @@ export type KeyView = {
   disabled: boolean;
   permission: Permission;
   saved: boolean;
+  /** Saved, but the saved value failed a check (reset elsewhere?). */
+  stale?: boolean;
   legacy: boolean;
 };
 export type Quota = { used: number; limit: number; scope: KeyLimitScope };
@@ -113,37 +115,93 @@ export type CreateKeyInput = {
   description: string;
   permission: Permission;
 };
-export type SaveStatus = { saved: boolean; error?: IpcError | null };
+/** `off`: the profile's "save keys on create" preference is off. */
+export type SaveStatus = { saved: boolean; off?: boolean; error?: IpcError | null };
 export type OneTimeKey = {
   handle: string;
-  apiKeyId: number | string;
+  apiKeyId: string;
   value: string;
   savedToKeychain: SaveStatus;
 };
 export type ClipboardStatus = { clearsInSeconds?: number | null };
-export type VerifyOutcome = "works" | "invalid" | "wrongRegion" | "disabled" | "notSaved";
-export type VerifyResult = { outcome: VerifyOutcome; latencyMs?: number | null };
+export type VerifyOutcome = "works" | "invalid" | "wrongRegion" | "disabled" | "notSaved" | "unknown";
+export type VerifyResult = { outcome: VerifyOutcome; latencyMs?: number | null; error?: IpcError | null };
 export type TempKeyView = { handle: string; expiresAt: number };
 export type ExportFormat = "txt" | "env";
 
-function profile(p: ProfileView): ProfileView {
-  return { ...p, sandbox: p.sandbox ?? (p.kind ? p.kind === "Sandbox" : p.id === "sandbox") };
+// ---- Adapting what Rust sends (services/views.rs) to what the screens use ----
+// Kept tolerant on purpose: one place absorbs renames in the generated bindings.
+/* eslint-disable @typescript-eslint/no-explicit-any */
+type Raw = any;
+
+function profile(p: Raw): ProfileView {
+  return {
+    ...p,
+    sandbox: p.sandbox ?? (p.kind ? p.kind === "Sandbox" : p.id === "sandbox"),
+    lastRegion: p.lastRegion ?? p.currentRegion ?? null,
+  };
 }
 
-// The placeholder bindings are untyped; once the generated file lands, the
-// casts below become checks against the real signatures.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const c = commands as any;
+/** Keys made before the upgrade: `sk-` but neither `sk-ws-` nor `sk-sp-`. */
+export function isLegacyKey(masked: string): boolean {
+  return masked.startsWith("sk-") && !masked.startsWith("sk-ws-") && !masked.startsWith("sk-sp-");
+}
+
+function key(k: Raw): KeyView {
+  const saved = k.saved === true || k.saved === "saved" || k.saved === "stale";
+  return {
+    apiKeyId: String(k.apiKeyId),
+    maskedValue: k.maskedValue ?? "",
+    description: k.description ?? "",
+    workspaceId: k.workspaceId ?? "",
+    workspaceName: k.workspaceName ?? null,
+    createdBy: k.createdBy ?? null,
+    gmtCreate: k.gmtCreate ?? k.createdAt ?? 0,
+    disabled: k.disabled ?? k.enabled === false,
+    permission: k.permission ?? { type: "All", accessIps: [], allowAllModels: true, accessibleModels: [] },
+    saved,
+    stale: k.saved === "stale",
+    legacy: k.legacy ?? isLegacyKey(k.maskedValue ?? ""),
+  };
+}
+
+function page(p: Raw): KeyPage {
+  return { keys: (p.keys ?? []).map(key), totalCount: p.totalCount ?? (p.keys ?? []).length, quota: p.quota };
+}
+
+function saveStatus(s: Raw): SaveStatus {
+  if (s && typeof s === "object" && "state" in s) {
+    const state = String(s.state).toLowerCase();
+    return { saved: state === "saved", off: state === "off", error: s.error ?? null };
+  }
+  return { saved: !!s?.saved, error: s?.error ?? null };
+}
+
+function oneTime(k: Raw): OneTimeKey {
+  return { handle: k.handle, apiKeyId: String(k.apiKeyId), value: k.value, savedToKeychain: saveStatus(k.savedToKeychain) };
+}
+
+function verify(v: Raw): VerifyResult {
+  const outcome = String(v.outcome);
+  return { ...v, outcome: (outcome.charAt(0).toLowerCase() + outcome.slice(1)) as VerifyOutcome };
+}
+
+// The placeholder bindings are untyped; the generated ones are checked here.
+const c = commands as Raw;
+/* eslint-enable @typescript-eslint/no-explicit-any */
 
 export const ipc = {
   appInfo: (): Promise<AppInfo> => c.appInfo(),
   settingsGet: (): Promise<Settings> => c.settingsGet(),
   settingsSet: (s: Settings): Promise<Settings> => c.settingsSet(s),
-  profilesList: async (): Promise<ProfileView[]> => ((await c.profilesList()) as ProfileView[]).map(profile),
+  profilesList: async (): Promise<ProfileView[]> => ((await c.profilesList()) as Raw[]).map(profile),
   profileActivate: async (id: string): Promise<ProfileView> => profile(await c.profileActivate(id)),
   profileAdd: async (p: ProfileInput): Promise<ProfileView> => profile(await c.profileAdd(p)),
   profileDelete: (id: string): Promise<void> => c.profileDelete(id),
-  profileImportCandidates: (): Promise<ImportCandidate[]> => c.profileImportCandidates(),
+  profileImportCandidates: async (): Promise<ImportCandidate[]> => {
+    const r = await c.profileImportCandidates();
+    return Array.isArray(r) ? r : (r?.candidates ?? []);
+  },
   profileImport: async (candidateId: string, name: string): Promise<ProfileView> =>
     profile(await c.profileImport(candidateId, name)),
   profileTest: (id: string): Promise<ConnectionReport> => c.profileTest(id),
@@ -151,34 +209,22 @@ export const ipc = {
   workspacesList: (region: RegionId): Promise<WorkspaceView[]> => c.workspacesList(region),
   modelsAuthorized: (region: RegionId, workspaceId: string): Promise<ModelView[]> =>
     c.modelsAuthorized(region, workspaceId),
-  keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> =>
-    c.keysList(region, workspaceId),
-  keyCreate: (input: CreateKeyInput): Promise<OneTimeKey> => c.keyCreate(input),
-  keyReset: (region: RegionId, id: KeyView["apiKeyId"]): Promise<OneTimeKey> =>
-    c.keyReset(region, id),
-  keyUpdate: (
-    region: RegionId,
-    id: KeyView["apiKeyId"],
-    description: string,
-    permission: Permission,
-  ): Promise<KeyView> => c.keyUpdate(region, id, description, permission),
-  keySetEnabled: (region: RegionId, id: KeyView["apiKeyId"], enabled: boolean): Promise<void> =>
-    c.keySetEnabled(region, id, enabled),
-  keyDelete: (region: RegionId, id: KeyView["apiKeyId"]): Promise<void> =>
-    c.keyDelete(region, id),
-  keyCopySaved: (region: RegionId, id: KeyView["apiKeyId"]): Promise<ClipboardStatus> =>
-    c.keyCopySaved(region, id),
-  keyVerify: (region: RegionId, id: KeyView["apiKeyId"]): Promise<VerifyResult> =>
-    c.keyVerify(region, id),
-  tempKeyCreate: (
-    region: RegionId,
-    id: KeyView["apiKeyId"],
-    ttlSeconds: number,
-  ): Promise<TempKeyView> => c.tempKeyCreate(region, id, ttlSeconds),
+  keysList: async (region: RegionId, workspaceId: string | null): Promise<KeyPage> =>
+    page(await c.keysList(region, workspaceId)),
+  keyCreate: async (input: CreateKeyInput): Promise<OneTimeKey> => oneTime(await c.keyCreate(input)),
+  keyReset: async (region: RegionId, id: string): Promise<OneTimeKey> => oneTime(await c.keyReset(region, id)),
+  /** `permission` null leaves it as it is (regions without custom permissions). */
+  keyUpdate: async (region: RegionId, id: string, description: string, permission: Permission | null): Promise<KeyView> =>
+    key(await c.keyUpdate({ region, apiKeyId: id, description, permission })),
+  keySetEnabled: (region: RegionId, id: string, enabled: boolean): Promise<void> => c.keySetEnabled(region, id, enabled),
+  keyDelete: (region: RegionId, id: string): Promise<void> => c.keyDelete(region, id),
+  keyCopySaved: (region: RegionId, id: string): Promise<ClipboardStatus> => c.keyCopySaved(region, id),
+  keyVerify: async (region: RegionId, id: string): Promise<VerifyResult> => verify(await c.keyVerify(region, id)),
+  tempKeyCreate: (region: RegionId, id: string, ttlSeconds: number): Promise<TempKeyView> =>
+    c.tempKeyCreate(region, id, ttlSeconds),
   tempKeyCopy: (handle: string): Promise<ClipboardStatus> => c.tempKeyCopy(handle),
   oneTimeCopy: (handle: string): Promise<ClipboardStatus> => c.oneTimeCopy(handle),
-  oneTimeExport: (handle: string, format: ExportFormat): Promise<string | null> =>
-    c.oneTimeExport(handle, format),
+  oneTimeExport: (handle: string, format: ExportFormat): Promise<string | null> => c.oneTimeExport(handle, format),
   oneTimeClose: (handle: string): Promise<void> => c.oneTimeClose(handle),
   clipboardCopyText: (text: string): Promise<void> => c.clipboardCopyText(text),
 };

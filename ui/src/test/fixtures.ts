@@ -31,7 +31,7 @@ let nextId = 1000;
 export function makeKey(over: Partial<KeyView> = {}): KeyView {
   const id = nextId++;
   return {
-    apiKeyId: id,
+    apiKeyId: String(id),
     maskedValue: `sk-ws-abc.${id}*****xyz`,
     description: `key ${id}`,
     workspaceId: "ws-default",
@@ -53,7 +53,7 @@ export function makePage(keys: KeyView[], used = keys.length, limit = 50, scope:
 export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
   return {
     handle: "h-1",
-    apiKeyId: 42,
+    apiKeyId: "42",
     // Built at run time: obviously fake, never a real key.
     value: ["sk-ws", "TEST", "0".repeat(24)].join("-"),
     savedToKeychain: { saved: true },

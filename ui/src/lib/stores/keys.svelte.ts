@@ -118,7 +118,7 @@ class KeysStore {
     }
   }
 
-  async update(id: KeyView["apiKeyId"], description: string, permission: Permission): Promise<void> {
+  async update(id: KeyView["apiKeyId"], description: string, permission: Permission | null): Promise<void> {
     try {
       const updated = await ipc.keyUpdate(this.#region(), id, description, permission);
       this.#patch(id, () => updated);
