@@ -1,0 +1,171 @@
+//! `skm sandbox ...`: run the local Model Studio and read its demo identities.
+//!
+//! The AccessKey pairs printed by `identities` are sandbox-only credentials:
+//! they open nothing but the sandbox database they come from.
+
+use crate::regions::RegionId;
+use crate::sandbox::{self, PortChoice, SandboxConfig};
+use crate::{Error, ErrorCode, Result};
+use serde_json::json;
+use std::path::PathBuf;
+
+#[derive(Debug, clap::Subcommand)]
+pub enum SandboxCommand {
+    /// Serve all six regions on consecutive loopback ports until interrupted.
+    Serve {
+        /// Port of cn-beijing; the other regions follow in order (0: any free ports).
+        #[arg(long, default_value_t = 17800)]
+        port: u16,
+        /// The sandbox database (created and seeded when absent).
+        #[arg(long)]
+        db: PathBuf,
+        /// Print the region-to-address mapping as one JSON line.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List the sandbox's identities and their AccessKey pairs.
+    Identities {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create COUNT keys in REGION (same rules as CreateApiKey, so the quota holds).
+    SeedKeys {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        region: RegionId,
+        #[arg(long)]
+        count: u32,
+        /// Identity that owns the keys.
+        #[arg(long, default_value = sandbox::seed::ROOT)]
+        owner: String,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Runs a sandbox subcommand; returns the process exit code.
+pub fn run(cmd: SandboxCommand) -> i32 {
+    match execute(cmd) {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("skm sandbox: {}", e.message());
+            if let Some(t) = &e.details.technical {
+                eprintln!("  ({t})");
+            }
+            e.code.exit_code()
+        }
+    }
+}
+
+fn execute(cmd: SandboxCommand) -> Result<()> {
+    match cmd {
+        SandboxCommand::Serve { port, db, json } => serve(port, db, json),
+        SandboxCommand::Identities { db, json } => {
+            let ids = sandbox::identities(&db)?;
+            if json {
+                let list: Vec<_> = ids
+                    .iter()
+                    .map(|i| {
+                        json!({
+                            "name": i.name,
+                            "kind": i.kind.as_str(),
+                            "uid": i.uid,
+                            "canManageKeys": i.can_manage_keys,
+                            "accessKeyId": i.access_key_id,
+                            // Sandbox-only credential, printed on request by design.
+                            "accessKeySecret": i.access_key_secret.expose(),
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                for i in &ids {
+                    println!(
+                        "{:<20} {:<5} manage-keys={:<5} {}  {}",
+                        i.name,
+                        i.kind.as_str(),
+                        i.can_manage_keys,
+                        i.access_key_id,
+                        i.access_key_secret.expose()
+                    );
+                }
+            }
+            Ok(())
+        }
+        SandboxCommand::SeedKeys {
+            db,
+            region,
+            count,
+            owner,
+            json,
+        } => {
+            let keys = sandbox::seed_keys(&db, region, count, &owner)?;
+            let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+            if json {
+                println!("{}", json!({"region": region.as_str(), "apiKeyIds": ids}));
+            } else {
+                println!("created {} keys in {}: {:?}", ids.len(), region, ids);
+            }
+            Ok(())
+        }
+    }
+}
+
+fn serve(port: u16, db: PathBuf, as_json: bool) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Error::internal(e.to_string()))?;
+    rt.block_on(async move {
+        let ports = if port == 0 {
+            PortChoice::Ephemeral
+        } else {
+            PortChoice::From(port)
+        };
+        let handle = sandbox::start(SandboxConfig {
+            db_path: db,
+            ports,
+            fault: None,
+        })
+        .await?;
+        if as_json {
+            let map: serde_json::Map<String, serde_json::Value> = handle
+                .regions()
+                .iter()
+                .map(|(r, a)| (r.as_str().to_string(), json!(a.to_string())))
+                .collect();
+            println!("{}", json!({ "regions": map }));
+        } else {
+            println!("Studio Keys sandbox (Ctrl+C to stop)");
+            for (region, addr) in handle.regions() {
+                println!("  {:<15} http://{addr}", region.as_str());
+            }
+        }
+        use std::io::Write;
+        let _ = std::io::stdout().flush();
+        wait_for_stop().await?;
+        handle.shutdown().await;
+        Ok(())
+    })
+}
+
+async fn wait_for_stop() -> Result<()> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())
+            .map_err(|e| Error::new(ErrorCode::Internal).with_technical(e.to_string()))?;
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+    Ok(())
+}

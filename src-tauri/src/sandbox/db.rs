@@ -1,0 +1,291 @@
+//! The sandbox database: opening, recognising, migrating and transactions.
+//!
+//! A file is ours when its SQLite `application_id` is [`APPLICATION_ID`]. Any
+//! other non-empty file (another program's database, random bytes, a newer
+//! schema) is reported as an error and left untouched: the sandbox never
+//! replaces data it does not understand.
+
+use crate::{Error, ErrorCode, Result};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// "SKMS" (Studio Keys Model Studio sandbox) in ASCII.
+pub const APPLICATION_ID: i32 = 0x534B_4D53;
+/// The schema this build writes. Older files are migrated forward in one transaction.
+pub const SCHEMA_VERSION: i32 = 1;
+
+const SCHEMA_V1: &str = r#"
+CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+CREATE TABLE identities (
+    uid TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('root', 'ram')),
+    can_manage_keys INTEGER NOT NULL,
+    access_key_id TEXT NOT NULL UNIQUE,
+    access_key_secret TEXT NOT NULL
+);
+CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    region TEXT NOT NULL,
+    name TEXT NOT NULL,
+    is_default INTEGER NOT NULL,
+    service_site TEXT NOT NULL,
+    api_host TEXT NOT NULL UNIQUE,
+    gmt_create INTEGER NOT NULL
+);
+CREATE INDEX workspaces_region ON workspaces(region);
+CREATE TABLE models (
+    region TEXT NOT NULL,
+    model TEXT NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY (region, model)
+);
+CREATE TABLE workspace_models (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, model)
+);
+CREATE TABLE api_keys (
+    id INTEGER PRIMARY KEY,
+    region TEXT NOT NULL,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    owner_uid TEXT NOT NULL REFERENCES identities(uid),
+    description TEXT NOT NULL,
+    value_hash BLOB NOT NULL UNIQUE,
+    mask TEXT NOT NULL,
+    disabled INTEGER NOT NULL DEFAULT 0,
+    auth_type TEXT NOT NULL CHECK (auth_type IN ('All', 'Custom')),
+    access_ips TEXT NOT NULL,
+    allow_all_models INTEGER NOT NULL,
+    accessible_models TEXT NOT NULL,
+    gmt_create INTEGER NOT NULL
+);
+CREATE INDEX api_keys_region_owner ON api_keys(region, owner_uid);
+CREATE TABLE temp_tokens (
+    value_hash BLOB PRIMARY KEY,
+    parent_id INTEGER NOT NULL,
+    region TEXT NOT NULL,
+    workspace_id TEXT NOT NULL,
+    access_ips TEXT NOT NULL,
+    allow_all_models INTEGER NOT NULL,
+    accessible_models TEXT NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+"#;
+
+/// Opened connections, reused across requests. Each request takes one for its
+/// whole transaction; SQLite's own locking (WAL + BEGIN IMMEDIATE) orders writers.
+#[derive(Clone)]
+pub struct Db {
+    path: Arc<PathBuf>,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl Db {
+    /// Opens (creating if absent) and verifies the database; migrates older schemas.
+    /// Returns whether the file was new, so the caller can seed it.
+    pub fn open(path: &Path) -> Result<(Db, bool)> {
+        let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        let conn = connect(path)?;
+        let fresh = check_and_migrate(&conn, path, existed)?;
+        let db = Db {
+            path: Arc::new(path.to_path_buf()),
+            idle: Arc::new(Mutex::new(vec![conn])),
+        };
+        Ok((db, fresh))
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn take(&self) -> Result<Connection> {
+        let pooled = self
+            .idle
+            .lock()
+            .map_err(|_| Error::internal("db pool poisoned"))?
+            .pop();
+        match pooled {
+            Some(c) => Ok(c),
+            None => connect(&self.path),
+        }
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < 8 {
+                idle.push(conn);
+            }
+        }
+    }
+
+    /// Runs `f` inside one `BEGIN IMMEDIATE` transaction: committed when `f`
+    /// returns Ok, rolled back otherwise. IMMEDIATE takes the write lock up
+    /// front, so two concurrent read-check-write sequences (quota checks) cannot
+    /// interleave.
+    pub fn write<T, E>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        let mut conn = self.take()?;
+        let out = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(db_error)?;
+            let value = f(&tx)?;
+            tx.commit().map_err(db_error)?;
+            Ok(value)
+        })();
+        self.give_back(conn);
+        out
+    }
+
+    /// Runs `f` in a deferred (read) transaction, so it sees one consistent snapshot.
+    pub fn read<T, E>(&self, f: impl FnOnce(&rusqlite::Transaction) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<Error>,
+    {
+        let mut conn = self.take()?;
+        let out = (|| {
+            let tx = conn.transaction().map_err(db_error)?;
+            let value = f(&tx)?;
+            tx.finish().map_err(db_error)?;
+            Ok(value)
+        })();
+        self.give_back(conn);
+        out
+    }
+}
+
+fn connect(path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_CREATE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| open_error(path, e))?;
+    conn.busy_timeout(Duration::from_secs(10))
+        .map_err(db_error)?;
+    conn.pragma_update(None, "foreign_keys", "ON")
+        .map_err(db_error)?;
+    Ok(conn)
+}
+
+/// Verifies the file is ours (or empty), migrates, and returns whether it was freshly created.
+fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bool> {
+    // Reading the header is the first thing that fails on a file that is not SQLite.
+    let app_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    let version: i32 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+
+    let fresh = app_id == 0 && version == 0 && tables == 0;
+    if !fresh && app_id != APPLICATION_ID {
+        return Err(Error::new(ErrorCode::Config)
+            .with_reason("sandbox_db_foreign")
+            .with_param("path", path.display().to_string()));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::new(ErrorCode::Config)
+            .with_reason("sandbox_db_newer")
+            .with_param("path", path.display().to_string())
+            .with_param("version", version.to_string()));
+    }
+    if existed && !fresh {
+        let ok: String = conn
+            .query_row("PRAGMA quick_check", [], |r| r.get(0))
+            .map_err(|e| corrupt(path, e))?;
+        if ok != "ok" {
+            return Err(corrupt(path, ok));
+        }
+    }
+    // WAL: readers never block the writer, and a crash mid-write rolls back cleanly.
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(|e| corrupt(path, e))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::new(ErrorCode::Config)
+            .with_reason("sandbox_db_no_wal")
+            .with_param("path", path.display().to_string()));
+    }
+    if version < 1 {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1; COMMIT;"
+        ))
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            db_error(e)
+        })?;
+    }
+    Ok(fresh)
+}
+
+fn open_error(path: &Path, e: rusqlite::Error) -> Error {
+    Error::new(ErrorCode::Config)
+        .with_reason("sandbox_db_open")
+        .with_param("path", path.display().to_string())
+        .with_technical(e.to_string())
+}
+
+fn corrupt(path: &Path, e: impl std::fmt::Display) -> Error {
+    Error::new(ErrorCode::Config)
+        .with_reason("sandbox_db_corrupt")
+        .with_param("path", path.display().to_string())
+        .with_technical(e.to_string())
+}
+
+/// An unexpected SQLite failure. SQL text and errors never contain secrets:
+/// values are bound as parameters and only hashes are stored.
+pub fn db_error(e: rusqlite::Error) -> Error {
+    Error::internal(format!("sandbox database: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn new_file_is_created_and_reopened_as_ours() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.db");
+        let (_, fresh) = Db::open(&path).unwrap();
+        assert!(fresh);
+        let (_, fresh) = Db::open(&path).unwrap();
+        assert!(!fresh);
+    }
+
+    #[test]
+    fn foreign_sqlite_file_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("other.db");
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE notes (t TEXT); INSERT INTO notes VALUES ('mine');")
+            .unwrap();
+        drop(c);
+        let err = Db::open(&path).err().expect("foreign db must be refused");
+        assert_eq!(err.reason.as_deref(), Some("sandbox_db_foreign"));
+        let c = Connection::open(&path).unwrap();
+        let t: String = c
+            .query_row("SELECT t FROM notes", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(t, "mine");
+    }
+
+    #[test]
+    fn garbage_file_is_reported_as_corrupt() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("junk.db");
+        std::fs::write(&path, vec![0x5a; 8192]).unwrap();
+        let err = Db::open(&path).err().expect("garbage must be refused");
+        assert_eq!(err.code, ErrorCode::Config);
+        assert_eq!(std::fs::read(&path).unwrap(), vec![0x5a; 8192]);
+    }
+}

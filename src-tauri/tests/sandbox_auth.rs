@@ -1,0 +1,155 @@
+//! The gateway's authentication checks, over real HTTP.
+
+mod sandbox_support;
+
+use sandbox_support::{Req, TestSandbox};
+use studio_keys::regions::RegionId::CnBeijing;
+
+fn list() -> Req {
+    Req::new("GET", "ListApiKeys", "/modelstudio/apikeys")
+}
+
+#[tokio::test]
+async fn correctly_signed_request_is_answered() {
+    let sb = TestSandbox::start().await;
+    let a = sb
+        .root(CnBeijing)
+        .send(&list().q("description", "a b/c+d"))
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.body["success"], true);
+    assert!(a.body["requestId"].as_str().is_some_and(|s| !s.is_empty()));
+}
+
+#[tokio::test]
+async fn unknown_access_key_is_rejected() {
+    let sb = TestSandbox::start().await;
+    let mut c = sb.root(CnBeijing);
+    c.access_key_id = "LTAI000000000000000000NOPE".into();
+    let a = c.send(&list()).await;
+    assert_eq!((a.status, a.code()), (404, "InvalidAccessKeyId.NotFound"));
+    assert!(a.body["requestId"].is_string() && a.body["message"].is_string());
+}
+
+#[tokio::test]
+async fn wrong_secret_is_a_signature_mismatch() {
+    let sb = TestSandbox::start().await;
+    let mut c = sb.root(CnBeijing);
+    c.secret.push('x');
+    let a = c.send(&list()).await;
+    assert_eq!((a.status, a.code()), (400, "SignatureDoesNotMatch"));
+}
+
+#[tokio::test]
+async fn date_more_than_fifteen_minutes_off_is_expired() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    for skew in [-16, 16] {
+        let mut r = list();
+        r.date = chrono::Utc::now() + chrono::Duration::minutes(skew);
+        let a = c.send(&r).await;
+        assert_eq!(
+            (a.status, a.code()),
+            (400, "InvalidTimeStamp.Expired"),
+            "skew {skew}"
+        );
+    }
+    let mut r = list();
+    r.date = chrono::Utc::now() - chrono::Duration::minutes(14);
+    assert_eq!(
+        c.send(&r).await.status,
+        200,
+        "14 minutes is within the window"
+    );
+}
+
+#[tokio::test]
+async fn reused_nonce_is_rejected() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    let r = list();
+    assert_eq!(c.send(&r).await.status, 200);
+    let again = c.send(&r).await;
+    assert_eq!((again.status, again.code()), (400, "SignatureNonceUsed"));
+}
+
+#[tokio::test]
+async fn replayed_create_does_not_create_twice() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    let before = c.list_keys().await.body["totalCount"].as_i64().unwrap();
+    let r = Req::new("POST", "CreateApiKey", "/modelstudio/apikeys").q("description", "once");
+    assert_eq!(c.send(&r).await.status, 200);
+    assert_eq!(c.send(&r).await.code(), "SignatureNonceUsed");
+    assert_eq!(
+        c.list_keys().await.body["totalCount"].as_i64().unwrap(),
+        before + 1
+    );
+}
+
+#[tokio::test]
+async fn body_not_matching_its_hash_is_rejected() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    let r = Req::new("POST", "CreateApiKey", "/modelstudio/apikeys").f("auth.type", "All");
+    let a = c
+        .send_with_body(&r, Some("auth.type=Custom".into()))
+        .await
+        .unwrap();
+    assert_eq!((a.status, a.code()), (400, "InvalidContentSha256.Mismatch"));
+}
+
+#[tokio::test]
+async fn altered_query_breaks_the_signature() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    let mut r = Req::new("POST", "CreateApiKey", "/modelstudio/apikeys").q("description", "signed");
+    r.sent_query = Some(vec![("description".into(), "altered".into())]);
+    let a = c.send(&r).await;
+    assert_eq!((a.status, a.code()), (400, "SignatureDoesNotMatch"));
+}
+
+#[tokio::test]
+async fn python_sdk_booleans_are_accepted() {
+    let sb = TestSandbox::start().await;
+    let c = sb.root(CnBeijing);
+    let a = c
+        .create_key(&[
+            ("auth.type", "Custom"),
+            ("auth.accessIps.1", "10.0.0.1"),
+            ("auth.modelAccessScope.allowAllModels", "False"),
+            ("auth.modelAccessScope.accessibleModels.1", "qwen-plus"),
+        ])
+        .await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let id = a.body["apiKey"]["apiKeyId"].as_i64().unwrap();
+    let got = c.get_key(id).await;
+    assert_eq!(
+        got.body["apiKey"]["auth"]["modelAccessScope"]["allowAllModels"],
+        false
+    );
+    assert_eq!(
+        got.body["apiKey"]["auth"]["modelAccessScope"]["accessibleModels"][0],
+        "qwen-plus"
+    );
+}
+
+#[tokio::test]
+async fn region_can_be_chosen_by_host_header() {
+    let sb = TestSandbox::start().await;
+    // The cn-beijing listener, addressed as us-east-1 by Host: keys come out in us-east-1's format.
+    let mut c = sb.root(CnBeijing);
+    c.host = format!(
+        "us-east-1.sandbox.localhost:{}",
+        sb.handle.addr(CnBeijing).port()
+    );
+    let http = reqwest::Client::builder()
+        .resolve("us-east-1.sandbox.localhost", sb.handle.addr(CnBeijing))
+        .build()
+        .unwrap();
+    c.http = http;
+    let a = c.create_key(&[]).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    let value = a.body["apiKey"]["apiKeyValue"].as_str().unwrap();
+    assert!(value.starts_with("sk-") && !value.starts_with("sk-ws-"));
+}
