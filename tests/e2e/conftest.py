@@ -1,8 +1,17 @@
-"""WebDriver fixtures for the real Studio Keys window (tauri-driver on :4444)."""
+"""WebDriver fixtures for the real Studio Keys window.
+
+Each test gets its own tauri-driver (which launches the app through
+WebKitWebDriver), started with a fresh config/data/cache dir and the test's
+language, so every journey begins from a first run and nothing leaks between
+tests. A screenshot of the end state is saved for every test.
+"""
 import os
 import pathlib
 import shutil
+import socket
+import subprocess
 import tempfile
+import time
 
 import pytest
 from selenium import webdriver
@@ -10,6 +19,7 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "artifacts/e2e"))
+PORT, NATIVE_PORT = 4444, 4445
 
 
 class TauriOptions(ArgOptions):
@@ -28,32 +38,89 @@ class TauriOptions(ArgOptions):
         return {}
 
 
-@pytest.fixture
-def app_env(monkeypatch):
-    """A fresh config/data dir per test, so each journey starts from a first run."""
-    root = pathlib.Path(tempfile.mkdtemp(prefix="studio-keys-e2e-"))
-    for name in ("config", "data", "cache", "state"):
-        (root / name).mkdir()
-        monkeypatch.setenv(f"XDG_{name.upper()}_HOME", str(root / name))
-    yield root
-    shutil.rmtree(root, ignore_errors=True)
+def _wait_port(port, deadline):
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            if time.time() > deadline:
+                raise RuntimeError(f"tauri-driver: nothing listens on {port}")
+            time.sleep(0.1)
+
+
+class AppHome:
+    """The throw-away directories one app run lives in."""
+
+    def __init__(self, lang: str):
+        self.root = pathlib.Path(tempfile.mkdtemp(prefix="studio-keys-e2e-"))
+        self.lang = lang
+        self.env = dict(os.environ)
+        for name in ("config", "data", "cache", "state"):
+            (self.root / name).mkdir()
+            self.env[f"XDG_{name.upper()}_HOME"] = str(self.root / name)
+        locale = "zh_CN.UTF-8" if lang == "zh-CN" else "en_US.UTF-8"
+        self.env.update(LANG=locale, LC_ALL=locale, LANGUAGE=lang.replace("-", "_"))
+
+    @property
+    def sandbox_db(self) -> pathlib.Path:
+        return self.root / "data" / "studio-keys" / "sandbox.db"
 
 
 @pytest.fixture
-def driver(request, app_env):
-    # tauri-driver starts the app as its own child, so it inherits our environment.
-    drv = webdriver.Remote(
-        command_executor="http://127.0.0.1:4444",
-        options=TauriOptions(os.environ["STUDIO_KEYS_APP"]),
-    )
-    drv.implicitly_wait(0)
-    yield drv
+def lang():
+    return "en"
+
+
+@pytest.fixture
+def home(lang):
+    h = AppHome(lang)
+    yield h
+    shutil.rmtree(h.root, ignore_errors=True)
+
+
+@pytest.fixture
+def launch(request, home):
+    """Starts the app (through a fresh tauri-driver) and returns the WebDriver."""
+    started = []
+
+    def _launch():
+        log = open(ARTIFACTS / f"{request.node.name}.driver.log", "w")
+        proc = subprocess.Popen(
+            [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
+             "--native-driver", os.environ["WEBKIT_DRIVER"]],
+            env=home.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 30
+        # tauri-driver listens before WebKitWebDriver does: wait for both.
+        _wait_port(PORT, deadline)
+        _wait_port(NATIVE_PORT, deadline)
+        drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}",
+                               options=TauriOptions(os.environ["STUDIO_KEYS_APP"]))
+        started.append((proc, drv, log))
+        return drv
+
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    name = request.node.name.replace("/", "_")
-    try:
-        drv.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-    finally:
-        drv.quit()
+    yield _launch
+    for i, (proc, drv, log) in enumerate(started):
+        try:
+            suffix = "" if i == 0 else f"-{i}"
+            drv.save_screenshot(str(ARTIFACTS / f"{request.node.name}{suffix}.png"))
+        finally:
+            try:
+                drv.quit()
+            finally:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                log.close()
+
+
+@pytest.fixture
+def driver(launch):
+    return launch()
 
 
 def wait(drv, timeout=20):

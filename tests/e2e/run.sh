@@ -15,25 +15,9 @@ driver="$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri
 native="$(command -v WebKitWebDriver || true)"
 [ -n "$native" ] || die "WebKitWebDriver is missing: apt-get install webkit2gtk-driver"
 
-export STUDIO_KEYS_APP="$app"
+export STUDIO_KEYS_APP="$app" TAURI_DRIVER="$driver" WEBKIT_DRIVER="$native"
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$root/artifacts/e2e}"
 mkdir -p "$E2E_ARTIFACTS"
-"$driver" --port 4444 --native-port 4445 --native-driver "$native" >"$E2E_ARTIFACTS/tauri-driver.log" 2>&1 &
-driver_pid=$!
-trap 'kill $driver_pid 2>/dev/null || true; wait $driver_pid 2>/dev/null || true' EXIT
-
-# tauri-driver listens before WebKitWebDriver does: wait for both ports.
-"$root/tests/.venv/bin/python" - <<'PY' || die "tauri-driver did not open ports 4444/4445 (see artifacts/e2e/tauri-driver.log)"
-import socket, time
-deadline = time.time() + 30
-for port in (4444, 4445):
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            if time.time() > deadline:
-                raise SystemExit(1)
-            time.sleep(0.2)
-PY
+# Each test starts its own tauri-driver (conftest.py), so that the app it launches
+# inherits that test's fresh HOME/XDG dirs and language.
 "$root/tests/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e" "$@"
