@@ -26,7 +26,9 @@ pub fn run() {
                 .target(tauri_plugin_log::Target::new(
                     tauri_plugin_log::TargetKind::LogDir { file_name: None },
                 ))
-                .target(tauri_plugin_log::Target::new(tauri_plugin_log::TargetKind::Stderr))
+                .target(tauri_plugin_log::Target::new(
+                    tauri_plugin_log::TargetKind::Stderr,
+                ))
                 .build(),
         )
         .plugin(tauri_plugin_window_state::Builder::default().build())
@@ -34,9 +36,25 @@ pub fn run() {
         .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
+            use tauri::Manager;
             builder.mount_events(app);
+            // Settings, keychain and clipboard; the sandbox starts on first use.
+            let studio = crate::services::Studio::open(crate::services::Dirs::from_env())?;
+            if let Ok(settings) = studio.profiles().app_settings() {
+                crate::services::profiles::apply_lang(settings.lang);
+            }
+            app.manage(studio);
             Ok(())
         })
-        .run(tauri::generate_context!())
-        .expect("error while running Studio Keys");
+        .build(tauri::generate_context!())
+        .expect("error while building Studio Keys")
+        .run(|app, event| {
+            if let tauri::RunEvent::Exit = event {
+                use tauri::Manager;
+                // A secret we copied must not outlive the app on the clipboard.
+                if let Some(studio) = app.try_state::<crate::services::Studio>() {
+                    studio.shutdown();
+                }
+            }
+        });
 }

@@ -24,6 +24,11 @@ pub mod modelstudio;
 pub mod sandbox;
 
 pub mod cli;
+pub mod clipboard;
+pub mod profiles;
+pub mod saved_keys;
+pub mod services;
+pub mod vault;
 
 #[cfg(feature = "gui")]
 pub mod app;

@@ -2,11 +2,55 @@
 //! service and converts the result. No decisions live here.
 
 pub mod app;
+pub mod clipboard;
+pub mod keys;
+pub mod profiles;
+pub mod settings;
+pub mod workspaces;
+
+use crate::error::IpcError;
+use crate::secret::Secret;
 
 /// All commands, for the invoke handler and for TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
-        .commands(tauri_specta::collect_commands![app::app_info])
+        .commands(tauri_specta::collect_commands![
+            app::app_info,
+            clipboard::clipboard_copy_text,
+            clipboard::clipboard_status,
+            keys::key_copy_env,
+            keys::key_copy_saved,
+            keys::key_create,
+            keys::key_delete,
+            keys::key_export,
+            keys::key_forget,
+            keys::key_reset,
+            keys::key_save_pasted,
+            keys::key_set_enabled,
+            keys::key_update,
+            keys::key_verify,
+            keys::keys_list,
+            keys::one_time_close,
+            keys::one_time_copy,
+            keys::one_time_export,
+            keys::temp_key_copy,
+            keys::temp_key_create,
+            profiles::profile_activate,
+            profiles::profile_add,
+            profiles::profile_delete,
+            profiles::profile_import,
+            profiles::profile_import_candidates,
+            profiles::profile_set_default_workspace,
+            profiles::profile_set_preferences,
+            profiles::profile_set_region,
+            profiles::profile_test,
+            profiles::profiles_list,
+            settings::settings_get,
+            settings::settings_set,
+            settings::storage_status,
+            workspaces::models_authorized,
+            workspaces::workspaces_list,
+        ])
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 
@@ -15,9 +59,69 @@ pub fn export_bindings(path: &std::path::Path) -> Result<(), String> {
     specta_builder()
         .export(
             specta_typescript::Typescript::default()
-                .header("// Generated from Rust by tauri-specta (`make bindings`). Do not edit.\n")
-                .bigint(specta_typescript::BigIntExportBehavior::Number),
+                .header("// Generated from Rust by tauri-specta (`make bindings`). Do not edit.\n"),
             path,
         )
         .map_err(|e| e.to_string())
+}
+
+/// A service result as a command result.
+pub(crate) fn ipc<T>(r: crate::Result<T>) -> Result<T, IpcError> {
+    r.map_err(|e| {
+        log::warn!("command failed: {e}");
+        e.into()
+    })
+}
+
+/// Ask where to save `content` (the native save dialog, from Rust) and write it.
+/// `None` when the person cancels.
+pub(crate) async fn save_dialog(
+    app: tauri::AppHandle,
+    file_name: String,
+    content: Secret,
+) -> Result<Option<String>, IpcError> {
+    use tauri_plugin_dialog::DialogExt;
+    let picked = tokio::task::spawn_blocking(move || {
+        app.dialog()
+            .file()
+            .set_file_name(file_name)
+            .blocking_save_file()
+    })
+    .await
+    .map_err(|e| IpcError::from(crate::Error::internal(e.to_string())))?;
+    let Some(picked) = picked else {
+        return Ok(None);
+    };
+    let path = picked
+        .into_path()
+        .map_err(|e| IpcError::from(crate::Error::internal(e.to_string())))?;
+    let p = path.clone();
+    ipc(
+        tokio::task::spawn_blocking(move || crate::services::export::write_file(&p, &content))
+            .await
+            .map_err(|e| crate::Error::internal(e.to_string()))
+            .and_then(|r| r),
+    )?;
+    Ok(Some(path.display().to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every registered command is declared for build.rs and granted to the window.
+    #[test]
+    fn names_list_capabilities_and_handlers_agree() {
+        let names: Vec<&str> = include!("names.rs").to_vec();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert_eq!(names, sorted, "names.rs must stay sorted");
+        let caps = include_str!("../../capabilities/main.json");
+        for n in &names {
+            let perm = format!("\"allow-{}\"", n.replace('_', "-"));
+            assert!(caps.contains(&perm), "capabilities/main.json lacks {perm}");
+        }
+        let src = include_str!("mod.rs");
+        for n in &names {
+            assert!(src.contains(&format!("::{n},")), "{n} is not registered");
+        }
+    }
 }

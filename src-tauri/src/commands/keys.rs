@@ -1,0 +1,192 @@
+//! Key commands: thin translation to `Studio` (services/keys.rs).
+
+use super::{ipc, save_dialog};
+use crate::clipboard::ClipboardStatus;
+use crate::error::IpcError;
+use crate::keyformat::KeyFormat;
+use crate::regions::RegionId;
+use crate::services::views::{
+    CreateKeyInput, ExportFormat, KeyPage, KeyView, OneTimeKey, TempKeyView, UpdateKeyInput,
+    VerifyResult,
+};
+use crate::services::Studio;
+use tauri::State;
+
+#[tauri::command]
+#[specta::specta]
+pub async fn keys_list(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    workspace_id: Option<String>,
+) -> Result<KeyPage, IpcError> {
+    ipc(studio.keys_list(region, workspace_id).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_create(
+    studio: State<'_, Studio>,
+    input: CreateKeyInput,
+) -> Result<OneTimeKey, IpcError> {
+    ipc(studio.key_create(input).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_reset(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<OneTimeKey, IpcError> {
+    ipc(studio.key_reset(region, api_key_id).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_update(
+    studio: State<'_, Studio>,
+    input: UpdateKeyInput,
+) -> Result<KeyView, IpcError> {
+    ipc(studio.key_update(input).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_set_enabled(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+    enabled: bool,
+) -> Result<(), IpcError> {
+    ipc(studio.key_set_enabled(region, api_key_id, enabled).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_delete(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<(), IpcError> {
+    ipc(studio.key_delete(region, api_key_id).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_copy_saved(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<ClipboardStatus, IpcError> {
+    ipc(studio.key_copy_saved(region, api_key_id).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_copy_env(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<ClipboardStatus, IpcError> {
+    ipc(studio.key_copy_env(region, api_key_id).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_forget(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<(), IpcError> {
+    ipc(studio.key_forget(region, api_key_id).await)
+}
+
+/// Returns the key's format (`Workspace` or `Legacy`); `sk-sp-` keys are refused.
+#[tauri::command]
+#[specta::specta]
+pub async fn key_save_pasted(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+    value: String,
+) -> Result<KeyFormat, IpcError> {
+    ipc(studio.key_save_pasted(region, api_key_id, value).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn key_verify(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+) -> Result<VerifyResult, IpcError> {
+    ipc(studio.key_verify(region, api_key_id).await)
+}
+
+/// Save a saved key to a file chosen in the save dialog; `null` when cancelled.
+#[tauri::command]
+#[specta::specta]
+pub async fn key_export(
+    app: tauri::AppHandle,
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+    format: ExportFormat,
+) -> Result<Option<String>, IpcError> {
+    let content = ipc(studio
+        .key_export_content(region, api_key_id.clone(), format)
+        .await)?;
+    let name = crate::services::export::suggested_file_name(format, &api_key_id);
+    save_dialog(app, name, content).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn temp_key_create(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+    ttl_seconds: u32,
+) -> Result<TempKeyView, IpcError> {
+    ipc(studio
+        .temp_key_create(region, api_key_id, ttl_seconds)
+        .await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn temp_key_copy(
+    studio: State<'_, Studio>,
+    handle: String,
+) -> Result<ClipboardStatus, IpcError> {
+    ipc(studio.temp_key_copy(handle).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn one_time_copy(
+    studio: State<'_, Studio>,
+    handle: String,
+) -> Result<ClipboardStatus, IpcError> {
+    ipc(studio.one_time_copy(handle).await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn one_time_export(
+    app: tauri::AppHandle,
+    studio: State<'_, Studio>,
+    handle: String,
+    format: ExportFormat,
+) -> Result<Option<String>, IpcError> {
+    let content = ipc(studio.one_time_export_content(handle, format).await)?;
+    let name = crate::services::export::suggested_file_name(format, "new");
+    save_dialog(app, name, content).await
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn one_time_close(studio: State<'_, Studio>, handle: String) -> Result<(), IpcError> {
+    studio.one_time_close(&handle);
+    Ok(())
+}

@@ -1,0 +1,1 @@
+//! Wire types to views, in one place.

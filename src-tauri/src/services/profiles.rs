@@ -1,0 +1,206 @@
+//! Profiles, settings and storage status, as the screens and `skm` use them.
+
+use super::views::{
+    DefaultWorkspace, ImportCandidateView, ImportCandidates, ProfileInputView, ProfileView,
+    StorageStatus,
+};
+use super::Studio;
+use crate::error::{Error, ErrorCode, Result};
+use crate::i18n::{self, Lang};
+use crate::profiles::import::{self, ImportCandidate};
+use crate::profiles::{mask, AppSettings, LangSetting, Profile, ProfileInput, ProfilePreferences};
+use crate::regions::RegionId;
+use crate::secret::Secret;
+
+pub fn profile_view(p: &Profile, active_id: &str) -> ProfileView {
+    ProfileView {
+        id: p.id.clone(),
+        name: p.name.clone(),
+        kind: p.kind,
+        access_key_id_masked: p.access_key_id.as_deref().map(mask),
+        has_sts_token: p.has_sts_token,
+        default_region: p.default_region,
+        current_region: p.current_region(),
+        default_workspaces: p
+            .default_workspaces
+            .iter()
+            .map(|(r, w)| DefaultWorkspace {
+                region: *r,
+                workspace_id: w.clone(),
+            })
+            .collect(),
+        preferences: p.preferences.clone(),
+        active: p.id == active_id,
+    }
+}
+
+fn candidate_view(c: &ImportCandidate) -> ImportCandidateView {
+    ImportCandidateView {
+        id: c.id.clone(),
+        source: c.source,
+        label: c.label.clone(),
+        access_key_id_masked: mask(&c.access_key_id),
+        has_sts_token: c.security_token.is_some(),
+        region: c.region,
+        preferred: c.preferred,
+    }
+}
+
+/// Apply the language setting to messages rendered from now on.
+pub fn apply_lang(setting: LangSetting) {
+    i18n::set_current(match setting {
+        LangSetting::System => Lang::from_env(),
+        LangSetting::En => Lang::En,
+        LangSetting::ZhCn => Lang::ZhCn,
+    });
+}
+
+impl Studio {
+    pub async fn storage_status(&self) -> StorageStatus {
+        let keychain = self.blocking(|s| s.inner.profiles.vault().check()).await;
+        StorageStatus {
+            keychain_error: keychain.err().map(Into::into),
+            settings_moved_aside: self.inner.profiles.store().moved_aside(),
+            config_dir: self.inner.dirs.config.display().to_string(),
+            data_dir: self.inner.dirs.data.display().to_string(),
+        }
+    }
+
+    pub async fn settings_get(&self) -> Result<AppSettings> {
+        self.blocking(|s| s.inner.profiles.app_settings()).await
+    }
+
+    pub async fn settings_set(&self, settings: AppSettings) -> Result<AppSettings> {
+        let saved = self
+            .blocking(move |s| s.inner.profiles.set_app_settings(settings))
+            .await?;
+        apply_lang(saved.lang);
+        Ok(saved)
+    }
+
+    pub async fn profiles_list(&self) -> Result<Vec<ProfileView>> {
+        self.blocking(|s| {
+            let (list, active) = s.inner.profiles.list()?;
+            Ok(list.iter().map(|p| profile_view(p, &active)).collect())
+        })
+        .await
+    }
+
+    pub async fn profile_activate(&self, id: String) -> Result<ProfileView> {
+        self.blocking(move |s| {
+            let p = s.inner.profiles.activate(&id)?;
+            Ok(profile_view(&p, &p.id))
+        })
+        .await
+    }
+
+    pub async fn profile_add(&self, input: ProfileInputView) -> Result<ProfileView> {
+        let input = ProfileInput {
+            name: input.name,
+            access_key_id: input.access_key_id,
+            access_key_secret: Secret::new(input.access_key_secret),
+            security_token: input
+                .security_token
+                .filter(|t| !t.is_empty())
+                .map(Secret::new),
+            default_region: input.default_region,
+        };
+        self.add_profile(input).await
+    }
+
+    /// Add a profile from Rust types (also used by `skm profiles add`).
+    pub async fn add_profile(&self, input: ProfileInput) -> Result<ProfileView> {
+        self.blocking(move |s| {
+            let p = s.inner.profiles.add(input)?;
+            let active = s.inner.profiles.active()?.id;
+            Ok(profile_view(&p, &active))
+        })
+        .await
+    }
+
+    pub async fn profile_delete(&self, id: String) -> Result<()> {
+        let result = self.blocking(move |s| s.inner.profiles.remove(&id)).await;
+        self.inner.clients.forget_cloud();
+        result
+    }
+
+    pub async fn profile_import_candidates(&self) -> Result<ImportCandidates> {
+        let scan = tokio::task::spawn_blocking(import::scan_system)
+            .await
+            .map_err(|e| Error::internal(e.to_string()))?;
+        for (path, problem) in &scan.unreadable {
+            log::warn!(
+                "could not read credentials file {}: {problem}",
+                path.display()
+            );
+        }
+        Ok(ImportCandidates {
+            candidates: scan.candidates.iter().map(candidate_view).collect(),
+            skipped: scan.skipped,
+        })
+    }
+
+    /// Import the candidate `candidate_id` (as listed by `profile_import_candidates`) as `name`.
+    pub async fn profile_import(&self, candidate_id: String, name: String) -> Result<ProfileView> {
+        let scan = tokio::task::spawn_blocking(import::scan_system)
+            .await
+            .map_err(|e| Error::internal(e.to_string()))?;
+        let c = scan
+            .candidates
+            .into_iter()
+            .find(|c| c.id == candidate_id)
+            .ok_or_else(|| {
+                Error::new(ErrorCode::NotFound)
+                    .with_reason("import_candidate_gone")
+                    .with_param("name", candidate_id.clone())
+            })?;
+        self.add_profile(ProfileInput {
+            name,
+            access_key_id: c.access_key_id,
+            access_key_secret: c.access_key_secret,
+            security_token: c.security_token,
+            default_region: c.region.unwrap_or(RegionId::CnBeijing),
+        })
+        .await
+    }
+
+    /// Remember the region the person switched to, for the active profile.
+    pub async fn profile_set_region(&self, region: RegionId) -> Result<()> {
+        self.blocking(move |s| {
+            let p = s.inner.profiles.active()?;
+            s.inner.profiles.set_last_region(&p.id, region)
+        })
+        .await
+    }
+
+    pub async fn profile_set_default_workspace(
+        &self,
+        region: RegionId,
+        workspace_id: String,
+    ) -> Result<()> {
+        self.blocking(move |s| {
+            let p = s.inner.profiles.active()?;
+            s.inner
+                .profiles
+                .set_default_workspace(&p.id, region, workspace_id)
+        })
+        .await
+    }
+
+    pub async fn profile_set_preferences(
+        &self,
+        id: String,
+        preferences: ProfilePreferences,
+    ) -> Result<ProfileView> {
+        self.blocking(move |s| {
+            s.inner.profiles.set_preferences(&id, preferences)?;
+            let (list, active) = s.inner.profiles.list()?;
+            let p = list
+                .iter()
+                .find(|p| p.id == id)
+                .ok_or_else(|| Error::new(ErrorCode::NotFound))?;
+            Ok(profile_view(p, &active))
+        })
+        .await
+    }
+}

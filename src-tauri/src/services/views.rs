@@ -1,0 +1,265 @@
+//! What the screens (and `skm --json`) get: IPC view types. Serialize +
+//! specta::Type, camelCase; `apiKeyId` is a string so JavaScript never rounds
+//! an int64. Wire types become views only in `convert.rs`.
+
+use crate::clipboard::ClipboardStatus;
+use crate::error::IpcError;
+use crate::profiles::file::MovedAside;
+use crate::profiles::import::{ImportSource, SkippedEntry};
+use crate::profiles::{ProfileKind, ProfilePreferences};
+use crate::regions::{KeyLimitScope, RegionId};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+pub enum PermissionType {
+    All,
+    Custom,
+}
+
+/// A key's `auth` block as the edit dialog shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Permission {
+    #[serde(rename = "type")]
+    pub kind: PermissionType,
+    pub access_ips: Vec<String>,
+    pub allow_all_models: bool,
+    pub accessible_models: Vec<String>,
+}
+
+/// Whether this computer holds the key's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum SavedState {
+    NotSaved,
+    Saved,
+    /// Saved, but the saved value failed a check (reset elsewhere?).
+    Stale,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyView {
+    pub api_key_id: String,
+    pub region: RegionId,
+    /// As the server masks it, e.g. `sk-ws-djI.8O7d*****2aICctnid4u4`.
+    pub masked_value: String,
+    pub description: String,
+    pub workspace_id: String,
+    pub workspace_name: Option<String>,
+    pub created_by: Option<String>,
+    /// Epoch milliseconds (an f64 so TypeScript gets a plain number, exact to 2^53).
+    pub created_at: Option<f64>,
+    pub enabled: bool,
+    pub permission: Permission,
+    pub saved: SavedState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct Quota {
+    pub used: u32,
+    pub limit: u32,
+    pub scope: KeyLimitScope,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPage {
+    pub keys: Vec<KeyView>,
+    pub total_count: u32,
+    pub quota: Quota,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateKeyInput {
+    pub region: RegionId,
+    /// `None`: the default workspace.
+    pub workspace_id: Option<String>,
+    pub description: String,
+    pub permission: Permission,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateKeyInput {
+    pub region: RegionId,
+    pub api_key_id: String,
+    pub description: String,
+    /// `None` leaves the permission as it is (always `None` in us-east-1).
+    pub permission: Option<Permission>,
+}
+
+/// Whether the value shown once was also put in the keychain.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum SaveStatus {
+    Saved,
+    /// The profile's "save keys on create" preference is off.
+    Off,
+    /// The keychain refused; the value exists only in this dialog now.
+    Failed {
+        error: IpcError,
+    },
+}
+
+/// The one-time display after Create or Reset. `value` is the only full key
+/// value that ever crosses IPC; Rust keeps it under `handle` until closed.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct OneTimeKey {
+    pub handle: String,
+    pub api_key_id: String,
+    pub region: RegionId,
+    pub workspace_id: Option<String>,
+    pub value: String,
+    pub saved_to_keychain: SaveStatus,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum VerifyOutcome {
+    Works,
+    Invalid,
+    WrongRegion,
+    Disabled,
+    NotSaved,
+    /// The check itself failed (network, throttling); `error` says why.
+    Unknown,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct VerifyResult {
+    pub outcome: VerifyOutcome,
+    pub latency_ms: Option<u32>,
+    pub error: Option<IpcError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TempKeyView {
+    pub handle: String,
+    /// Unix seconds.
+    pub expires_at: f64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ExportFormat {
+    /// `DASHSCOPE_API_KEY=...` with the base URL as a comment.
+    Env,
+    /// The bare value, one line.
+    Txt,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceView {
+    pub workspace_id: String,
+    pub workspace_name: String,
+    pub is_default: bool,
+    pub api_host: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelView {
+    pub model: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DefaultWorkspace {
+    pub region: RegionId,
+    pub workspace_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileView {
+    pub id: String,
+    pub name: String,
+    pub kind: ProfileKind,
+    pub access_key_id_masked: Option<String>,
+    pub has_sts_token: bool,
+    pub default_region: RegionId,
+    /// The region to open: last used, else default.
+    pub current_region: RegionId,
+    pub default_workspaces: Vec<DefaultWorkspace>,
+    pub preferences: ProfilePreferences,
+    pub active: bool,
+}
+
+/// What a person types to add a profile. The secret goes straight to the vault.
+#[derive(Clone, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ProfileInputView {
+    pub name: String,
+    pub access_key_id: String,
+    pub access_key_secret: String,
+    pub security_token: Option<String>,
+    pub default_region: RegionId,
+}
+
+impl std::fmt::Debug for ProfileInputView {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProfileInputView")
+            .field("name", &self.name)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportCandidateView {
+    pub id: String,
+    pub source: ImportSource,
+    pub label: String,
+    pub access_key_id_masked: String,
+    pub has_sts_token: bool,
+    pub region: Option<RegionId>,
+    pub preferred: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportCandidates {
+    pub candidates: Vec<ImportCandidateView>,
+    /// Entries found but not importable (RAM role, ECS role...).
+    pub skipped: Vec<SkippedEntry>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionCheck {
+    pub region: RegionId,
+    pub ok: bool,
+    pub workspace_count: Option<u32>,
+    pub error: Option<IpcError>,
+}
+
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionReport {
+    pub regions: Vec<RegionCheck>,
+    /// Whether listing keys was allowed in at least one region that answered.
+    pub can_manage_keys: bool,
+}
+
+/// The state of this computer's storage, for the settings screen and first-run notes.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StorageStatus {
+    /// `None` when the keychain answers; else what a person should do.
+    pub keychain_error: Option<IpcError>,
+    /// A settings file found damaged and moved aside at start.
+    pub settings_moved_aside: Option<MovedAside>,
+    pub config_dir: String,
+    pub data_dir: String,
+}
+
+/// Re-exported so commands name one module.
+pub type ClipboardView = ClipboardStatus;
