@@ -3,6 +3,9 @@
 //! The AccessKey pairs printed by `identities` are sandbox-only credentials:
 //! they open nothing but the sandbox database they come from.
 
+// `Error` carries the server details the UI shows; it is large on purpose.
+#![allow(clippy::result_large_err)]
+
 use crate::regions::RegionId;
 use crate::sandbox::{self, PortChoice, SandboxConfig};
 use crate::{Error, ErrorCode, Result};

@@ -9,7 +9,7 @@
 use super::apierror::DashError;
 use super::db::db_error;
 use super::net::Conn;
-use super::store::keys::{parse_ip_entry, StoredAuth};
+use super::store::permissions::{parse_ip_entry, StoredAuth};
 use super::store::{json_list, keys, workspaces};
 use super::{region_for_host, values, AppState};
 use crate::regions::RegionId;
@@ -21,10 +21,10 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::net::IpAddr;
 
-/// Temporary key lifetime bounds and default, in seconds.
-pub const TOKEN_TTL_MIN: i64 = 1;
-pub const TOKEN_TTL_MAX: i64 = 1800;
-pub const TOKEN_TTL_DEFAULT: i64 = 60;
+/// Temporary key lifetime bounds and default, in seconds (the app's own rule table).
+const TOKEN_TTL_MIN: i64 = crate::rules::TTL_MIN_SECS as i64;
+const TOKEN_TTL_MAX: i64 = crate::rules::TTL_MAX_SECS as i64;
+const TOKEN_TTL_DEFAULT: i64 = crate::rules::TTL_DEFAULT_SECS as i64;
 
 /// What a bearer credential may do, whichever kind it is.
 struct Grant {

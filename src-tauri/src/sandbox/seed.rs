@@ -5,7 +5,8 @@
 
 use super::apierror::ApiError;
 use super::db::{db_error, Db};
-use super::store::keys::{self, StoredAuth};
+use super::store::keys;
+use super::store::permissions::{self, StoredAuth};
 use super::store::workspaces::{default_service_site, insert_workspace, resolve_workspace};
 use super::store::{self, Identity, IdentityKind};
 use super::values;
@@ -155,7 +156,7 @@ fn seed_region(
             }),
             auth_type: Some(AUTH_TYPE_CUSTOM.into()),
         };
-        let stored = keys::resolve_auth(tx, region, &default.id, Some(&custom))?;
+        let stored = permissions::resolve_auth(tx, region, &default.id, Some(&custom))?;
         new_key(
             admin,
             "Office network only",

@@ -3,15 +3,13 @@
 use super::super::apierror::ApiError;
 use super::super::db::db_error;
 use super::super::values;
-use super::workspaces::{self, resolve_workspace};
+use super::permissions::{resolve_auth, StoredAuth};
+use super::workspaces::resolve_workspace;
 use super::{json_list, now_ms, Identity};
 use crate::modelstudio::wire::{self, Auth};
 use crate::regions::{KeyLimitScope, RegionId};
 use crate::Secret;
 use rusqlite::{params, OptionalExtension, Transaction};
-
-/// The console's whitelist limit.
-pub const MAX_ACCESS_IPS: usize = 20;
 
 /// A key as stored: never its value, only the keyed hash and the mask.
 #[derive(Debug, Clone)]
@@ -26,38 +24,6 @@ pub struct KeyRecord {
     pub disabled: bool,
     pub auth: StoredAuth,
     pub gmt_create: i64,
-}
-
-/// Permissions as the server keeps them (whitelist already defaulted).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredAuth {
-    pub auth_type: String,
-    pub access_ips: Vec<String>,
-    pub allow_all_models: bool,
-    pub accessible_models: Vec<String>,
-}
-
-impl StoredAuth {
-    pub fn all() -> Self {
-        StoredAuth {
-            auth_type: wire::AUTH_TYPE_ALL.into(),
-            access_ips: Vec::new(),
-            allow_all_models: true,
-            accessible_models: Vec::new(),
-        }
-    }
-
-    pub fn to_wire(&self) -> Auth {
-        let custom = self.auth_type == wire::AUTH_TYPE_CUSTOM;
-        Auth {
-            access_ips: custom.then(|| self.access_ips.clone()),
-            model_access_scope: Some(wire::ModelAccessScope {
-                accessible_models: (!self.allow_all_models).then(|| self.accessible_models.clone()),
-                allow_all_models: Some(self.allow_all_models),
-            }),
-            auth_type: Some(self.auth_type.clone()),
-        }
-    }
 }
 
 impl KeyRecord {
@@ -108,99 +74,6 @@ pub fn require_manage(caller: &Identity) -> Result<(), ApiError> {
     } else {
         Err(ApiError::no_permission())
     }
-}
-
-/// Parses one whitelist entry: an address (as a host-sized block) or a CIDR block.
-pub fn parse_ip_entry(entry: &str) -> Option<ipnet::IpNet> {
-    let entry = entry.trim();
-    entry.parse::<ipnet::IpNet>().ok().or_else(|| {
-        entry
-            .parse::<std::net::IpAddr>()
-            .ok()
-            .map(ipnet::IpNet::from)
-    })
-}
-
-/// Applies the console's permission rules for `region` and the key's workspace.
-pub fn resolve_auth(
-    tx: &Transaction,
-    region: RegionId,
-    workspace_id: &str,
-    auth: Option<&Auth>,
-) -> Result<StoredAuth, ApiError> {
-    let info = region.info();
-    let Some(auth) = auth else {
-        return Ok(StoredAuth::all());
-    };
-    let custom = match auth.auth_type.as_deref().map(str::trim) {
-        None | Some("") if auth.access_ips.is_none() && auth.model_access_scope.is_none() => false,
-        None | Some("") => return Err(ApiError::missing("auth.type")),
-        Some(t) if t == wire::AUTH_TYPE_ALL => false,
-        Some(t) if t == wire::AUTH_TYPE_CUSTOM => true,
-        Some(t) => {
-            return Err(ApiError::invalid(
-                "auth.type",
-                format!("'{t}' is not All or Custom"),
-            ))
-        }
-    };
-    if !custom {
-        // All: every model, every address; whitelist and scope do not apply.
-        return Ok(StoredAuth::all());
-    }
-    if !info.custom_permissions {
-        return Err(ApiError::custom_not_supported(region.as_str()));
-    }
-    let ips: Vec<String> = auth
-        .access_ips
-        .clone()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|s| s.trim().to_string())
-        .filter(|s| !s.is_empty())
-        .collect();
-    if ips.len() > MAX_ACCESS_IPS {
-        return Err(ApiError::too_many_ips(MAX_ACCESS_IPS));
-    }
-    for entry in &ips {
-        let net = parse_ip_entry(entry).ok_or_else(|| ApiError::bad_ip(entry))?;
-        if matches!(net, ipnet::IpNet::V6(_)) && !info.ipv6_whitelist {
-            return Err(ApiError::ipv6_not_supported(region.as_str(), entry));
-        }
-    }
-    let access_ips = if ips.is_empty() {
-        // Empty means all traffic, written out the way the console stores it.
-        let mut all = vec!["0.0.0.0/0".to_string()];
-        if info.ipv6_whitelist {
-            all.push("::/0".into());
-        }
-        all
-    } else {
-        ips
-    };
-    let scope = auth.model_access_scope.clone().unwrap_or_default();
-    let allow_all_models = scope.allow_all_models.unwrap_or(true);
-    let mut accessible_models = Vec::new();
-    if !allow_all_models {
-        let models = scope.accessible_models.unwrap_or_default();
-        if models.iter().all(|m| m.trim().is_empty()) {
-            return Err(ApiError::missing("auth.modelAccessScope.accessibleModels"));
-        }
-        for model in models.iter().map(|m| m.trim()).filter(|m| !m.is_empty()) {
-            if !workspaces::model_authorized(tx, workspace_id, model)? {
-                return Err(ApiError::model_not_authorized(model));
-            }
-            if !accessible_models.iter().any(|m| m == model) {
-                accessible_models.push(model.to_string());
-            }
-        }
-    }
-    Ok(StoredAuth {
-        auth_type: wire::AUTH_TYPE_CUSTOM.into(),
-        access_ips,
-        allow_all_models,
-        accessible_models,
-    })
 }
 
 /// Inserts a key row for a value; used by Create and by the seeder.

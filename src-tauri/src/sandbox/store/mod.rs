@@ -5,6 +5,7 @@
 //! never be separated by another request.
 
 pub mod keys;
+pub mod permissions;
 pub mod workspaces;
 
 use super::db::db_error;
