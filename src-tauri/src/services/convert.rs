@@ -1,1 +1,138 @@
-//! Wire types to views, in one place.
+//! Wire types to views (and the permission form back to the wire `auth`),
+//! in one place.
+
+use super::views::{KeyView, ModelView, Permission, PermissionType, SavedState, WorkspaceView};
+use crate::modelstudio::wire::{self, ApiKey, Auth, ModelAccessScope};
+use crate::regions::RegionId;
+use crate::saved_keys::SavedKeyRecord;
+
+pub fn permission_from_wire(auth: Option<&Auth>) -> Permission {
+    let auth = auth.cloned().unwrap_or_default();
+    let scope = auth.model_access_scope.unwrap_or_default();
+    let kind = match auth.auth_type.as_deref() {
+        Some(wire::AUTH_TYPE_CUSTOM) => PermissionType::Custom,
+        _ => PermissionType::All,
+    };
+    Permission {
+        kind,
+        access_ips: auth.access_ips.unwrap_or_default(),
+        allow_all_models: scope.allow_all_models.unwrap_or(true),
+        accessible_models: scope.accessible_models.unwrap_or_default(),
+    }
+}
+
+/// The whole `auth` block for Create and Update (the server replaces it).
+pub fn permission_to_wire(p: &Permission) -> Auth {
+    match p.kind {
+        PermissionType::All => Auth {
+            auth_type: Some(wire::AUTH_TYPE_ALL.into()),
+            access_ips: None,
+            model_access_scope: None,
+        },
+        PermissionType::Custom => Auth {
+            auth_type: Some(wire::AUTH_TYPE_CUSTOM.into()),
+            access_ips: Some(p.access_ips.clone()),
+            model_access_scope: Some(ModelAccessScope {
+                allow_all_models: Some(p.allow_all_models),
+                accessible_models: (!p.allow_all_models).then(|| p.accessible_models.clone()),
+            }),
+        },
+    }
+}
+
+pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) -> KeyView {
+    KeyView {
+        api_key_id: k.api_key_id.unwrap_or_default().to_string(),
+        region,
+        masked_value: k.api_key_value.clone().unwrap_or_default(),
+        description: k.description.clone().unwrap_or_default(),
+        workspace_id: k.workspace_id.clone().unwrap_or_default(),
+        workspace_name: k.workspace_name.clone(),
+        created_by: k.created_by.clone(),
+        created_at: k.gmt_create.map(|t| t as f64),
+        enabled: k.disabled.unwrap_or(0) == 0,
+        permission: permission_from_wire(k.auth.as_ref()),
+        saved: match saved {
+            None => SavedState::NotSaved,
+            Some(r) if r.stale => SavedState::Stale,
+            Some(_) => SavedState::Saved,
+        },
+    }
+}
+
+/// `is_default`: the server has no flag; the default workspace is the one
+/// whose id is `default` style or, failing that, the oldest one.
+pub fn workspace_views(list: &[wire::Workspace]) -> Vec<WorkspaceView> {
+    let oldest = list
+        .iter()
+        .filter(|w| w.workspace_id.is_some())
+        .min_by_key(|w| w.gmt_create.unwrap_or(i64::MAX))
+        .and_then(|w| w.workspace_id.clone());
+    let named_default = list.iter().find_map(|w| {
+        let id = w.workspace_id.as_deref()?;
+        let name = w.workspace_name.as_deref().unwrap_or("");
+        (id.contains("default")
+            || name.eq_ignore_ascii_case("default workspace")
+            || name == "默认业务空间")
+            .then(|| id.to_owned())
+    });
+    let default_id = named_default.or(oldest);
+    list.iter()
+        .filter_map(|w| {
+            let id = w.workspace_id.clone()?;
+            Some(WorkspaceView {
+                is_default: Some(&id) == default_id.as_ref(),
+                workspace_name: w.workspace_name.clone().unwrap_or_else(|| id.clone()),
+                workspace_id: id,
+                api_host: w.api_host.clone().filter(|h| !h.is_empty()),
+            })
+        })
+        .collect()
+}
+
+pub fn model_views(list: &[wire::ModelPermission]) -> Vec<ModelView> {
+    list.iter()
+        .filter_map(|m| {
+            let model = m.model.clone()?;
+            Some(ModelView {
+                name: m.name.clone().unwrap_or_else(|| model.clone()),
+                model,
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn custom_permission_round_trips_through_the_wire_block() {
+        let p = Permission {
+            kind: PermissionType::Custom,
+            access_ips: vec!["10.0.0.0/8".into()],
+            allow_all_models: false,
+            accessible_models: vec!["qwen-plus".into()],
+        };
+        assert_eq!(permission_from_wire(Some(&permission_to_wire(&p))), p);
+        let all = permission_from_wire(None);
+        assert_eq!(all.kind, PermissionType::All);
+        assert!(all.allow_all_models);
+    }
+
+    #[test]
+    fn disabled_flag_and_id_become_what_the_list_shows() {
+        let k = ApiKey {
+            api_key_id: Some(9_007_199_254_740_993),
+            disabled: Some(1),
+            ..Default::default()
+        };
+        let v = key_view(&k, RegionId::CnBeijing, None);
+        assert_eq!(
+            v.api_key_id, "9007199254740993",
+            "ids are strings: no float rounding"
+        );
+        assert!(!v.enabled);
+        assert_eq!(v.saved, SavedState::NotSaved);
+    }
+}

@@ -8,32 +8,111 @@ use super::{parse_api_key_id, Studio};
 use crate::clipboard::ClipboardStatus;
 use crate::error::{Error, ErrorCode, Result};
 use crate::keyformat::KeyFormat;
+use crate::modelstudio::{Client, Credentials};
 use crate::profiles::Profile;
+use crate::profiles::ProfileKind;
 use crate::regions::RegionId;
+use crate::sandbox::{SandboxConfig, SandboxHandle};
 use crate::secret::Secret;
 use crate::vault::KeyRef;
+use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Mutex;
 
-/// The Model Studio clients of this process: one per profile, and the
-/// in-process sandbox started on first use.
+/// The Model Studio clients of this process: the in-process sandbox
+/// (started on first use, its database in the data dir) and cloud clients
+/// built from the active profile's credentials (read from the vault once per
+/// profile and kept in memory, so each call does not cost a keychain round trip).
 pub struct Clients {
     sandbox_db: PathBuf,
+    sandbox: tokio::sync::OnceCell<SandboxHandle>,
+    credentials: Mutex<HashMap<String, Credentials>>,
 }
 
 impl Clients {
     pub fn new(sandbox_db: PathBuf) -> Self {
-        Clients { sandbox_db }
+        Clients {
+            sandbox_db,
+            sandbox: Default::default(),
+            credentials: Default::default(),
+        }
     }
 
     pub fn sandbox_db(&self) -> &std::path::Path {
         &self.sandbox_db
     }
 
-    /// Drop cached cloud clients (after a profile change).
-    pub fn forget_cloud(&self) {}
+    /// The running in-process sandbox (started now if needed).
+    pub async fn sandbox(&self) -> Result<&SandboxHandle> {
+        self.sandbox
+            .get_or_try_init(|| async {
+                if let Some(dir) = self.sandbox_db.parent() {
+                    std::fs::create_dir_all(dir)?;
+                }
+                crate::sandbox::start(SandboxConfig::new(self.sandbox_db.clone())).await
+            })
+            .await
+    }
+
+    /// Drop cached credentials (after a profile is removed or replaced).
+    pub fn forget_cloud(&self) {
+        self.credentials
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clear();
+    }
+
+    fn cached(&self, profile_id: &str) -> Option<Credentials> {
+        self.credentials
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(profile_id)
+            .cloned()
+    }
+
+    fn remember(&self, profile_id: &str, c: Credentials) {
+        self.credentials
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(profile_id.to_owned(), c);
+    }
 }
 
 impl Studio {
+    /// A Model Studio client for `profile` in `region`: the sandbox's root
+    /// identity for the sandbox profile, the vault's AccessKey otherwise.
+    pub async fn client_for(&self, profile: &Profile, region: RegionId) -> Result<Client> {
+        match profile.kind {
+            ProfileKind::Sandbox => {
+                let sb = self.inner.clients.sandbox().await?;
+                let id = sb
+                    .identity(crate::sandbox::seed::ROOT)
+                    .ok_or_else(|| Error::internal("the sandbox has no root identity"))?;
+                let creds =
+                    Credentials::new(id.access_key_id.clone(), id.access_key_secret.clone());
+                Client::new(region, creds, Some(&sb.openapi_base_url(region)))
+            }
+            ProfileKind::AlibabaCloud => {
+                let creds = match self.inner.clients.cached(&profile.id) {
+                    Some(c) => c,
+                    None => {
+                        let p = profile.clone();
+                        let c = self
+                            .blocking(move |s| s.inner.profiles.credentials(&p))
+                            .await?;
+                        let mut creds = Credentials::new(c.access_key_id, c.access_key_secret);
+                        if let Some(t) = c.security_token {
+                            creds = creds.with_security_token(t);
+                        }
+                        self.inner.clients.remember(&profile.id, creds.clone());
+                        creds
+                    }
+                };
+                Client::new(region, creds, None)
+            }
+        }
+    }
+
     async fn clipboard_seconds(&self) -> Result<u32> {
         Ok(self.settings_get().await?.clipboard_clear_seconds)
     }
@@ -181,9 +260,14 @@ impl Studio {
         self.copy_secret(held.value).await
     }
 
-    /// The workspace inference host of a key, if the key list told us (best effort).
-    async fn workspace_host_of(&self, _key: &KeyRef) -> Option<String> {
-        None
+    /// The workspace inference host of a saved key (best effort: one GetApiKey
+    /// and one ListWorkspaces; `None` falls back to the region's shared host).
+    async fn workspace_host_of(&self, key: &KeyRef) -> Option<String> {
+        let profile = self.active_profile().await.ok()?;
+        let client = self.client_for(&profile, key.region).await.ok()?;
+        let ws = client.get_api_key(key.api_key_id).await.ok()?.workspace_id;
+        self.workspace_api_host(&profile, key.region, ws.as_deref())
+            .await
     }
 }
 
