@@ -1,8 +1,19 @@
-//! `skm`: the command line face of Studio Keys.
+//! `skm`: the command line face of Studio Keys, over the same client, rules
+//! and error catalog as the GUI. Human output in the current language,
+//! `--json` for scripts; the exit status is `ErrorCode::exit_code()`.
+
+// `Error` carries the server details the UI shows; it is large on purpose.
+#![allow(clippy::result_large_err)]
 
 pub mod sandbox;
 
-use clap::Parser;
+mod context;
+mod keys;
+mod output;
+mod workspaces;
+
+use crate::error::Result;
+use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -11,30 +22,140 @@ use clap::Parser;
     about = "Manage Model Studio API keys from the command line"
 )]
 struct Cli {
+    #[command(flatten)]
+    global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
 
-#[derive(Debug, clap::Subcommand)]
+/// Options every command takes.
+#[derive(Debug, Clone, clap::Args)]
+pub struct GlobalArgs {
+    /// Credentials profile (default: the environment's AccessKey variables).
+    #[arg(long, global = true, env = "ALIBABA_CLOUD_PROFILE")]
+    pub profile: Option<String>,
+    /// Region id, e.g. cn-beijing, ap-southeast-1, us-east-1.
+    #[arg(long, global = true, env = "SKM_REGION", default_value = "cn-beijing")]
+    pub region: String,
+    /// Workspace id (default: the region's default workspace).
+    #[arg(long, global = true)]
+    pub workspace: Option<String>,
+    /// Print JSON for scripts instead of text.
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Override the OpenAPI endpoint (https://host[:port]; http only for loopback).
+    #[arg(long, global = true, value_name = "URL", env = "SKM_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Override the DashScope base URL (temp-key, verify --key).
+    #[arg(long, global = true, value_name = "URL", env = "DASHSCOPE_BASE_URL")]
+    pub dashscope_url: Option<String>,
+    /// Language of messages: en or zh-CN (default: from the environment).
+    #[arg(long, global = true)]
+    pub lang: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
 enum Command {
+    /// API keys.
+    #[command(subcommand)]
+    Keys(keys::KeysCmd),
+    /// Workspaces.
+    #[command(subcommand)]
+    Workspaces(workspaces::WorkspacesCmd),
+    /// Models.
+    #[command(subcommand)]
+    Models(workspaces::ModelsCmd),
+    /// Make a temporary key (st-) from the API key in DASHSCOPE_API_KEY or on stdin.
+    TempKey(workspaces::TempKeyArgs),
+    /// Check that the credentials work; with --key, that an API key works.
+    Verify(workspaces::VerifyArgs),
     /// The local Model Studio sandbox.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
+    // TODO(profiles): `Profiles(profiles::ProfilesCmd)` once src/cli/profiles.rs exists.
 }
 
 /// Entry point used by `src/bin/skm.rs`; returns the process exit code.
 pub fn main() -> i32 {
-    match Cli::try_parse() {
-        Ok(cli) => match cli.command {
-            Command::Sandbox(cmd) => sandbox::run(cmd),
-        },
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            if e.use_stderr() {
-                2
-            } else {
-                0
-            }
+            return if e.use_stderr() { 2 } else { 0 };
         }
+    };
+    let lang = cli
+        .global
+        .lang
+        .as_deref()
+        .map(crate::i18n::Lang::from_tag)
+        .unwrap_or_else(crate::i18n::Lang::from_env);
+    crate::i18n::set_current(lang);
+    let g = cli.global.clone();
+    let result: Result<()> = match cli.command {
+        Command::Sandbox(cmd) => return sandbox::run(cmd),
+        other => run_async(g.clone(), other),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => output::error(&g, &e),
+    }
+}
+
+fn run_async(g: GlobalArgs, command: Command) -> Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| crate::Error::internal(e.to_string()))?;
+    rt.block_on(async move {
+        match command {
+            Command::Keys(cmd) => keys::run(&g, cmd).await,
+            Command::Workspaces(cmd) => workspaces::run(&g, cmd).await,
+            Command::Models(cmd) => workspaces::run_models(&g, cmd).await,
+            Command::TempKey(args) => workspaces::temp_key(&g, args).await,
+            Command::Verify(args) => workspaces::verify(&g, args).await,
+            Command::Sandbox(_) => unreachable!("handled synchronously"),
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn create_takes_repeated_ips_and_models() {
+        let cli = Cli::try_parse_from([
+            "skm",
+            "--region",
+            "cn-beijing",
+            "--json",
+            "keys",
+            "create",
+            "--description",
+            "ci",
+            "--custom",
+            "--ip",
+            "10.0.0.0/8",
+            "--ip",
+            "::1",
+            "--model",
+            "qwen-plus",
+        ])
+        .unwrap();
+        assert!(cli.global.json);
+        let Command::Keys(keys::KeysCmd::Create(a)) = cli.command else {
+            panic!("not create")
+        };
+        assert_eq!(a.ip, vec!["10.0.0.0/8", "::1"]);
+        assert_eq!(a.model, vec!["qwen-plus"]);
+        assert!(a.custom);
     }
 }

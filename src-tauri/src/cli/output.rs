@@ -1,0 +1,114 @@
+//! Printing results and errors, as text or as JSON.
+
+use super::GlobalArgs;
+use crate::error::{Error, IpcError};
+use crate::i18n::{self, Lang};
+use crate::keyformat::display_server_value;
+use crate::modelstudio::wire::{ApiKey, Workspace};
+use crate::modelstudio::NewKey;
+
+/// Print `e` (stderr) and return its exit status.
+pub fn error(g: &GlobalArgs, e: &Error) -> i32 {
+    if g.json {
+        let ipc = IpcError::from(e.clone());
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "error": ipc })).unwrap_or_default()
+        );
+    } else {
+        eprintln!("skm: {}", e.message());
+        let d = &e.details;
+        let facts: Vec<String> = [
+            d.server_code.as_ref().map(|c| format!("code {c}")),
+            d.http_status.map(|s| format!("HTTP {s}")),
+            d.request_id.as_ref().map(|r| format!("request {r}")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        if !facts.is_empty() {
+            eprintln!("     ({})", facts.join(", "));
+        }
+    }
+    e.code.exit_code()
+}
+
+pub fn json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+fn t(key: &str) -> String {
+    i18n::tr(i18n::current(), key, &[])
+}
+
+pub fn key_line(k: &ApiKey) -> String {
+    let status = if k.disabled == Some(1) {
+        t("cli.disabled")
+    } else {
+        t("cli.enabled")
+    };
+    let perm = k
+        .auth
+        .as_ref()
+        .and_then(|a| a.auth_type.clone())
+        .unwrap_or_else(|| "All".into());
+    format!(
+        "{:<10} {:<36} {:<9} {:<7} {:<20} {}",
+        k.api_key_id.map(|i| i.to_string()).unwrap_or_default(),
+        k.api_key_value
+            .as_deref()
+            .map(display_server_value)
+            .unwrap_or_default(),
+        status,
+        perm,
+        k.workspace_name
+            .clone()
+            .or(k.workspace_id.clone())
+            .unwrap_or_default(),
+        k.description.clone().unwrap_or_default(),
+    )
+}
+
+pub fn workspace_line(w: &Workspace) -> String {
+    format!(
+        "{:<24} {:<28} {}",
+        w.workspace_id.clone().unwrap_or_default(),
+        w.workspace_name.clone().unwrap_or_default(),
+        w.api_host.clone().unwrap_or_default()
+    )
+}
+
+/// The one and only display of a new key value: stdout, with a warning on stderr.
+pub fn one_time_key(g: &GlobalArgs, key: &NewKey) {
+    if g.json {
+        // Deliberate: the caller asked for the value, and this is the only time it exists.
+        json(&serde_json::json!({
+            "apiKeyId": key.api_key_id,
+            "apiKeyValue": key.value.expose(),
+            "workspaceId": key.workspace_id,
+            "description": key.description,
+        }));
+    } else {
+        println!("{}", key.value.expose());
+        eprintln!("{} (apiKeyId {})", t("cli.shown_once"), key.api_key_id);
+    }
+}
+
+pub fn done(g: &GlobalArgs, what: &str, id: &str) {
+    if g.json {
+        json(&serde_json::json!({ "ok": true, "action": what, "id": id }));
+    } else {
+        eprintln!(
+            "{}",
+            i18n::tr(i18n::current(), &format!("cli.done.{what}"), &[("id", id)])
+        );
+    }
+}
+
+#[allow(dead_code)]
+pub fn lang() -> Lang {
+    i18n::current()
+}

@@ -1,0 +1,73 @@
+//! `skm` end to end against an in-process sandbox: output and exit codes.
+
+use std::process::Command;
+use studio_keys::regions::RegionId::{CnBeijing, UsEast1};
+use studio_keys::sandbox::{self, seed, SandboxConfig, SandboxHandle};
+
+fn skm(h: &SandboxHandle, region: studio_keys::RegionId, args: &[&str]) -> (i32, String, String) {
+    let root = h.identity(seed::ROOT).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_skm"))
+        .args([
+            "--region",
+            region.as_str(),
+            "--endpoint",
+            &h.openapi_base_url(region),
+            "--lang",
+            "en",
+        ])
+        .args(args)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &root.access_key_id)
+        .env(
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            root.access_key_secret.expose(),
+        )
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("ALIBABA_CLOUD_PROFILE")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn created_key_is_printed_once_and_errors_exit_by_class() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox::start(SandboxConfig::new(dir.path().join("s.db")))
+        .await
+        .unwrap();
+
+    let (code, out, err) = skm(
+        &h,
+        CnBeijing,
+        &["keys", "create", "--description", "cli e2e"],
+    );
+    assert_eq!(code, 0, "{err}");
+    let value = out.trim().to_string();
+    assert!(value.starts_with("sk-ws-"), "{out}");
+    assert!(err.contains("only once"), "{err}");
+
+    let (code, out, _) = skm(
+        &h,
+        CnBeijing,
+        &["--json", "keys", "list", "--description", "cli e2e"],
+    );
+    assert_eq!(code, 0);
+    assert!(!out.contains(&value), "the list never shows the full value");
+    let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = listed[0]["apiKeyId"].as_i64().unwrap().to_string();
+
+    let (code, _, err) = skm(&h, CnBeijing, &["keys", "create", "--ip", "10.0.0.300"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("10.0.0.300"), "{err}");
+    let (code, _, err) = skm(&h, UsEast1, &["keys", "create", "--custom"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("Virginia"), "{err}");
+
+    assert_eq!(skm(&h, CnBeijing, &["keys", "delete", &id]).0, 0);
+    let (code, _, err) = skm(&h, CnBeijing, &["keys", "get", &id]);
+    assert_eq!(code, 5, "{err}");
+    assert!(err.contains("ApiKey.NotFound"), "{err}");
+}
