@@ -8,6 +8,10 @@
 //! elsewhere); it lets the key list show "saved on this computer" without one
 //! keychain call per key. Blocking (keychain and file I/O).
 
+// The shared `Error` is large by design (catalog params + server details);
+// boxing it is a crate-wide decision, not this module's.
+#![allow(clippy::result_large_err)]
+
 use crate::error::{Error, ErrorCode, Result};
 use crate::profiles::file::{self, ReadOutcome};
 use crate::profiles::store::lock_dir;

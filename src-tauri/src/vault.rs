@@ -32,6 +32,10 @@
 //! them with `tokio::task::spawn_blocking`; [`Vault`] is `Clone + Send + Sync`
 //! for that reason.
 
+// The shared `Error` is large by design (catalog params + server details);
+// boxing it is a crate-wide decision, not this module's.
+#![allow(clippy::result_large_err)]
+
 use crate::error::{Error, ErrorCode, Result};
 use crate::regions::RegionId;
 use crate::secret::Secret;

@@ -1,6 +1,8 @@
 //! The settings file (corrupt, migration, newer version) and the credential
 //! import parsers on files shaped like the real ones. No keychain needed.
 
+#![allow(clippy::result_large_err)]
+
 use studio_keys::profiles::import::{
     parse_aliyun_config, parse_credentials_ini, scan, ImportSource,
 };

@@ -258,3 +258,29 @@ impl Studio {
         })
     }
 }
+
+/// Verify and temporary keys need the DashScope client (`crate::dashscope`),
+/// which has not landed yet; until then they say so instead of guessing.
+fn dashscope_pending() -> crate::Error {
+    crate::Error::new(ErrorCode::Unsupported)
+        .with_technical("the DashScope client (verify, temporary keys) is not wired yet")
+}
+
+impl Studio {
+    pub async fn key_verify(
+        &self,
+        _region: RegionId,
+        _api_key_id: String,
+    ) -> Result<super::views::VerifyResult> {
+        Err(dashscope_pending())
+    }
+
+    pub async fn temp_key_create(
+        &self,
+        _region: RegionId,
+        _api_key_id: String,
+        _ttl_seconds: u32,
+    ) -> Result<super::views::TempKeyView> {
+        Err(dashscope_pending())
+    }
+}
