@@ -171,6 +171,59 @@ pub fn value<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
 mod tests {
     use super::*;
 
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = String> {
+        "\\PC{1,12}"
+    }
+
+    fn auth_strategy() -> impl Strategy<Value = Auth> {
+        (
+            proptest::option::of(proptest::collection::vec(text(), 1..25)),
+            proptest::option::of((
+                proptest::option::of(proptest::collection::vec(text(), 1..5)),
+                proptest::option::of(any::<bool>()),
+            )),
+            proptest::option::of(text()),
+        )
+            .prop_map(|(ips, scope, t)| Auth {
+                access_ips: ips,
+                model_access_scope: scope.filter(|(m, a)| m.is_some() || a.is_some()).map(
+                    |(m, a)| ModelAccessScope {
+                        accessible_models: m,
+                        allow_all_models: a,
+                    },
+                ),
+                auth_type: t,
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_auth_survives_form_encoding(auth in auth_strategy()) {
+            let mut pairs = Vec::new();
+            flatten_auth("auth", &auth, &mut pairs);
+            let back = parse_auth(&decode_form(&encode_form(&pairs)).unwrap(), "auth").unwrap();
+            let empty = auth == Auth::default();
+            prop_assert_eq!(back, if empty { None } else { Some(auth) });
+        }
+
+        #[test]
+        fn any_pairs_survive_form_encoding(pairs in proptest::collection::vec(("\\PC{0,8}", "\\PC{0,8}"), 0..8)) {
+            let pairs: Pairs = pairs.into_iter().filter(|(k, _): &(String, String)| !k.is_empty()).collect();
+            let mut sorted = pairs.clone();
+            sorted.sort();
+            prop_assert_eq!(decode_form(&encode_form(&pairs)).unwrap(), sorted);
+        }
+
+        #[test]
+        fn decoding_arbitrary_bodies_never_panics(body in "\\PC{0,64}") {
+            if let Ok(pairs) = decode_form(&body) {
+                let _ = parse_auth(&pairs, "auth");
+            }
+        }
+    }
+
     fn custom_auth() -> Auth {
         Auth {
             access_ips: Some(vec!["192.168.0.0/16".into(), "2001:db8::/32".into()]),
