@@ -146,7 +146,7 @@ impl Studio {
         }
     }
 
-    async fn saved_value(&self, key: &KeyRef) -> Result<Secret> {
+    pub(crate) async fn saved_value(&self, key: &KeyRef) -> Result<Secret> {
         let key = key.clone();
         self.blocking(move |s| s.inner.saved.value(&key)).await
     }

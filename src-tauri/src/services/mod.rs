@@ -80,6 +80,12 @@ impl Studio {
         })
     }
 
+    /// The in-process sandbox (started now if needed), for tools and tests
+    /// that act on it directly, as "someone else" would.
+    pub async fn sandbox(&self) -> Result<&crate::sandbox::SandboxHandle> {
+        self.inner.clients.sandbox().await
+    }
+
     pub fn dirs(&self) -> &Dirs {
         &self.inner.dirs
     }
