@@ -100,7 +100,7 @@ fn custom_auth(p: &PermArgs, region: crate::regions::RegionId) -> Result<Auth> {
 
 pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
     let region = context::region(g)?;
-    let c = context::client(g)?;
+    let (c, save_scope) = context::client(g)?;
     match cmd {
         KeysCmd::List(a) => {
             let keys = c
@@ -164,8 +164,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
                     workspace_id: g.workspace.clone(),
                 })
                 .await?;
-            // TODO(vault): save to the keychain first, as the GUI does, once the CLI opens the vault.
-            output::one_time_key(g, &key);
+            save_then_print(g, save_scope, region, &key);
         }
         KeysCmd::Update {
             api_key_id,
@@ -216,8 +215,27 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
         }
         KeysCmd::Reset { api_key_id } => {
             let key = c.reset_api_key(api_key_id).await?;
-            output::one_time_key(g, &key);
+            save_then_print(g, save_scope, region, &key);
         }
     }
     Ok(())
+}
+
+/// As in the GUI: the keychain copy is written before the value is shown.
+/// A failed save still prints the value (it exists nowhere else) and says so.
+fn save_then_print(
+    g: &GlobalArgs,
+    scope: Option<crate::vault::KeyScope>,
+    region: crate::regions::RegionId,
+    key: &crate::modelstudio::NewKey,
+) {
+    if let Some(scope) = scope {
+        let saved = tokio::task::block_in_place(|| {
+            super::profiles::save_created_key(scope, region, key.api_key_id, &key.value)
+        });
+        if let Err(e) = saved {
+            eprintln!("skm: {}", e.message());
+        }
+    }
+    output::one_time_key(g, key);
 }

@@ -5,6 +5,7 @@
 // `Error` carries the server details the UI shows; it is large on purpose.
 #![allow(clippy::result_large_err)]
 
+pub mod profiles;
 pub mod sandbox;
 
 mod context;
@@ -72,7 +73,9 @@ enum Command {
     /// The local Model Studio sandbox.
     #[command(subcommand)]
     Sandbox(sandbox::SandboxCommand),
-    // TODO(profiles): `Profiles(profiles::ProfilesCmd)` once src/cli/profiles.rs exists.
+    /// Credentials profiles (the same ones the app uses).
+    #[command(subcommand)]
+    Profiles(profiles::ProfilesCommand),
 }
 
 /// Entry point used by `src/bin/skm.rs`; returns the process exit code.
@@ -94,6 +97,7 @@ pub fn main() -> i32 {
     let g = cli.global.clone();
     let result: Result<()> = match cli.command {
         Command::Sandbox(cmd) => return sandbox::run(cmd),
+        Command::Profiles(cmd) => return profiles::run(cmd),
         other => run_async(g.clone(), other),
     };
     match result {
@@ -115,7 +119,7 @@ fn run_async(g: GlobalArgs, command: Command) -> Result<()> {
             Command::Models(cmd) => workspaces::run_models(&g, cmd).await,
             Command::TempKey(args) => workspaces::temp_key(&g, args).await,
             Command::Verify(args) => workspaces::verify(&g, args).await,
-            Command::Sandbox(_) => unreachable!("handled synchronously"),
+            Command::Sandbox(_) | Command::Profiles(_) => unreachable!("handled synchronously"),
         }
     })
 }

@@ -42,7 +42,7 @@ pub struct VerifyArgs {
 }
 
 pub async fn run(g: &GlobalArgs, cmd: WorkspacesCmd) -> Result<()> {
-    let c = context::client(g)?;
+    let (c, _) = context::client(g)?;
     match cmd {
         WorkspacesCmd::List => {
             let list = c.list_workspaces(&ListWorkspacesRequest::default()).await?;
@@ -91,7 +91,7 @@ async fn workspace(
 }
 
 pub async fn run_models(g: &GlobalArgs, cmd: ModelsCmd) -> Result<()> {
-    let c = context::client(g)?;
+    let (c, _) = context::client(g)?;
     match cmd {
         ModelsCmd::Authorized => {
             let ws = workspace(g, &c).await?;
@@ -119,7 +119,7 @@ async fn dashscope(g: &GlobalArgs) -> Result<DashScope> {
     let region = context::region(g)?;
     let mut api_host = None;
     if g.dashscope_url.is_none() && g.workspace.is_some() {
-        if let Ok(c) = context::client(g) {
+        if let Ok((c, _)) = context::client(g) {
             api_host = workspace(g, &c).await.ok().and_then(|w| w.api_host);
         }
     }
@@ -157,7 +157,7 @@ pub async fn verify(g: &GlobalArgs, a: VerifyArgs) -> Result<()> {
             KeyCheck::Denied => Err(Error::new(ErrorCode::Forbidden).with_reason("api_key_denied")),
         };
     }
-    let c = context::client(g)?;
+    let (c, _) = context::client(g)?;
     let n = c
         .list_workspaces(&ListWorkspacesRequest::default())
         .await?
