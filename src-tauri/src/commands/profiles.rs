@@ -4,6 +4,7 @@ use super::ipc;
 use crate::error::IpcError;
 use crate::profiles::ProfilePreferences;
 use crate::regions::RegionId;
+use crate::services::profiles::SandboxIdentityView;
 use crate::services::views::{ConnectionReport, ImportCandidates, ProfileInputView, ProfileView};
 use crate::services::Studio;
 use tauri::State;
@@ -97,4 +98,23 @@ pub async fn profile_set_preferences(
     ipc(studio
         .profile_set_preferences(profile_id, preferences)
         .await)
+}
+
+/// The sandbox's seeded identities (names and what each may do; no secrets).
+#[tauri::command]
+#[specta::specta]
+pub async fn sandbox_identities(
+    studio: State<'_, Studio>,
+) -> Result<Vec<SandboxIdentityView>, IpcError> {
+    ipc(studio.sandbox_identities().await)
+}
+
+/// A sandbox profile acting as `identity` (added if needed, not activated).
+#[tauri::command]
+#[specta::specta]
+pub async fn profile_add_sandbox_identity(
+    studio: State<'_, Studio>,
+    identity: String,
+) -> Result<ProfileView, IpcError> {
+    ipc(studio.profile_add_sandbox_identity(identity).await)
 }

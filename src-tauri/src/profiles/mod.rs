@@ -12,6 +12,7 @@
 pub mod file;
 pub mod import;
 pub mod paths;
+pub mod sandbox_identity;
 pub mod settings;
 pub mod store;
 
@@ -136,6 +137,7 @@ impl Profiles {
             last_region: None,
             default_workspaces: Default::default(),
             preferences: ProfilePreferences::default(),
+            sandbox_identity: None,
         };
         let stored = profile.clone();
         let written = self.store.update(move |doc| {
@@ -157,18 +159,23 @@ impl Profiles {
         Ok(profile)
     }
 
-    /// Remove a cloud profile and its vault entries. The sandbox cannot be removed.
+    /// Remove a profile (and a cloud profile's vault entries). The permanent
+    /// sandbox profile cannot be removed.
     pub fn remove(&self, id: &str) -> Result<()> {
         if id == SANDBOX_PROFILE_ID {
             return Err(Error::new(ErrorCode::Conflict).with_reason("profile_sandbox_permanent"));
         }
         let p = self.find(id)?;
-        self.vault.delete(&EntryName::AccessKeySecret {
-            profile_id: p.id.clone(),
-        })?;
-        self.vault.delete(&EntryName::StsToken {
-            profile_id: p.id.clone(),
-        })?;
+        // A sandbox profile (a RAM user of the sandbox) has nothing in the
+        // vault, so removing it must not depend on the keychain.
+        if p.kind == ProfileKind::AlibabaCloud {
+            self.vault.delete(&EntryName::AccessKeySecret {
+                profile_id: p.id.clone(),
+            })?;
+            self.vault.delete(&EntryName::StsToken {
+                profile_id: p.id.clone(),
+            })?;
+        }
         self.store.update(|doc| {
             doc.profiles.retain(|q| q.id != p.id);
             Ok(())

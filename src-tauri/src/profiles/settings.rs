@@ -54,6 +54,11 @@ pub struct Profile {
     pub default_workspaces: BTreeMap<RegionId, String>,
     #[serde(default)]
     pub preferences: ProfilePreferences,
+    /// For a sandbox profile: the seeded sandbox identity it acts as
+    /// (`None` = the root account). Added within version 2: older files simply
+    /// lack it, and the field is left out when unset so they stay byte-stable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sandbox_identity: Option<String>,
 }
 
 impl Profile {
@@ -68,7 +73,16 @@ impl Profile {
             last_region: None,
             default_workspaces: BTreeMap::new(),
             preferences: ProfilePreferences::default(),
+            sandbox_identity: None,
         }
+    }
+
+    /// The sandbox identity this profile acts as (root unless chosen otherwise).
+    /// Meaningless for cloud profiles.
+    pub fn sandbox_identity_name(&self) -> &str {
+        self.sandbox_identity
+            .as_deref()
+            .unwrap_or(crate::sandbox::seed::ROOT)
     }
 
     /// The region to open: the one last used, else the default.

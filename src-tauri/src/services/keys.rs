@@ -79,15 +79,19 @@ impl Clients {
 }
 
 impl Studio {
-    /// A Model Studio client for `profile` in `region`: the sandbox's root
-    /// identity for the sandbox profile, the vault's AccessKey otherwise.
+    /// A Model Studio client for `profile` in `region`: the profile's sandbox
+    /// identity (root unless chosen) for a sandbox profile, the vault's
+    /// AccessKey otherwise.
     pub async fn client_for(&self, profile: &Profile, region: RegionId) -> Result<Client> {
         match profile.kind {
             ProfileKind::Sandbox => {
                 let sb = self.inner.clients.sandbox().await?;
-                let id = sb
-                    .identity(crate::sandbox::seed::ROOT)
-                    .ok_or_else(|| Error::internal("the sandbox has no root identity"))?;
+                let name = profile.sandbox_identity_name();
+                let id = sb.identity(name).ok_or_else(|| {
+                    Error::new(ErrorCode::NotFound)
+                        .with_reason("sandbox_identity_missing")
+                        .with_param("name", name)
+                })?;
                 let creds =
                     Credentials::new(id.access_key_id.clone(), id.access_key_secret.clone());
                 Client::new(region, creds, Some(&sb.openapi_base_url(region)))

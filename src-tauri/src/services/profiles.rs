@@ -10,7 +10,48 @@ use crate::i18n::{self, Lang};
 use crate::profiles::import::{self, ImportCandidate};
 use crate::profiles::{mask, AppSettings, LangSetting, Profile, ProfileInput, ProfilePreferences};
 use crate::regions::RegionId;
+use crate::sandbox::IdentityKind;
 use crate::secret::Secret;
+use serde::Serialize;
+
+/// What a seeded sandbox identity may do, for the UI to explain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, specta::Type)]
+pub enum SandboxRole {
+    Root,
+    RamWithPermission,
+    RamWithoutPermission,
+}
+
+/// A seeded sandbox identity a person can try the sandbox as. Never secrets.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SandboxIdentityView {
+    /// The identity's name in the sandbox (`ram-no-permission`).
+    pub name: String,
+    pub role: SandboxRole,
+    /// One plain sentence in the current language.
+    pub description: String,
+    /// The sandbox profile already acting as this identity, if any.
+    pub profile_id: Option<String>,
+}
+
+impl SandboxRole {
+    fn of(kind: IdentityKind, can_manage_keys: bool) -> Self {
+        match (kind, can_manage_keys) {
+            (IdentityKind::Root, _) => SandboxRole::Root,
+            (_, true) => SandboxRole::RamWithPermission,
+            (_, false) => SandboxRole::RamWithoutPermission,
+        }
+    }
+
+    fn catalog_key(self) -> &'static str {
+        match self {
+            SandboxRole::Root => "sandbox_identity.root",
+            SandboxRole::RamWithPermission => "sandbox_identity.ram_with_permission",
+            SandboxRole::RamWithoutPermission => "sandbox_identity.ram_without_permission",
+        }
+    }
+}
 
 pub fn profile_view(p: &Profile, active_id: &str) -> ProfileView {
     ProfileView {
@@ -200,6 +241,50 @@ impl Studio {
                 .find(|p| p.id == id)
                 .ok_or_else(|| Error::new(ErrorCode::NotFound))?;
             Ok(profile_view(p, &active))
+        })
+        .await
+    }
+
+    /// The sandbox's seeded identities (root first), each with what it may do.
+    pub async fn sandbox_identities(&self) -> Result<Vec<SandboxIdentityView>> {
+        let sb = self.inner.clients.sandbox().await?;
+        let mut ids: Vec<_> = sb
+            .identities()
+            .iter()
+            .map(|i| (i.name.clone(), SandboxRole::of(i.kind, i.can_manage_keys)))
+            .collect();
+        ids.sort_by_key(|(name, role)| (*role, name.clone()));
+        self.blocking(move |s| {
+            let lang = i18n::current();
+            ids.into_iter()
+                .map(|(name, role)| {
+                    let profile_id = s.inner.profiles.sandbox_profile_for(&name)?.map(|p| p.id);
+                    Ok(SandboxIdentityView {
+                        description: i18n::tr(lang, role.catalog_key(), &[]),
+                        name,
+                        role,
+                        profile_id,
+                    })
+                })
+                .collect()
+        })
+        .await
+    }
+
+    /// A sandbox profile acting as `identity` (added if needed, not activated).
+    pub async fn profile_add_sandbox_identity(&self, identity: String) -> Result<ProfileView> {
+        let sb = self.inner.clients.sandbox().await?;
+        if sb.identity(identity.trim()).is_none() {
+            return Err(Error::invalid_input(
+                "identity",
+                identity.trim(),
+                "sandbox_identity_invalid",
+            ));
+        }
+        self.blocking(move |s| {
+            let p = s.inner.profiles.add_sandbox_identity(&identity)?;
+            let active = s.inner.profiles.active()?.id;
+            Ok(profile_view(&p, &active))
         })
         .await
     }

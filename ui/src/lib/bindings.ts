@@ -32,6 +32,8 @@ export const commands = {
 	profileActivate: (profileId: string) => __TAURI_INVOKE<ProfileView_Serialize>("profile_activate", { profileId }),
 	/**  The AccessKey secret crosses IPC here once, on its way to the vault. */
 	profileAdd: (input: ProfileInputView_Deserialize) => __TAURI_INVOKE<ProfileView_Serialize>("profile_add", { input }),
+	/**  A sandbox profile acting as `identity` (added if needed, not activated). */
+	profileAddSandboxIdentity: (identity: string) => __TAURI_INVOKE<ProfileView_Serialize>("profile_add_sandbox_identity", { identity }),
 	profileDelete: (profileId: string) => __TAURI_INVOKE<null>("profile_delete", { profileId }),
 	profileImport: (candidateId: string, name: string) => __TAURI_INVOKE<ProfileView_Serialize>("profile_import", { candidateId, name }),
 	profileImportCandidates: () => __TAURI_INVOKE<ImportCandidates_Serialize>("profile_import_candidates"),
@@ -40,6 +42,8 @@ export const commands = {
 	profileSetRegion: (region: RegionId) => __TAURI_INVOKE<null>("profile_set_region", { region }),
 	profileTest: (profileId: string) => __TAURI_INVOKE<ConnectionReport_Serialize>("profile_test", { profileId }),
 	profilesList: () => __TAURI_INVOKE<ProfileView_Serialize[]>("profiles_list"),
+	/**  The sandbox's seeded identities (names and what each may do; no secrets). */
+	sandboxIdentities: () => __TAURI_INVOKE<SandboxIdentityView_Serialize[]>("sandbox_identities"),
 	settingsGet: () => __TAURI_INVOKE<AppSettings_Serialize>("settings_get"),
 	settingsSet: (settings: AppSettings_Deserialize) => __TAURI_INVOKE<AppSettings_Serialize>("settings_set", { settings }),
 	/**  Whether the keychain answers, and any settings file moved aside at start. */
@@ -520,6 +524,34 @@ export type Region_Serialize = {
 	/**  The suffix of workspace inference hosts: `{workspace}.{suffix}`. */
 	workspaceHostSuffix: string,
 };
+
+/**  A seeded sandbox identity a person can try the sandbox as. Never secrets. */
+export type SandboxIdentityView = SandboxIdentityView_Serialize | SandboxIdentityView_Deserialize;
+
+/**  A seeded sandbox identity a person can try the sandbox as. Never secrets. */
+export type SandboxIdentityView_Deserialize = {
+	/**  The identity's name in the sandbox (`ram-no-permission`). */
+	name: string,
+	role: SandboxRole,
+	/**  One plain sentence in the current language. */
+	description: string,
+	/**  The sandbox profile already acting as this identity, if any. */
+	profileId?: string | null,
+};
+
+/**  A seeded sandbox identity a person can try the sandbox as. Never secrets. */
+export type SandboxIdentityView_Serialize = {
+	/**  The identity's name in the sandbox (`ram-no-permission`). */
+	name: string,
+	role: SandboxRole,
+	/**  One plain sentence in the current language. */
+	description: string,
+	/**  The sandbox profile already acting as this identity, if any. */
+	profileId: string | null,
+};
+
+/**  What a seeded sandbox identity may do, for the UI to explain. */
+export type SandboxRole = "Root" | "RamWithPermission" | "RamWithoutPermission";
 
 /**  Whether the value shown once was also put in the keychain. */
 export type SaveStatus = SaveStatus_Serialize | SaveStatus_Deserialize;
