@@ -84,4 +84,31 @@ export const commands = {
   keyCopySaved: () => delay({ clearsInSeconds: 30 }),
   tempKeyCreate: (_r: RegionId, _id: unknown, ttl: number) => delay({ handle: "t", expiresAt: Date.now() / 1000 + ttl }),
   tempKeyCopy: () => delay({ clearsInSeconds: 30 }),
+  keyCopyEnv: () => delay({ clearsInSeconds: 30 }),
+  keyForget: () => delay(undefined),
+  keySavePasted: () => delay("Workspace"),
+  keyExport: () => delay("/home/you/Documents/api-key.env"),
+  storageStatus: () =>
+    delay({
+      keychainError: params.has("nokeychain")
+        ? { code: "KeychainUnavailable", message: "No Secret Service answers on this session's D-Bus, so nothing secret can be stored.", details: {} }
+        : null,
+      settingsMovedAside: params.has("corrupt") ? { path: "/home/you/.config/studio-keys/settings.json.corrupt-20250101T000000Z", problem: "expected value at line 1" } : null,
+      configDir: "/home/you/.config/studio-keys",
+      dataDir: "/home/you/.local/share/studio-keys",
+    }),
+  profileSetPreferences: (id: string, preferences: { saveKeysOnCreate: boolean }) =>
+    delay({ ...profiles.find((p) => p.id === id)!, preferences }),
+  sandboxIdentities: () =>
+    delay([
+      { name: "root", role: "Root", description: "Root account: sees and manages every key", profileId: "sandbox" },
+      { name: "ram-key-admin", role: "RamWithPermission", description: "RAM user with API-Key permission: sees and manages only its own keys", profileId: null },
+      { name: "ram-no-permission", role: "RamWithoutPermission", description: "RAM user without permission: may not list or create keys", profileId: null },
+    ]),
+  profileAddSandboxIdentity: (identity: string) => {
+    const id = identity === "root" ? "sandbox" : `sandbox-${identity}`;
+    if (!profiles.some((p) => p.id === id))
+      profiles.push({ id, name: `Sandbox (${identity})`, active: false, sandbox: true, kind: "Sandbox" });
+    return delay(profiles.find((p) => p.id === id)!);
+  },
 };

@@ -51,9 +51,11 @@ export type ErrorDetails = {
 };
 export type IpcError = { code: string; message: string; details: ErrorDetails };
 
+export type ProfilePreferences = { saveKeysOnCreate: boolean };
 export type ProfileView = {
   id: string;
   name: string;
+  preferences?: ProfilePreferences;
   accessKeyIdMasked?: string | null;
   defaultRegion?: RegionId | null;
   lastRegion?: RegionId | null;
@@ -128,6 +130,18 @@ export type VerifyOutcome = "works" | "invalid" | "wrongRegion" | "disabled" | "
 export type VerifyResult = { outcome: VerifyOutcome; latencyMs?: number | null; error?: IpcError | null };
 export type TempKeyView = { handle: string; expiresAt: number };
 export type ExportFormat = "txt" | "env";
+/** The format of a key a person pasted and saved. */
+export type PastedFormat = "Workspace" | "Legacy";
+export type MovedAside = { path: string; problem: string };
+export type StorageStatus = {
+  keychainError?: IpcError | null;
+  settingsMovedAside?: MovedAside | null;
+  configDir: string;
+  dataDir: string;
+};
+export type SandboxRole = "Root" | "RamWithPermission" | "RamWithoutPermission";
+/** A seeded sandbox identity (never its AccessKey). */
+export type SandboxIdentity = { name: string; role: SandboxRole; description: string; profileId?: string | null };
 
 // ---- Adapting what Rust sends (services/views.rs) to what the screens use ----
 // Kept tolerant on purpose: one place absorbs renames in the generated bindings.
@@ -219,6 +233,19 @@ export const ipc = {
   keySetEnabled: (region: RegionId, id: string, enabled: boolean): Promise<void> => c.keySetEnabled(region, id, enabled),
   keyDelete: (region: RegionId, id: string): Promise<void> => c.keyDelete(region, id),
   keyCopySaved: (region: RegionId, id: string): Promise<ClipboardStatus> => c.keyCopySaved(region, id),
+  keyCopyEnv: (region: RegionId, id: string): Promise<ClipboardStatus> => c.keyCopyEnv(region, id),
+  keyForget: (region: RegionId, id: string): Promise<void> => c.keyForget(region, id),
+  /** The one place a pasted key crosses IPC: straight to the keychain. */
+  keySavePasted: (region: RegionId, id: string, value: string): Promise<PastedFormat> =>
+    c.keySavePasted(region, id, value),
+  keyExport: (region: RegionId, id: string, format: ExportFormat): Promise<string | null> =>
+    c.keyExport(region, id, format),
+  storageStatus: (): Promise<StorageStatus> => c.storageStatus(),
+  profileSetPreferences: async (id: string, preferences: ProfilePreferences): Promise<ProfileView> =>
+    profile(await c.profileSetPreferences(id, preferences)),
+  sandboxIdentities: (): Promise<SandboxIdentity[]> => c.sandboxIdentities(),
+  profileAddSandboxIdentity: async (identity: string): Promise<ProfileView> =>
+    profile(await c.profileAddSandboxIdentity(identity)),
   keyVerify: async (region: RegionId, id: string): Promise<VerifyResult> => verify(await c.keyVerify(region, id)),
   tempKeyCreate: (region: RegionId, id: string, ttlSeconds: number): Promise<TempKeyView> =>
     c.tempKeyCreate(region, id, ttlSeconds),

@@ -1,5 +1,6 @@
 // A fresh set of mocked IPC commands; tests set the answers they need.
 import { vi } from "vitest";
+import type { StorageStatus } from "../lib/ipc";
 
 export function makeIpcMock() {
   return {
@@ -24,6 +25,16 @@ export function makeIpcMock() {
     keyDelete: vi.fn(async () => undefined),
     keyCopySaved: vi.fn(),
     keyVerify: vi.fn(),
+    keyCopyEnv: vi.fn(),
+    keyForget: vi.fn(async () => undefined),
+    keySavePasted: vi.fn(),
+    keyExport: vi.fn(),
+    storageStatus: vi.fn(
+      async (): Promise<StorageStatus> => ({ keychainError: null, settingsMovedAside: null, configDir: "/c", dataDir: "/d" }),
+    ),
+    profileSetPreferences: vi.fn(),
+    sandboxIdentities: vi.fn(async (): Promise<unknown[]> => []),
+    profileAddSandboxIdentity: vi.fn(),
     tempKeyCreate: vi.fn(),
     tempKeyCopy: vi.fn(),
     oneTimeCopy: vi.fn(),

@@ -6,6 +6,7 @@ export type DialogState =
   | { kind: "create" }
   | { kind: "edit"; key: KeyView }
   | { kind: "temp"; key: KeyView }
+  | { kind: "paste"; key: KeyView }
   | { kind: "settings" }
   | { kind: "profiles" }
   | { kind: "connect" }

@@ -6,10 +6,12 @@ import {
   toIpcError,
   type ClipboardStatus,
   type CreateKeyInput,
+  type ExportFormat,
   type IpcError,
   type KeyPage,
   type KeyView,
   type OneTimeKey,
+  type PastedFormat,
   type Permission,
   type RegionId,
   type TempKeyView,
@@ -149,6 +151,45 @@ class KeysStore {
   async copySaved(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
     try {
       return await ipc.keyCopySaved(this.#region(), id);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** `DASHSCOPE_API_KEY=...` with the base URL comment, from the saved copy (in Rust). */
+  async copyEnv(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
+    try {
+      return await ipc.keyCopyEnv(this.#region(), id);
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** Remove this computer's saved copy; the key itself is not touched. */
+  async forgetSaved(id: KeyView["apiKeyId"]): Promise<void> {
+    try {
+      await ipc.keyForget(this.#region(), id);
+      this.#patch(id, (k) => ({ ...k, saved: false, stale: false }));
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** Save a value the person pasted. The caller drops its copy right after. */
+  async savePasted(id: KeyView["apiKeyId"], value: string): Promise<PastedFormat> {
+    try {
+      const format = await ipc.keySavePasted(this.#region(), id, value);
+      this.#patch(id, (k) => ({ ...k, saved: true, stale: false }));
+      return format;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** Write the saved copy to a file Rust asks for; null when cancelled. */
+  async exportSaved(id: KeyView["apiKeyId"], format: ExportFormat): Promise<string | null> {
+    try {
+      return await ipc.keyExport(this.#region(), id, format);
     } catch (e) {
       fail(e);
     }

@@ -5,7 +5,9 @@ import {
   type ConnectionReport,
   type ImportCandidate,
   type ProfileInput,
+  type ProfilePreferences,
   type ProfileView,
+  type SandboxIdentity,
 } from "../ipc";
 import { t } from "../i18n/index.svelte";
 
@@ -16,6 +18,16 @@ function fail(e: unknown): never {
 class ProfilesStore {
   list = $state<ProfileView[]>([]);
   loaded = $state(false);
+  /** The sandbox's seeded identities; loaded when the accounts dialog opens. */
+  identities = $state<SandboxIdentity[]>([]);
+
+  /** How a profile is named on screen: sandbox ones by who they act as. */
+  label(p: ProfileView): string {
+    if (!p.sandbox) return p.name;
+    if (p.id === "sandbox") return t("profiles.sandboxName");
+    const who = this.identities.find((i) => i.profileId === p.id);
+    return who ? t(`sandboxAs.role.${who.role}`) : p.name;
+  }
 
   get active(): ProfileView | undefined {
     return this.list.find((p) => p.active);
@@ -77,6 +89,35 @@ class ProfilesStore {
       const p = await ipc.profileImport(candidateId, name);
       await this.load();
       return p;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async loadIdentities(): Promise<void> {
+    try {
+      this.identities = await ipc.sandboxIdentities();
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  /** The sandbox profile acting as `identity` (added on first use). */
+  async addSandboxIdentity(identity: string): Promise<ProfileView> {
+    try {
+      const p = await ipc.profileAddSandboxIdentity(identity);
+      await this.load();
+      await this.loadIdentities();
+      return p;
+    } catch (e) {
+      fail(e);
+    }
+  }
+
+  async setPreferences(id: string, preferences: ProfilePreferences): Promise<void> {
+    try {
+      const p = await ipc.profileSetPreferences(id, preferences);
+      this.list = this.list.map((x) => (x.id === p.id ? { ...p, active: x.active } : x));
     } catch (e) {
       fail(e);
     }

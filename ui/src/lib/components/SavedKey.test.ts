@@ -1,0 +1,199 @@
+// The saved-copy actions of a key row (copy as .env, save to file, forget,
+// save a pasted key) and the storage banner, against mocked IPC.
+import { fireEvent, render, screen, within } from "@testing-library/svelte";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ipcError, makeKey, makePage } from "../../test/fixtures";
+import { makeIpcMock } from "../../test/ipcMock";
+
+const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
+vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
+
+import type { KeyView } from "../ipc";
+import { setLang } from "../i18n/index.svelte";
+import { dialogs } from "../stores/dialogs.svelte";
+import { keys } from "../stores/keys.svelte";
+import KeyList from "./KeyList.svelte";
+import PasteKeyDialog from "./PasteKeyDialog.svelte";
+import StorageBanner from "./StorageBanner.svelte";
+
+async function showRow(k: KeyView): Promise<HTMLElement> {
+  ipcMock.keysList.mockResolvedValue(makePage([k]));
+  keys.forget();
+  render(KeyList);
+  await keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
+  return screen.getByTestId(`key-row-${k.apiKeyId}`);
+}
+
+// Built at run time: obviously fake, never a real key.
+const fakeKey = (prefix: string) => [prefix, "TEST", "0".repeat(24)].join("");
+
+beforeEach(() => {
+  Object.assign(ipcMock, makeIpcMock());
+  setLang("en");
+  dialogs.current = null;
+  dialogs.confirmation = null;
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("copy as .env line", () => {
+  it("copies through Rust and counts the clipboard down", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    const k = makeKey({ saved: true });
+    ipcMock.keyCopyEnv.mockResolvedValue({ clearsInSeconds: 30 });
+    const row = await showRow(k);
+    await fireEvent.click(within(row).getByTestId("action-copy-env"));
+    await vi.waitFor(() => within(row).getByTestId("copy-env-status"));
+    expect(ipcMock.keyCopyEnv).toHaveBeenCalledWith("cn-beijing", k.apiKeyId);
+    expect(within(row).getByTestId("copy-env-status").textContent).toContain("DASHSCOPE_API_KEY=");
+    expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("clears in 30 s");
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("clears in 27 s");
+    await vi.advanceTimersByTimeAsync(30000);
+    expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("was cleared");
+  });
+
+  it("is unavailable without a saved copy, which can be pasted instead", async () => {
+    const row = await showRow(makeKey({ saved: false }));
+    expect((within(row).getByTestId("action-copy-env") as HTMLButtonElement).disabled).toBe(true);
+    expect((within(row).getByTestId("action-export") as HTMLButtonElement).disabled).toBe(true);
+    expect(within(row).queryByTestId("action-forget")).toBeNull();
+    await fireEvent.click(within(row).getByTestId("action-save-pasted"));
+    expect(dialogs.current?.kind).toBe("paste");
+  });
+});
+
+describe("forget the saved copy", () => {
+  it("asks first, does nothing on cancel, and drops the saved badge when confirmed", async () => {
+    const k = makeKey({ saved: true, description: "Payroll bot" });
+    const row = await showRow(k);
+    expect(within(row).queryByTestId("action-save-pasted")).toBeNull();
+    await fireEvent.click(within(row).getByTestId("action-forget"));
+    expect(dialogs.confirmation?.body).toContain("Payroll bot");
+    expect(dialogs.confirmation?.body).toContain("keeps working");
+    dialogs.answer(false);
+    await Promise.resolve();
+    expect(ipcMock.keyForget).not.toHaveBeenCalled();
+
+    await fireEvent.click(within(row).getByTestId("action-forget"));
+    dialogs.answer(true);
+    await vi.waitFor(() => expect(within(row).queryByTestId("saved-badge")).toBeNull());
+    expect(ipcMock.keyForget).toHaveBeenCalledWith("cn-beijing", k.apiKeyId);
+    expect(within(row).getByTestId("action-save-pasted")).toBeTruthy();
+  });
+});
+
+describe("save to file", () => {
+  it("warns about plain text, exports through Rust's dialog and shows the path", async () => {
+    const k = makeKey({ saved: true });
+    ipcMock.keyExport.mockResolvedValue("/home/you/project/.env");
+    const row = await showRow(k);
+    await fireEvent.click(within(row).getByTestId("action-export"));
+    expect(within(row).getByTestId("export-choice").textContent).toContain("plain text");
+    await fireEvent.click(within(row).getByTestId("export-env"));
+    await vi.waitFor(() => within(row).getByTestId("export-path"));
+    expect(ipcMock.keyExport).toHaveBeenCalledWith("cn-beijing", k.apiKeyId, "env");
+    const shown = within(row).getByTestId("export-path").textContent!;
+    expect(shown).toContain("/home/you/project/.env");
+    expect(shown).toContain("plain text");
+  });
+
+  it("shows nothing when the save dialog is cancelled", async () => {
+    ipcMock.keyExport.mockResolvedValue(null);
+    const row = await showRow(makeKey({ saved: true }));
+    await fireEvent.click(within(row).getByTestId("action-export"));
+    await fireEvent.click(within(row).getByTestId("export-txt"));
+    await vi.waitFor(() => expect(ipcMock.keyExport).toHaveBeenCalled());
+    expect(within(row).queryByTestId("export-path")).toBeNull();
+    expect(within(row).getByTestId("export-choice")).toBeTruthy();
+  });
+});
+
+describe("save a pasted key", () => {
+  async function openPaste(k: KeyView) {
+    await showRow(k);
+    render(PasteKeyDialog, { props: { key: k } });
+    return screen.getByTestId("paste-input") as HTMLInputElement;
+  }
+
+  it("sends the value once, then clears it from the input and marks the key saved", async () => {
+    const k = makeKey({ saved: false });
+    ipcMock.keySavePasted.mockResolvedValue("Workspace");
+    dialogs.current = { kind: "paste", key: k };
+    const input = await openPaste(k);
+    expect(input.type).toBe("password");
+    const value = fakeKey("sk-ws-");
+    await fireEvent.input(input, { target: { value } });
+    await fireEvent.click(screen.getByTestId("paste-submit"));
+    await vi.waitFor(() => expect(dialogs.current).toBeNull());
+    expect(ipcMock.keySavePasted).toHaveBeenCalledTimes(1);
+    expect(ipcMock.keySavePasted).toHaveBeenCalledWith("cn-beijing", k.apiKeyId, value);
+    expect(input.value).toBe("");
+    expect(keys.keys.find((x) => x.apiKeyId === k.apiKeyId)?.saved).toBe(true);
+  });
+
+  it("clears the value even when Rust refuses it, and shows the reason", async () => {
+    const k = makeKey({ saved: false });
+    ipcMock.keySavePasted.mockRejectedValue(ipcError("InvalidInput", "This is not an API key value.", "paste_not_a_key"));
+    const input = await openPaste(k);
+    await fireEvent.input(input, { target: { value: "not-a-key-value" } });
+    await fireEvent.click(screen.getByTestId("paste-submit"));
+    await vi.waitFor(() => screen.getByTestId("error-banner"));
+    expect(screen.getByTestId("error-banner").textContent).toContain("not an API key");
+    expect(input.value).toBe("");
+  });
+
+  it.each([
+    ["sk-sp-", "paste_plan_key", "Coding Plan"],
+    ["st-", "paste_temporary_key", "temporary key"],
+  ])("refuses %s keys before sending, saying why", async (prefix, reason, words) => {
+    const input = await openPaste(makeKey({ saved: false }));
+    await fireEvent.input(input, { target: { value: fakeKey(prefix) } });
+    const refusal = screen.getByTestId("paste-refusal");
+    expect(refusal.dataset.reason).toBe(reason);
+    expect(refusal.textContent).toContain(words);
+    expect((screen.getByTestId("paste-submit") as HTMLButtonElement).disabled).toBe(true);
+    await fireEvent.submit(input.form!);
+    expect(ipcMock.keySavePasted).not.toHaveBeenCalled();
+  });
+});
+
+describe("storage banner", () => {
+  it("says the keychain is unusable, in Rust's words", async () => {
+    ipcMock.storageStatus.mockResolvedValue({
+      keychainError: ipcError("KeychainUnavailable", "No Secret Service answers. Start GNOME Keyring."),
+      settingsMovedAside: null,
+      configDir: "/c",
+      dataDir: "/d",
+    });
+    render(StorageBanner);
+    const banner = await vi.waitFor(() => screen.getByTestId("storage-banner"));
+    expect(banner.textContent).toContain("cannot be saved on this computer");
+    expect(within(banner).getByTestId("storage-keychain").textContent).toContain("Start GNOME Keyring");
+    expect(within(banner).queryByTestId("storage-moved-aside")).toBeNull();
+  });
+
+  it("says where a corrupt settings file went, until dismissed", async () => {
+    ipcMock.storageStatus.mockResolvedValue({
+      keychainError: null,
+      settingsMovedAside: { path: "/c/settings.json.corrupt-1", problem: "expected value at line 1" },
+      configDir: "/c",
+      dataDir: "/d",
+    });
+    render(StorageBanner);
+    const part = await vi.waitFor(() => screen.getByTestId("storage-moved-aside"));
+    expect(part.textContent).toContain("/c/settings.json.corrupt-1");
+    expect(part.textContent).toContain("expected value at line 1");
+    await fireEvent.click(within(part).getByRole("button"));
+    expect(screen.queryByTestId("storage-banner")).toBeNull();
+  });
+
+  it("shows nothing when storage is fine", async () => {
+    render(StorageBanner);
+    await vi.waitFor(() => expect(ipcMock.storageStatus).toHaveBeenCalled());
+    await Promise.resolve();
+    expect(screen.queryByTestId("storage-banner")).toBeNull();
+  });
+});
