@@ -289,3 +289,30 @@ impl Studio {
         .await
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_sandbox_role_is_described_in_both_languages() {
+        for role in [
+            SandboxRole::Root,
+            SandboxRole::RamWithPermission,
+            SandboxRole::RamWithoutPermission,
+        ] {
+            let en = i18n::tr(Lang::En, role.catalog_key(), &[]);
+            let zh = i18n::tr(Lang::ZhCn, role.catalog_key(), &[]);
+            assert_ne!(en, role.catalog_key(), "{role:?} has no English text");
+            assert_ne!(zh, en, "{role:?} has no Chinese text");
+        }
+        assert_eq!(
+            SandboxRole::of(IdentityKind::Ram, false),
+            SandboxRole::RamWithoutPermission
+        );
+        assert_eq!(
+            SandboxRole::of(IdentityKind::Root, false),
+            SandboxRole::Root
+        );
+    }
+}
