@@ -162,7 +162,12 @@ pub struct Error {
 
 impl Error {
     pub fn new(code: ErrorCode) -> Self {
-        Error { code, reason: None, params: Vec::new(), details: ErrorDetails::default() }
+        Error {
+            code,
+            reason: None,
+            params: Vec::new(),
+            details: ErrorDetails::default(),
+        }
     }
 
     pub fn with_reason(mut self, reason: impl Into<String>) -> Self {
@@ -208,8 +213,11 @@ impl Error {
 
     /// What happened, in plain words, followed by what to do next.
     pub fn message_in(&self, lang: Lang) -> String {
-        let params: Vec<(&str, &str)> =
-            self.params.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let params: Vec<(&str, &str)> = self
+            .params
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
         let what = match &self.reason {
             Some(reason) if i18n::has(lang, &format!("reasons.{reason}")) => {
                 i18n::tr(lang, &format!("reasons.{reason}"), &params)
@@ -231,7 +239,9 @@ impl Error {
 
 impl From<std::io::Error> for Error {
     fn from(e: std::io::Error) -> Self {
-        Error::new(ErrorCode::Config).with_reason("io").with_technical(e.to_string())
+        Error::new(ErrorCode::Config)
+            .with_reason("io")
+            .with_technical(e.to_string())
     }
 }
 
@@ -246,7 +256,11 @@ pub struct IpcError {
 
 impl From<Error> for IpcError {
     fn from(e: Error) -> Self {
-        IpcError { code: e.code, message: e.message(), details: e.details }
+        IpcError {
+            code: e.code,
+            message: e.message(),
+            details: e.details,
+        }
     }
 }
 

@@ -14,9 +14,9 @@ rust_i18n::i18n!("locales", fallback = "en");
 pub mod error;
 pub mod i18n;
 pub mod keyformat;
+pub mod redact;
 pub mod regions;
 pub mod rules;
-pub mod redact;
 pub mod secret;
 
 pub mod dashscope;

@@ -32,7 +32,10 @@ pub fn scrub(text: &str) -> String {
             .find(|(_, c)| !is_token_char(*c))
             .map_or(rest.len() - start, |(i, _)| i);
         let token = &rest[start..start + token_len];
-        let prefix = SECRET_PREFIXES.iter().find(|p| token.starts_with(**p)).unwrap_or(&"");
+        let prefix = SECRET_PREFIXES
+            .iter()
+            .find(|p| token.starts_with(**p))
+            .unwrap_or(&"");
         let tail = &token[prefix.len()..];
         // Already-masked values (server masks contain '*') stop at the '*', so their
         // visible tail is short and passes through unchanged.

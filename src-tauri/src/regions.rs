@@ -184,9 +184,7 @@ impl std::str::FromStr for RegionId {
         RegionId::ALL
             .into_iter()
             .find(|r| r.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| {
-                crate::Error::invalid_input("region", s, "unknown_region")
-            })
+            .ok_or_else(|| crate::Error::invalid_input("region", s, "unknown_region"))
     }
 }
 
@@ -214,7 +212,11 @@ mod tests {
 
     #[test]
     fn only_beijing_accepts_ipv6() {
-        let v6: Vec<_> = REGIONS.iter().filter(|r| r.ipv6_whitelist).map(|r| r.id).collect();
+        let v6: Vec<_> = REGIONS
+            .iter()
+            .filter(|r| r.ipv6_whitelist)
+            .map(|r| r.id)
+            .collect();
         assert_eq!(v6, vec![RegionId::CnBeijing]);
     }
 

@@ -7,5 +7,8 @@ fn export_typescript_bindings() {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ui/src/lib/bindings.ts");
     studio_keys::commands::export_bindings(&path).expect("bindings export");
     let text = std::fs::read_to_string(&path).unwrap();
-    assert!(text.contains("appInfo"), "bindings lack the app_info command");
+    assert!(
+        text.contains("appInfo"),
+        "bindings lack the app_info command"
+    );
 }

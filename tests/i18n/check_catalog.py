@@ -10,7 +10,8 @@ ALLOWED_LATIN = {"API", "Key", "AccessKey", "ID", "Secret", "RAM", "STS", "Model
                  "Keys", "DashScope", "GNOME", "Keyring", "KWallet", "Service", "Linux",
                  "macOS", "Windows", "VPN", "IP", "IPv4", "IPv6", "CIDR", "URL", "JSON", "Token",
                  "Plan", "Coding", "HTTP", "skm", "sk", "ws", "sp", "st", "env", "Bearer", "TTL",
-                 "Virginia", "Beijing", "Custom", "All", "OpenAPI", "CLI", "aliyun", "Enter", "Esc"}
+                 "Virginia", "Beijing", "Custom", "All", "OpenAPI", "CLI", "aliyun", "Enter", "Esc",
+                 "http", "https", "localhost"}
 
 
 def leaves(node, path=()):
@@ -41,7 +42,8 @@ def main(folder: str) -> int:
                 continue
             if set(re.findall(r"%\{\w+\}", en)) != set(re.findall(r"%\{\w+\}", zh)):
                 problems.append(f"{file.name}: {key} placeholders differ between en and zh-CN")
-            bare = re.sub(r"%\{\w+\}|`[^`]*`|“[^”]*”|\"[^\"]*\"", "", zh)
+            # Placeholders, quoted or code text and ENVIRONMENT_VARIABLE names are not prose.
+            bare = re.sub(r"%\{\w+\}|`[^`]*`|“[^”]*”|\"[^\"]*\"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", "", zh)
             words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*", bare) if w not in ALLOWED_LATIN]
             if len(words) > 2:
                 problems.append(f"{file.name}: {key} zh-CN looks untranslated: {' '.join(words)}")
