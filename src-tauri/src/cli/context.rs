@@ -23,18 +23,62 @@ pub fn region(g: &GlobalArgs) -> Result<RegionId> {
 pub struct Resolved {
     pub credentials: Credentials,
     pub save_scope: Option<KeyScope>,
+    /// The OpenAPI endpoint a sandbox profile must use (its in-process server).
+    pub endpoint: Option<String>,
+}
+
+/// Where a new key is saved when the credentials carry no preference (the
+/// environment's): saved, like the app's default, unless `SKM_NO_SAVE=1`.
+fn default_save_scope(endpoint: Option<&str>) -> Option<KeyScope> {
+    if std::env::var("SKM_NO_SAVE").is_ok_and(|v| v == "1") {
+        return None;
+    }
+    Some(scope_for(endpoint))
+}
+
+/// A key made through a loopback endpoint lives in a sandbox, not the cloud.
+fn scope_for(endpoint: Option<&str>) -> KeyScope {
+    let loopback = endpoint.is_some_and(|e| e.contains("127.0.0.1") || e.contains("localhost"));
+    if loopback {
+        KeyScope::Sandbox
+    } else {
+        KeyScope::Cloud
+    }
+}
+
+/// The app's sandbox, started in this process on the app's own database (SQLite
+/// in WAL mode is safe to share with a running app). Lives until `skm` exits.
+fn app_sandbox() -> Result<&'static crate::sandbox::SandboxHandle> {
+    static SANDBOX: std::sync::OnceLock<crate::sandbox::SandboxHandle> = std::sync::OnceLock::new();
+    if let Some(h) = SANDBOX.get() {
+        return Ok(h);
+    }
+    let db = crate::profiles::paths::data_dir().join("sandbox.db");
+    if let Some(dir) = db.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let handle = tokio::task::block_in_place(|| {
+        tokio::runtime::Handle::current().block_on(crate::sandbox::start(
+            crate::sandbox::SandboxConfig::new(db),
+        ))
+    })?;
+    Ok(SANDBOX.get_or_init(|| handle))
 }
 
 /// Where credentials come from: `--profile NAME` (keychain), else the
 /// environment's AccessKey variables, else the active profile.
-pub fn resolve_credentials(profile: Option<&str>, endpoint: Option<&str>) -> Result<Resolved> {
+pub fn resolve_credentials(
+    profile: Option<&str>,
+    endpoint: Option<&str>,
+    region_arg: &str,
+) -> Result<Resolved> {
     if let Some(name) = profile.filter(|p| !p.is_empty()) {
-        return from_profile(Some(name), endpoint);
+        return from_profile(Some(name), endpoint, region_arg);
     }
     let id = std::env::var(ENV_ACCESS_KEY_ID).unwrap_or_default();
     let secret = std::env::var(ENV_ACCESS_KEY_SECRET).unwrap_or_default();
     if id.trim().is_empty() || secret.is_empty() {
-        return from_profile(None, endpoint).map_err(|e| {
+        return from_profile(None, endpoint, region_arg).map_err(|e| {
             if e.code == ErrorCode::NotFound || e.code == ErrorCode::Config {
                 Error::new(ErrorCode::InvalidCredentials).with_reason("cli_no_credentials")
             } else {
@@ -46,44 +90,56 @@ pub fn resolve_credentials(profile: Option<&str>, endpoint: Option<&str>) -> Res
     if let Ok(token) = std::env::var(ENV_SECURITY_TOKEN) {
         creds = creds.with_security_token(Secret::new(token));
     }
-    // Environment credentials carry no "save keys" preference: nothing is stored.
+    // Saved under the same name the app uses (cloud or sandbox, region, apiKeyId),
+    // so the app and `skm --profile` find this key too.
     Ok(Resolved {
         credentials: creds,
-        save_scope: None,
+        save_scope: default_save_scope(endpoint),
+        endpoint: None,
     })
 }
 
-fn from_profile(name: Option<&str>, endpoint: Option<&str>) -> Result<Resolved> {
+fn from_profile(name: Option<&str>, endpoint: Option<&str>, region_arg: &str) -> Result<Resolved> {
     // The keychain is blocking; keep it off the async workers.
     let resolved = tokio::task::block_in_place(|| profiles::resolve_profile(name))?;
     match resolved {
-        ResolvedProfile::Sandbox => Err(Error::new(ErrorCode::Unsupported)
-            .with_reason("cli_sandbox_profile")
-            .with_param("value", name.unwrap_or_default())),
+        ResolvedProfile::Sandbox {
+            identity,
+            save_keys,
+        } => {
+            let sandbox = app_sandbox()?;
+            let id = sandbox.identity(&identity).ok_or_else(|| {
+                Error::new(ErrorCode::NotFound)
+                    .with_reason("sandbox_identity_missing")
+                    .with_param("value", identity.clone())
+            })?;
+            let region: RegionId = region_arg.parse()?;
+            Ok(Resolved {
+                credentials: Credentials::new(
+                    id.access_key_id.clone(),
+                    id.access_key_secret.clone(),
+                ),
+                save_scope: save_keys.then_some(KeyScope::Sandbox),
+                endpoint: Some(sandbox.openapi_base_url(region)),
+            })
+        }
         ResolvedProfile::Cloud {
             credentials,
             save_keys,
             ..
-        } => {
-            let loopback =
-                endpoint.is_some_and(|e| e.contains("127.0.0.1") || e.contains("localhost"));
-            let scope = if loopback {
-                KeyScope::Sandbox
-            } else {
-                KeyScope::Cloud
-            };
-            Ok(Resolved {
-                credentials,
-                save_scope: save_keys.then_some(scope),
-            })
-        }
+        } => Ok(Resolved {
+            credentials,
+            save_scope: save_keys.then_some(scope_for(endpoint)),
+            endpoint: None,
+        }),
     }
 }
 
 pub fn client(g: &GlobalArgs) -> Result<(Client, Option<KeyScope>)> {
-    let r = resolve_credentials(g.profile.as_deref(), g.endpoint.as_deref())?;
+    let r = resolve_credentials(g.profile.as_deref(), g.endpoint.as_deref(), &g.region)?;
+    let endpoint = g.endpoint.as_deref().or(r.endpoint.as_deref());
     Ok((
-        Client::new(region(g)?, r.credentials, g.endpoint.as_deref())?,
+        Client::new(region(g)?, r.credentials, endpoint)?,
         r.save_scope,
     ))
 }

@@ -199,8 +199,9 @@ fn read_secrets(with_token: bool) -> Result<(Secret, Option<Secret>)> {
 
 /// What `--profile NAME` (or the active profile) resolves to for `skm`.
 pub enum ResolvedProfile {
-    /// The local sandbox: the caller starts it (or reaches `skm sandbox serve`).
-    Sandbox,
+    /// The local sandbox, acting as one of its seeded identities: the caller
+    /// starts it in-process on the app's own sandbox database.
+    Sandbox { identity: String, save_keys: bool },
     Cloud {
         profile_id: String,
         credentials: Credentials,
@@ -218,7 +219,10 @@ pub fn resolve_profile(name: Option<&str>) -> Result<ResolvedProfile> {
         None => profiles.active()?,
     };
     if p.kind == ProfileKind::Sandbox {
-        return Ok(ResolvedProfile::Sandbox);
+        return Ok(ResolvedProfile::Sandbox {
+            identity: p.sandbox_identity_name().to_owned(),
+            save_keys: p.preferences.save_keys_on_create,
+        });
     }
     let c = profiles.credentials(&p)?;
     let mut credentials = Credentials::new(c.access_key_id, c.access_key_secret);

@@ -1,0 +1,147 @@
+//! `skm` and the app share profiles and saved keys: a key created by `skm` is
+//! found saved by the app, and `skm --profile sandbox` reaches the app's own
+//! sandbox database. Needs a real Secret Service (scripts/test-session.sh).
+
+use std::path::Path;
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use studio_keys::clipboard::{ClipboardBackend, SecretClipboard};
+use studio_keys::services::views::SavedState;
+use studio_keys::services::{Dirs, Studio};
+use studio_keys::{RegionId, Result};
+
+#[derive(Clone, Default)]
+struct Board(Arc<Mutex<Option<String>>>);
+
+impl ClipboardBackend for Board {
+    fn set_secret_text(&mut self, text: &str) -> Result<()> {
+        *self.0.lock().unwrap() = Some(text.into());
+        Ok(())
+    }
+    fn set_text(&mut self, text: &str) -> Result<()> {
+        self.set_secret_text(text)
+    }
+    fn get_text(&mut self) -> Option<String> {
+        self.0.lock().unwrap().clone()
+    }
+    fn clear(&mut self) -> Result<()> {
+        *self.0.lock().unwrap() = None;
+        Ok(())
+    }
+}
+
+fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skm"));
+    cmd.args(["--lang", "en"])
+        .args(args)
+        .env("STUDIO_KEYS_CONFIG_DIR", &dirs.config)
+        .env("STUDIO_KEYS_DATA_DIR", &dirs.data)
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
+        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
+        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
+        .env_remove("ALIBABA_CLOUD_PROFILE")
+        .env_remove("SKM_NO_SAVE");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
+    let dirs = Dirs {
+        config: root.join("config"),
+        data: root.join("data"),
+    };
+    let s = Studio::with_clipboard(dirs.clone(), SecretClipboard::new(Box::new(board.clone())))
+        .unwrap();
+    (s, dirs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_created_by_skm_with_environment_credentials_is_saved_for_the_app() {
+    let root = tempfile::tempdir().unwrap();
+    let board = Board::default();
+    let (app, dirs) = studio(root.path(), &board);
+    if let Some(e) = app.storage_status().await.keychain_error {
+        panic!(
+            "No usable Secret Service ({}); run inside scripts/test-session.sh",
+            e.message
+        );
+    }
+    let region = RegionId::ApSoutheast1;
+    let sb = app.sandbox().await.unwrap();
+    let id = sb.identity(studio_keys::sandbox::seed::ROOT).unwrap();
+    let endpoint = sb.openapi_base_url(region);
+    let (code, out, err) = skm(
+        &dirs,
+        &[
+            "--region",
+            region.as_str(),
+            "--endpoint",
+            &endpoint,
+            "--json",
+            "keys",
+            "create",
+            "--description",
+            "made by skm",
+        ],
+        &[
+            ("ALIBABA_CLOUD_ACCESS_KEY_ID", &id.access_key_id),
+            (
+                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+                id.access_key_secret.expose(),
+            ),
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let value = made["apiKeyValue"].as_str().unwrap().to_owned();
+    let key_id = made["apiKeyId"].as_i64().unwrap().to_string();
+
+    let page = app.keys_list(region, None).await.unwrap();
+    let listed = page.keys.iter().find(|k| k.api_key_id == key_id).unwrap();
+    assert_eq!(
+        listed.saved,
+        SavedState::Saved,
+        "the app finds skm's saved copy"
+    );
+    app.key_copy_saved(region, key_id).await.unwrap();
+    assert_eq!(board.0.lock().unwrap().as_deref(), Some(value.as_str()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skm_with_the_sandbox_profile_sees_the_apps_sandbox() {
+    let root = tempfile::tempdir().unwrap();
+    let board = Board::default();
+    let (app, dirs) = studio(root.path(), &board);
+    let region = RegionId::CnBeijing;
+    let before = app.keys_list(region, None).await.unwrap();
+    // The app is done with the database for now; skm opens the same one.
+    drop(app);
+
+    let (code, out, err) = skm(
+        &dirs,
+        &[
+            "--profile",
+            "sandbox",
+            "--region",
+            region.as_str(),
+            "--json",
+            "keys",
+            "list",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let listed: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<String> = listed.iter().map(|k| k["apiKeyId"].to_string()).collect();
+    let mut expected: Vec<String> = before.keys.iter().map(|k| k.api_key_id.clone()).collect();
+    ids.sort();
+    expected.sort();
+    assert_eq!(ids, expected, "skm lists the same sandbox keys as the app");
+}
