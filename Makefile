@@ -56,7 +56,7 @@ test-ui:
 test-conformance: skm
 	SKM_BIN=$(CURDIR)/target/debug/skm $(VENV)/bin/python -m pytest -q tests/conformance
 
-test-e2e: app
+test-e2e: app skm
 	$(SESSION) tests/e2e/run.sh
 
 bench:

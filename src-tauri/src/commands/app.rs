@@ -1,6 +1,6 @@
 use crate::error::IpcError;
 use crate::i18n::Lang;
-use crate::regions::{Region, REGIONS};
+use crate::regions::{Region, RegionId, REGIONS};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -10,6 +10,12 @@ pub struct AppInfo {
     pub version: String,
     pub regions: Vec<Region>,
     pub lang: Lang,
+    /// `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`).
+    pub bench_mode: bool,
+}
+
+fn bench_mode() -> bool {
+    std::env::var("STUDIO_KEYS_BENCH").is_ok_and(|v| v == "1")
 }
 
 #[tauri::command]
@@ -20,5 +26,17 @@ pub async fn app_info() -> Result<AppInfo, IpcError> {
         version: env!("CARGO_PKG_VERSION").into(),
         regions: REGIONS.to_vec(),
         lang: crate::i18n::current(),
+        bench_mode: bench_mode(),
     })
+}
+
+/// The UI has painted a key list (`source`: "cache" or "network"). The
+/// benchmark reads this line to time launch and region switches.
+#[tauri::command]
+#[specta::specta]
+pub async fn ui_painted(region: RegionId, source: String) -> Result<(), IpcError> {
+    if bench_mode() {
+        log::info!("bench: painted region={region} source={source}");
+    }
+    Ok(())
 }

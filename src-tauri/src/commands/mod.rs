@@ -20,6 +20,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
     tauri_specta::Builder::<tauri::Wry>::new()
         .commands(tauri_specta::collect_commands![
             app::app_info,
+            app::ui_painted,
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
             keys::key_copy_env,

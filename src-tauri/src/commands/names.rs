@@ -37,5 +37,6 @@
     "storage_status",
     "temp_key_copy",
     "temp_key_create",
+    "ui_painted",
     "workspaces_list",
 ]

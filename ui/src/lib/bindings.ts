@@ -7,6 +7,11 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 /** Commands */
 export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo_Serialize>("app_info"),
+	/**
+	 *  The UI has painted a key list (`source`: "cache" or "network"). The
+	 *  benchmark reads this line to time launch and region switches.
+	 */
+	uiPainted: (region: RegionId, source: string) => __TAURI_INVOKE<null>("ui_painted", { region, source }),
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
@@ -61,6 +66,8 @@ export type AppInfo_Deserialize = {
 	version: string,
 	regions: Region_Deserialize[],
 	lang: Lang,
+	/**  `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`). */
+	benchMode: boolean,
 };
 
 export type AppInfo_Serialize = {
@@ -68,6 +75,8 @@ export type AppInfo_Serialize = {
 	version: string,
 	regions: Region_Serialize[],
 	lang: Lang,
+	/**  `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`). */
+	benchMode: boolean,
 };
 
 export type AppSettings = AppSettings_Serialize | AppSettings_Deserialize;

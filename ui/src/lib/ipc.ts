@@ -33,6 +33,7 @@ export type AppInfo = {
   regions: Region[];
   lang: Lang;
   sandbox?: boolean;
+  benchMode?: boolean;
 };
 
 export type ThemeSetting = "system" | "light" | "dark";
@@ -206,6 +207,7 @@ const c = commands as Raw;
 
 export const ipc = {
   appInfo: (): Promise<AppInfo> => c.appInfo(),
+  uiPainted: (region: RegionId, source: "cache" | "network"): Promise<void> => c.uiPainted(region, source),
   settingsGet: (): Promise<Settings> => c.settingsGet(),
   settingsSet: (s: Settings): Promise<Settings> => c.settingsSet(s),
   profilesList: async (): Promise<ProfileView[]> => ((await c.profilesList()) as Raw[]).map(profile),

@@ -18,6 +18,8 @@ import {
   type VerifyResult,
 } from "../ipc";
 import { t } from "../i18n/index.svelte";
+import { tick } from "svelte";
+import { app } from "./app.svelte";
 
 export type ListContext = { profileId: string; region: RegionId; workspaceId: string | null };
 
@@ -55,6 +57,7 @@ class KeysStore {
     this.context = c;
     this.page = this.#cache.get(this.#key(c)) ?? null;
     this.error = null;
+    if (this.page) void this.#painted(c.region, "cache");
     await this.refresh();
   }
 
@@ -69,11 +72,19 @@ class KeysStore {
       this.#cache.set(this.#key(c), page);
       this.page = page;
       this.error = null;
+      void this.#painted(c.region, "network");
     } catch (e) {
       if (seq === this.#seq) this.error = toIpcError(e, t("common.unexpected"));
     } finally {
       if (seq === this.#seq) this.loading = false;
     }
+  }
+
+  /** Benchmark builds time launch and region switches by this signal (after the paint). */
+  async #painted(region: RegionId, source: "cache" | "network"): Promise<void> {
+    if (!app.info?.benchMode) return;
+    await tick();
+    requestAnimationFrame(() => void ipc.uiPainted(region, source).catch(() => {}));
   }
 
   forget(): void {

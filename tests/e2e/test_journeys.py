@@ -1,0 +1,238 @@
+"""Journeys a person takes through the real app, against the embedded sandbox.
+
+Each journey starts from a first run (fresh config and data dirs). Screenshots of
+each journey's end state land in artifacts/e2e/ (see conftest.py); the key
+screens along the way are saved with `shot()`.
+"""
+import os
+import pathlib
+import re
+import subprocess
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
+
+from pages import App
+
+ARTIFACTS = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "artifacts/e2e"))
+NEW_KEY = re.compile(r"^sk-ws-[A-Za-z0-9._-]{20,}$")
+LEGACY_KEY = re.compile(r"^sk-[A-Za-z0-9]{20,}$")
+
+
+def shot(app, request, name):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    app.d.save_screenshot(str(ARTIFACTS / f"{request.node.name}--{name}.png"))
+
+
+def create_all(app, description):
+    before = app.row_ids()
+    app.open_create()
+    app.type("create-description", description)
+    if app.present("permission-all"):
+        app.click("permission-all")
+    app.submit_create()
+    value = app.one_time_value()
+    return before, value
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_first_run_create_all_copy_confirm_listed_as_saved(driver, lang, request):
+    app = App(driver)
+    app.visible("first-run")
+    shot(app, request, "first-run")
+    app.ready()
+    assert app.present("sandbox-badge"), "the sandbox must be labelled while it is active"
+    used_before, limit = app.quota()
+
+    before, value = create_all(app, f"e2e all {lang}")
+    assert NEW_KEY.match(value), "the one-time display shows the full new key"
+    status = app.find("keychain-status")
+    assert status.get_attribute("data-saved") == "true", status.text
+    shot(app, request, "one-time")
+
+    # Close is refused until the person confirms they stored the key.
+    assert not app.find("one-time-close").is_enabled()
+    app.click("one-time-copy")
+    app.visible("one-time-copied")
+    app.close_one_time()
+
+    new_id = app.new_row_after(before)
+    row = app.row(new_id)
+    assert app.present("saved-badge", row), "a created key is marked as saved on this computer"
+    assert value not in driver.page_source, "the value is dropped from the UI after the dialog closes"
+    assert app.quota() == (used_before + 1, limit)
+    shot(app, request, "listed")
+
+
+def test_create_custom_with_invalid_cidr_corrected(driver, request):
+    app = App(driver).ready()
+    before = app.row_ids()
+    app.open_create()
+    app.type("create-description", "e2e custom")
+    app.click("permission-custom")
+    app.type("ip-input", "10.0.0.0/33")
+    err = app.visible("ip-error")
+    assert err.text, "an invalid CIDR is explained next to the entry as it is typed"
+    assert not app.find("ip-add").is_enabled(), "an invalid entry cannot be added"
+    shot(app, request, "invalid-cidr")
+    app.type("ip-input", "10.0.0.0/24")
+    app.click("ip-add")
+    app.wait().until(lambda d: not app.all("ip-error"), "the corrected entry is accepted")
+    assert "1 / 20" in app.text("ip-count")
+    app.submit_create()
+    app.close_one_time()
+    new_id = app.new_row_after(before)
+    summary = app.text("permission-summary", app.row(new_id))
+    assert "1" in summary and summary != "All", summary
+
+
+def test_disable_and_enable(driver, request):
+    app = App(driver).ready()
+    before, _ = create_all(app, "e2e toggle")
+    app.close_one_time()
+    key_id = app.new_row_after(before)
+    app.click("action-disable", app.row(key_id))
+    if app.present("confirm-dialog"):
+        app.confirm()
+    app.wait().until(lambda d: app.present("action-enable", app.row(key_id)), "the key shows as disabled")
+    shot(app, request, "disabled")
+    app.click("action-enable", app.row(key_id))
+    app.wait().until(lambda d: app.present("action-disable", app.row(key_id)), "the key shows as enabled")
+
+
+def test_edit_description(driver, request):
+    app = App(driver).ready()
+    before, _ = create_all(app, "e2e before edit")
+    app.close_one_time()
+    key_id = app.new_row_after(before)
+    app.click("action-edit", app.row(key_id))
+    app.visible("edit-dialog")
+    app.type("create-description", "e2e after edit")
+    app.click("create-submit")
+    app.gone("edit-dialog")
+    app.wait().until(lambda d: "e2e after edit" in app.row(key_id).text, "the new description is listed")
+    shot(app, request, "edited")
+
+
+def test_reset_shows_a_new_value_once(driver, request):
+    app = App(driver).ready()
+    before, old_value = create_all(app, "e2e reset")
+    app.close_one_time()
+    key_id = app.new_row_after(before)
+    app.click("action-reset", app.row(key_id))
+    body = app.text("confirm-body")
+    assert body, "reset asks first and says the old value stops working"
+    shot(app, request, "confirm-reset")
+    app.confirm()
+    app.visible("one-time-dialog")
+    new_value = app.one_time_value()
+    assert NEW_KEY.match(new_value) and new_value != old_value
+    app.close_one_time()
+    app.click("action-verify", app.row(key_id))
+    result = app.visible("verify-result")
+    assert result.get_attribute("data-outcome") == "works", result.text
+
+
+def test_delete_names_the_key_and_removes_it(driver, request):
+    app = App(driver).ready()
+    before, _ = create_all(app, "e2e delete me")
+    app.close_one_time()
+    key_id = app.new_row_after(before)
+    used, _ = app.quota()
+    app.click("action-delete", app.row(key_id))
+    assert "e2e delete me" in app.text("confirm-body")
+    shot(app, request, "confirm-delete")
+    app.confirm()
+    app.gone(f"key-row-{key_id}")
+    assert app.quota()[0] == used - 1
+
+
+def test_temporary_key_counts_down(driver, request):
+    app = App(driver).ready()
+    before, _ = create_all(app, "e2e temp")
+    app.close_one_time()
+    key_id = app.new_row_after(before)
+    app.click("action-temp-key", app.row(key_id))
+    app.visible("temp-key-dialog")
+    assert app.text("temp-key-note"), "the dialog says it inherits permissions and cannot be revoked"
+    ttl = app.find("temp-ttl")
+    assert ttl.get_attribute("value") == "60"
+    app.type("temp-ttl", "1801")
+    app.visible("temp-ttl-error")
+    app.type("temp-ttl", "120")
+    app.click("temp-create")
+    first = app.text("temp-countdown")
+    app.click("temp-copy")
+    app.wait().until(lambda d: app.text("temp-countdown") != first, "the countdown runs")
+    shot(app, request, "temp-key")
+
+
+def test_switch_region_and_back(driver, request):
+    app = App(driver).ready()
+    beijing = sorted(app.row_ids())
+    app.press(Keys.CONTROL, "6")
+    app.wait().until(lambda d: Select(app.find("region-switcher")).first_selected_option
+                     .get_attribute("value") == "us-east-1", "Ctrl+6 switches to Virginia")
+    app.wait().until(lambda d: not app.all("list-loading"))
+    shot(app, request, "virginia")
+    assert sorted(app.row_ids()) != beijing or not beijing
+    app.region("cn-beijing")
+    app.wait().until(lambda d: sorted(app.row_ids()) == beijing, "Beijing's list is back")
+
+
+def test_create_in_virginia_offers_workspace_and_description_only(driver, request):
+    app = App(driver).ready()
+    app.region("us-east-1")
+    before = app.row_ids()
+    app.open_create()
+    assert not app.present("permission-custom")
+    assert app.text("region-no-custom")
+    shot(app, request, "virginia-create")
+    app.type("create-description", "e2e virginia")
+    app.submit_create()
+    value = app.one_time_value()
+    assert value.startswith("sk-") and not value.startswith("sk-ws-")
+    app.close_one_time()
+    app.new_row_after(before)
+
+
+def test_full_quota_disables_create_and_says_why(driver, home, request):
+    app = App(driver).ready()
+    app.region("eu-central-1")
+    used, limit = app.quota()
+    assert used < limit
+    # Keys made elsewhere (another person, a script) fill the region up.
+    skm = pathlib.Path(os.environ["STUDIO_KEYS_APP"]).with_name("skm")
+    subprocess.run([str(skm), "sandbox", "seed-keys", "--db", str(home.sandbox_db),
+                    "--region", "eu-central-1", "--count", str(limit - used)],
+                   check=True, capture_output=True)
+    app.click("refresh")
+    app.wait().until(lambda d: app.quota() == (limit, limit), "the meter shows the full quota")
+    assert not app.find("create-key").is_enabled(), "Create is disabled at the limit"
+    assert app.text("quota-full"), "the reason is shown"
+    shot(app, request, "quota-full")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_ram_user_without_permission_sees_a_plain_error(driver, lang, request):
+    app = App(driver).ready()
+    app.click("accounts")
+    app.visible("profiles-dialog")
+    app.visible("account-help")
+    shot(app, request, "accounts")
+    app.click("sandbox-try-ram-no-permission")
+    app.wait().until(lambda d: not app.present("profiles-dialog")
+                     or app.present("error-banner"), "switching to the RAM user")
+    if app.present("profiles-dialog"):
+        app.escape()
+    banner = app.wait().until(
+        lambda d: next((b for b in app.all("error-banner") if b.get_attribute("data-code") == "Forbidden"), False),
+        "a RAM user without permission gets a Forbidden explanation",
+    )
+    assert banner.text.strip(), "the error says what happened and what to do"
+    app.click("error-details", banner)
+    details = app.text("error-details-body")
+    assert "Forbidden" in details, details
+    shot(app, request, "forbidden")
