@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { APP_INFO, ipcError, makeKey, makePage } from "./test/fixtures";
+import { APP_INFO, ipcError, makeKey, makePage, makeProfile } from "./test/fixtures";
 import { makeIpcMock } from "./test/ipcMock";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
@@ -10,8 +10,8 @@ import type { KeyPage, ProfileView } from "./lib/ipc";
 import App from "./App.svelte";
 import { keys } from "./lib/stores/keys.svelte";
 
-const sandbox: ProfileView = { id: "sandbox", name: "Sandbox", active: true, sandbox: true, lastRegion: null, defaultRegion: "cn-beijing" };
-const work: ProfileView = { id: "p-work", name: "Work", active: false, sandbox: false, lastRegion: "ap-southeast-1", defaultRegion: "cn-beijing" };
+const sandbox: ProfileView = makeProfile({ id: "sandbox", name: "Sandbox", active: true, sandbox: true, currentRegion: "cn-beijing", defaultRegion: "cn-beijing" });
+const work: ProfileView = makeProfile({ id: "p-work", name: "Work", active: false, sandbox: false, currentRegion: "ap-southeast-1", defaultRegion: "cn-beijing" });
 
 function deferred<T>() {
   let resolve!: (v: T) => void;
@@ -56,7 +56,7 @@ describe("app", () => {
   it("switches region with Ctrl+digit, remembers it, and shows the cached list at once on the way back", async () => {
     const beijingKey = makeKey({ description: "beijing key" });
     const tokyoKey = makeKey({ description: "tokyo key" });
-    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, lastRegion: "cn-beijing" }]);
+    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, currentRegion: "cn-beijing" }]);
     ipcMock.keysList.mockImplementation(async (region: string) =>
       makePage(region === "cn-beijing" ? [beijingKey] : [tokyoKey]),
     );
@@ -79,7 +79,7 @@ describe("app", () => {
 
   it("keeps the screen when a region's refresh fails with a network error", async () => {
     const k = makeKey({ description: "kept" });
-    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, lastRegion: "cn-beijing" }]);
+    ipcMock.profilesList.mockResolvedValue([{ ...work, active: true, currentRegion: "cn-beijing" }]);
     ipcMock.keysList.mockResolvedValueOnce(makePage([k]));
     render(App);
     await vi.waitFor(() => screen.getByTestId(`key-row-${k.apiKeyId}`));

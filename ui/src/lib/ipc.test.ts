@@ -1,13 +1,15 @@
 // The adaptation layer: Rust's view types (services/views.rs) in, the shapes
-// the screens use out. Answers here are shaped exactly like the Rust serde output.
+// the screens use out. Answers here are typed as the generated bindings say
+// Rust serializes them, so they cannot drift from the real serde output.
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { IpcError_Serialize, KeyView_Serialize, OneTimeKey_Serialize, ProfileView_Serialize } from "./bindings";
 
 const commands = vi.hoisted(() => ({}) as Record<string, ReturnType<typeof vi.fn>>);
 vi.mock("./bindings", () => ({ commands }));
 
 import { ipc, isLegacyKey, toIpcError } from "./ipc";
 
-const rustKey = {
+const rustKey: KeyView_Serialize = {
   apiKeyId: "9007199254740993",
   region: "cn-beijing",
   maskedValue: "sk-abcd*****wxyz",
@@ -41,12 +43,24 @@ describe("ipc adapts Rust's views", () => {
   });
 
   it("reads the keychain status of a one-time key", async () => {
-    const failed = { code: "KeychainLocked", message: "Locked.", details: {} };
+    const failed: IpcError_Serialize = {
+      code: "KeychainLocked",
+      message: "Locked.",
+      details: { serverCode: null, requestId: null, httpStatus: null, technical: null, reason: null },
+    };
+    const shown = (savedToKeychain: OneTimeKey_Serialize["savedToKeychain"]): OneTimeKey_Serialize => ({
+      handle: "h",
+      apiKeyId: "1",
+      region: "cn-beijing",
+      workspaceId: null,
+      value: "v",
+      savedToKeychain,
+    });
     commands.keyCreate = vi
       .fn()
-      .mockResolvedValueOnce({ handle: "h", apiKeyId: "1", region: "cn-beijing", workspaceId: null, value: "v", savedToKeychain: { state: "saved" } })
-      .mockResolvedValueOnce({ handle: "h", apiKeyId: "1", region: "cn-beijing", workspaceId: null, value: "v", savedToKeychain: { state: "off" } })
-      .mockResolvedValueOnce({ handle: "h", apiKeyId: "1", region: "cn-beijing", workspaceId: null, value: "v", savedToKeychain: { state: "failed", error: failed } });
+      .mockResolvedValueOnce(shown({ state: "saved" }))
+      .mockResolvedValueOnce(shown({ state: "off" }))
+      .mockResolvedValueOnce(shown({ state: "failed", error: failed }));
     const input = { region: "cn-beijing" as const, workspaceId: null, description: "", permission: { type: "All" as const, accessIps: [], allowAllModels: true, accessibleModels: [] } };
     expect((await ipc.keyCreate(input)).savedToKeychain).toEqual({ saved: true, off: false, error: null });
     expect((await ipc.keyCreate(input)).savedToKeychain).toEqual({ saved: false, off: true, error: null });
@@ -61,13 +75,26 @@ describe("ipc adapts Rust's views", () => {
   });
 
   it("reads profiles: sandbox from kind, region to open from currentRegion", async () => {
+    const rustProfile = (id: string, kind: ProfileView_Serialize["kind"], currentRegion: ProfileView_Serialize["currentRegion"]) =>
+      ({
+        id,
+        name: id,
+        kind,
+        accessKeyIdMasked: null,
+        hasStsToken: false,
+        defaultRegion: "cn-beijing",
+        currentRegion,
+        defaultWorkspaces: [],
+        preferences: { saveKeysOnCreate: true },
+        active: kind === "Sandbox",
+      }) satisfies ProfileView_Serialize;
     commands.profilesList = vi.fn(async () => [
-      { id: "sandbox", name: "Sandbox", kind: "Sandbox", currentRegion: "ap-southeast-1", defaultRegion: "cn-beijing", active: true },
-      { id: "p", name: "Work", kind: "AlibabaCloud", currentRegion: "cn-beijing", defaultRegion: "cn-beijing", active: false },
+      rustProfile("sandbox", "Sandbox", "ap-southeast-1"),
+      rustProfile("p", "AlibabaCloud", "cn-beijing"),
     ]);
     const [s, w] = await ipc.profilesList();
-    expect(s).toMatchObject({ sandbox: true, lastRegion: "ap-southeast-1" });
-    expect(w).toMatchObject({ sandbox: false, lastRegion: "cn-beijing" });
+    expect(s).toMatchObject({ sandbox: true, currentRegion: "ap-southeast-1", active: true });
+    expect(w).toMatchObject({ sandbox: false, currentRegion: "cn-beijing", active: false });
   });
 
   it("unwraps import candidates and verify outcomes", async () => {
@@ -75,6 +102,33 @@ describe("ipc adapts Rust's views", () => {
     expect((await ipc.profileImportCandidates()).map((c) => c.id)).toEqual(["c"]);
     commands.keyVerify = vi.fn(async () => ({ outcome: "wrongRegion", latencyMs: 12, error: null }));
     expect((await ipc.keyVerify("cn-beijing", "1")).outcome).toBe("wrongRegion");
+  });
+
+  it("reads a saved key that is not stale, a never-saved one, and a missing creation time", async () => {
+    commands.keysList = vi.fn(async () => ({
+      keys: [
+        { ...rustKey, apiKeyId: "1", maskedValue: "sk-ws-abc*****xyz", saved: "saved", enabled: true },
+        { ...rustKey, apiKeyId: "2", saved: "notSaved", createdAt: null },
+      ],
+      totalCount: 2,
+      quota: { used: 2, limit: 20, scope: "Owner" },
+    }));
+    const { keys, quota } = await ipc.keysList("us-east-1", "ws-1");
+    expect(keys[0]).toMatchObject({ saved: true, stale: false, disabled: false, legacy: false });
+    expect(keys[1]).toMatchObject({ saved: false, stale: false, gmtCreate: 0 });
+    // Rust's names that the row shape replaces are not carried along.
+    expect(keys[0]).not.toHaveProperty("enabled");
+    expect(keys[0]).not.toHaveProperty("createdAt");
+    expect(quota).toEqual({ used: 2, limit: 20, scope: "Owner" });
+  });
+
+  it("passes a command's IpcError through untouched (the bindings throw it)", async () => {
+    const refused = { code: "Forbidden", message: "No.", details: { requestId: "r-1" } };
+    commands.keyDelete = vi.fn(async () => {
+      throw refused;
+    });
+    await expect(ipc.keyDelete("cn-beijing", "7")).rejects.toBe(refused);
+    expect(commands.keyDelete).toHaveBeenCalledWith("cn-beijing", "7");
   });
 });
 

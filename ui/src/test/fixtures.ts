@@ -1,6 +1,7 @@
 // Test data shaped like the IPC answers. The region table mirrors
 // src-tauri/src/regions.rs (what app_info sends).
-import type { AppInfo, IpcError, KeyPage, KeyView, OneTimeKey, Region } from "../lib/ipc";
+import type { IpcError_Serialize } from "../lib/bindings";
+import type { AppInfo, ErrorCode, KeyPage, KeyView, OneTimeKey, ProfileView, Region } from "../lib/ipc";
 
 const base = {
   dashscopeHost: null,
@@ -20,7 +21,7 @@ export const REGIONS: Region[] = [
   { ...base, id: "us-east-1", nameEn: "US (Virginia)", nameZh: "美国（弗吉尼亚）", openapiHost: "modelstudio.us-east-1.aliyuncs.com", customPermissions: false, keyLimit: 20, keyLimitScope: "Owner", newKeyPrefix: "sk-", workspaceHostSuffix: "us-east-1.maas.aliyuncs.com" },
 ];
 
-export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", sandbox: true };
+export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", benchMode: false };
 
 export function region(id: Region["id"]): Region {
   return REGIONS.find((r) => r.id === id)!;
@@ -32,6 +33,7 @@ export function makeKey(over: Partial<KeyView> = {}): KeyView {
   const id = nextId++;
   return {
     apiKeyId: String(id),
+    region: "cn-beijing",
     maskedValue: `sk-ws-abc.${id}*****xyz`,
     description: `key ${id}`,
     workspaceId: "ws-default",
@@ -41,6 +43,7 @@ export function makeKey(over: Partial<KeyView> = {}): KeyView {
     disabled: false,
     permission: { type: "All", accessIps: [], allowAllModels: true, accessibleModels: [] },
     saved: false,
+    stale: false,
     legacy: false,
     ...over,
   };
@@ -54,13 +57,37 @@ export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
   return {
     handle: "h-1",
     apiKeyId: "42",
+    region: "cn-beijing",
+    workspaceId: null,
     // Built at run time: obviously fake, never a real key.
     value: ["sk-ws", "TEST", "0".repeat(24)].join("-"),
-    savedToKeychain: { saved: true },
+    savedToKeychain: { saved: true, off: false, error: null },
     ...over,
   };
 }
 
-export function ipcError(code: string, message: string, reason?: string): IpcError {
-  return { code, message, details: { reason: reason ?? null, requestId: "req-123", serverCode: null } };
+/** An error as Rust throws it: every detail field present. */
+export function ipcError(code: ErrorCode, message: string, reason?: string): IpcError_Serialize {
+  return {
+    code,
+    message,
+    details: { reason: reason ?? null, requestId: "req-123", serverCode: null, httpStatus: null, technical: null },
+  };
+}
+
+/** A profile as `ipc` hands it to the screens (Rust's view plus the sandbox flag). */
+export function makeProfile(over: Partial<ProfileView> & Pick<ProfileView, "id" | "name">): ProfileView {
+  const sandbox = over.sandbox ?? over.kind === "Sandbox";
+  return {
+    kind: sandbox ? "Sandbox" : "AlibabaCloud",
+    accessKeyIdMasked: sandbox ? null : "LTAI****abcd",
+    hasStsToken: false,
+    defaultRegion: "cn-beijing",
+    currentRegion: over.defaultRegion ?? "cn-beijing",
+    defaultWorkspaces: [],
+    preferences: { saveKeysOnCreate: true },
+    active: false,
+    sandbox,
+    ...over,
+  };
 }

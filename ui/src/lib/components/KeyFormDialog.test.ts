@@ -21,8 +21,8 @@ function open(region: RegionId, editing: ReturnType<typeof makeKey> | null = nul
   session.workspaceId = null;
   keys.context = { profileId: "p", region, workspaceId: null };
   workspaces.list = [
-    { workspaceId: "ws-sub", workspaceName: "Team B", isDefault: false },
-    { workspaceId: "ws-default", workspaceName: "Main", isDefault: true },
+    { workspaceId: "ws-sub", workspaceName: "Team B", isDefault: false, apiHost: null },
+    { workspaceId: "ws-default", workspaceName: "Main", isDefault: true, apiHost: null },
   ];
   return render(KeyFormDialog, { props: { editing } });
 }

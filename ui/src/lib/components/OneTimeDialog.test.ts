@@ -85,7 +85,7 @@ describe("one-time display", () => {
   });
 
   it("says plainly when the keychain could not keep the key", () => {
-    show(oneTime({ savedToKeychain: { saved: false, error: ipcError("KeychainLocked", "The keychain is locked.") } }));
+    show(oneTime({ savedToKeychain: { saved: false, off: false, error: ipcError("KeychainLocked", "The keychain is locked.") } }));
     const status = screen.getByTestId("keychain-status");
     expect(status.dataset.saved).toBe("false");
     expect(status.textContent).toContain("The keychain is locked.");

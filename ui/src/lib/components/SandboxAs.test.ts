@@ -2,7 +2,7 @@
 // "save new keys on this computer" preference, against mocked IPC.
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { APP_INFO, ipcError, makePage } from "../../test/fixtures";
+import { APP_INFO, ipcError, makePage, makeProfile } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
@@ -17,20 +17,20 @@ import { profiles } from "../stores/profiles.svelte";
 import KeyList from "./KeyList.svelte";
 import ProfilesDialog from "./ProfilesDialog.svelte";
 
-const sandbox: ProfileView = {
+const sandbox: ProfileView = makeProfile({
   id: "sandbox",
   name: "Sandbox",
   active: true,
   sandbox: true,
   preferences: { saveKeysOnCreate: true },
-};
-const ramNoPermission: ProfileView = {
+});
+const ramNoPermission: ProfileView = makeProfile({
   id: "sandbox-ram-no-permission",
   name: "Sandbox (ram-no-permission)",
   active: false,
   sandbox: true,
   preferences: { saveKeysOnCreate: true },
-};
+});
 const identities = (ramProfile: string | null) => [
   { name: "root", role: "Root", description: "Root account: sees and manages every key", profileId: "sandbox" },
   { name: "ram-key-admin", role: "RamWithPermission", description: "RAM user with API-Key permission", profileId: null },

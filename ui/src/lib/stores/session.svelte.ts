@@ -13,7 +13,7 @@ class SessionStore {
 
   #startRegion(): RegionId {
     const p = profiles.active;
-    const wanted = p?.lastRegion ?? p?.defaultRegion;
+    const wanted = p?.currentRegion;
     return app.region(wanted)?.id ?? app.regions[0]?.id ?? "cn-beijing";
   }
 
