@@ -44,6 +44,9 @@ pub enum SandboxCommand {
         /// Identity that owns the keys.
         #[arg(long, default_value = sandbox::seed::ROOT)]
         owner: String,
+        /// Go past the region's key limit (load tests and benchmarks only).
+        #[arg(long)]
+        past_limit: bool,
         #[arg(long)]
         json: bool,
     },
@@ -103,9 +106,14 @@ fn execute(cmd: SandboxCommand) -> Result<()> {
             region,
             count,
             owner,
+            past_limit,
             json,
         } => {
-            let keys = sandbox::seed_keys(&db, region, count, &owner)?;
+            let keys = if past_limit {
+                sandbox::seed_keys_past_limit(&db, region, count, &owner)?
+            } else {
+                sandbox::seed_keys(&db, region, count, &owner)?
+            };
             let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
             if json {
                 println!("{}", json!({"region": region.as_str(), "apiKeyIds": ids}));

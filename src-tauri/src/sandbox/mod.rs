@@ -202,6 +202,18 @@ pub fn seed_keys(
     seed::seed_keys(&db, region, count, owner, None)
 }
 
+/// Like [`seed_keys`] but past the region's key limit: for load tests and
+/// benchmarks only (the real service never allows it).
+pub fn seed_keys_past_limit(
+    db_path: &Path,
+    region: RegionId,
+    count: u32,
+    owner: &str,
+) -> Result<Vec<SeededKey>> {
+    let db = open_db(db_path)?;
+    seed::seed_keys_past_limit(&db, region, count, owner)
+}
+
 /// A running sandbox. Dropping it stops the listeners; `shutdown` also waits for them.
 pub struct SandboxHandle {
     addrs: Vec<(RegionId, SocketAddr)>,

@@ -223,6 +223,44 @@ pub fn seed_keys(
     })
 }
 
+/// Creates `count` plain (All) keys in `region`'s default workspace for
+/// `owner`, PAST the console's key limit. For load tests and benchmarks only
+/// (e.g. "list 500 keys"): the real service never holds more than its limit.
+pub fn seed_keys_past_limit(
+    db: &Db,
+    region: RegionId,
+    count: u32,
+    owner: &str,
+) -> Result<Vec<SeededKey>> {
+    db.write(|tx| -> Result<Vec<SeededKey>> {
+        let pepper = store::pepper(tx)?;
+        let who = store::identities(tx)?
+            .into_iter()
+            .find(|i| i.name == owner)
+            .ok_or_else(|| Error::invalid_input("owner", owner, "sandbox_unknown_identity"))?;
+        let ws = resolve_workspace(tx, region, None).map_err(|e| rule_error(e, region))?;
+        let all = StoredAuth::all();
+        let mut out = Vec::new();
+        for n in 1..=count {
+            let value = values::new_key_value(region.info().new_key_prefix);
+            let id = keys::insert_key(
+                tx,
+                &pepper,
+                region,
+                &ws.id,
+                &who.uid,
+                &format!("Load key {n}"),
+                &all,
+                &value,
+                false,
+            )
+            .map_err(|e| rule_error(e, region))?;
+            out.push(SeededKey { id, value });
+        }
+        Ok(out)
+    })
+}
+
 /// A rule refusal during seeding, as the app's error vocabulary.
 fn rule_error(e: ApiError, region: RegionId) -> Error {
     let code = match e.code {
