@@ -62,5 +62,10 @@ test-e2e: app skm
 bench:
 	scripts/bench.sh
 
+# Longer fuzzing of the parsers (targets: form_codec, ip_rules, key_format, authorization).
+# cargo-fuzz needs nightly features; RUSTC_BOOTSTRAP lets the stable toolchain provide them.
+FUZZ_TARGET ?= ip_rules
+FUZZ_SECONDS ?= 120
 fuzz:
-	cd src-tauri/fuzz && cargo +nightly fuzz run rules_ip -- -max_total_time=60
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	cd src-tauri && RUSTC_BOOTSTRAP=1 cargo fuzz run $(FUZZ_TARGET) -- -max_total_time=$(FUZZ_SECONDS)
