@@ -67,6 +67,20 @@ class AppHome:
         return self.root / "data" / "studio-keys" / "sandbox.db"
 
 
+def _kill_app():
+    """Make sure no app instance outlives its test: a window that refuses to close
+    (the one-time dialog guards it) would otherwise make the next launch hand
+    over to it through the single-instance plugin and never open."""
+    app = os.environ["STUDIO_KEYS_APP"]
+    subprocess.run(["pkill", "-KILL", "-f", f"^{app}( |$)"], check=False)
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        if subprocess.run(["pgrep", "-f", f"^{app}( |$)"], capture_output=True).returncode != 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the app did not exit")
+
+
 @pytest.fixture
 def lang():
     return "en"
@@ -85,6 +99,7 @@ def launch(request, home):
     started = []
 
     def _launch():
+        _kill_app()
         log = open(ARTIFACTS / f"{request.node.name}.driver.log", "w")
         proc = subprocess.Popen(
             [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
@@ -109,6 +124,8 @@ def launch(request, home):
         finally:
             try:
                 drv.quit()
+            except Exception:  # the app may already be gone; it is killed below anyway
+                pass
             finally:
                 proc.terminate()
                 try:
@@ -116,6 +133,7 @@ def launch(request, home):
                 except subprocess.TimeoutExpired:
                     proc.kill()
                 log.close()
+                _kill_app()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ LEGACY_KEY = re.compile(r"^sk-[A-Za-z0-9]{20,}$")
 
 def shot(app, request, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    app.settle(0.5)  # let dialogs finish fading in: the screenshot is for a person to look at
     app.d.save_screenshot(str(ARTIFACTS / f"{request.node.name}--{name}.png"))
 
 
@@ -163,9 +164,9 @@ def test_temporary_key_counts_down(driver, request):
     app.visible("temp-ttl-error")
     app.type("temp-ttl", "120")
     app.click("temp-create")
-    first = app.text("temp-countdown")
+    first = app.visible("temp-countdown").text
     app.click("temp-copy")
-    app.wait().until(lambda d: app.text("temp-countdown") != first, "the countdown runs")
+    app.wait().until(lambda d: app.find("temp-countdown").text != first, "the countdown runs")
     shot(app, request, "temp-key")
 
 

@@ -96,7 +96,7 @@ pub fn main() -> i32 {
     crate::i18n::set_current(lang);
     let g = cli.global.clone();
     let result: Result<()> = match cli.command {
-        Command::Sandbox(cmd) => return sandbox::run(cmd),
+        Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region),
         Command::Profiles(cmd) => return profiles::run(cmd),
         other => run_async(g.clone(), other),
     };
@@ -132,6 +132,24 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn seed_keys_takes_the_global_region() {
+        let cli = Cli::try_parse_from([
+            "skm",
+            "sandbox",
+            "seed-keys",
+            "--db",
+            "x.db",
+            "--region",
+            "us-east-1",
+            "--count",
+            "2",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.region, "us-east-1");
+        assert!(matches!(cli.command, Command::Sandbox(_)));
     }
 
     #[test]

@@ -33,12 +33,11 @@ pub enum SandboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Create COUNT keys in REGION (same rules as CreateApiKey, so the quota holds).
+    /// Create COUNT keys in the region given by the global `--region` (same
+    /// rules as CreateApiKey, so the quota holds).
     SeedKeys {
         #[arg(long)]
         db: PathBuf,
-        #[arg(long)]
-        region: RegionId,
         #[arg(long)]
         count: u32,
         /// Identity that owns the keys.
@@ -53,8 +52,9 @@ pub enum SandboxCommand {
 }
 
 /// Runs a sandbox subcommand; returns the process exit code.
-pub fn run(cmd: SandboxCommand) -> i32 {
-    match execute(cmd) {
+/// `region` is the global `--region` option (shared with every other command).
+pub fn run(cmd: SandboxCommand, region: &str) -> i32 {
+    match execute(cmd, region) {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("skm sandbox: {}", e.message());
@@ -66,7 +66,7 @@ pub fn run(cmd: SandboxCommand) -> i32 {
     }
 }
 
-fn execute(cmd: SandboxCommand) -> Result<()> {
+fn execute(cmd: SandboxCommand, region: &str) -> Result<()> {
     match cmd {
         SandboxCommand::Serve { port, db, json } => serve(port, db, json),
         SandboxCommand::Identities { db, json } => {
@@ -103,12 +103,12 @@ fn execute(cmd: SandboxCommand) -> Result<()> {
         }
         SandboxCommand::SeedKeys {
             db,
-            region,
             count,
             owner,
             past_limit,
             json,
         } => {
+            let region: RegionId = region.parse()?;
             let keys = if past_limit {
                 sandbox::seed_keys_past_limit(&db, region, count, &owner)?
             } else {
