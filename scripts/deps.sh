@@ -49,6 +49,23 @@ if ! cmp -s "$root/ui/package-lock.json" "$stamp" 2>/dev/null; then
   cp "$root/ui/package-lock.json" "$stamp"
 fi
 
+if [ "$what" = test ] && command -v apt-get >/dev/null 2>&1; then
+  # The end-to-end journeys run the app in English and in Chinese, which WebKit
+  # takes from the process locale: both must exist on the machine.
+  apt_install locales
+  missing_locales=()
+  for l in en_US zh_CN; do
+    locale -a 2>/dev/null | grep -qi "^${l}\.utf-\?8$" || missing_locales+=("$l")
+  done
+  if [ ${#missing_locales[@]} -gt 0 ]; then
+    for l in "${missing_locales[@]}"; do
+      $SUDO sed -i "s/^# *\(${l}\.UTF-8 UTF-8\)/\1/" /etc/locale.gen
+      grep -q "^${l}.UTF-8 UTF-8" /etc/locale.gen || echo "${l}.UTF-8 UTF-8" | $SUDO tee -a /etc/locale.gen >/dev/null
+    done
+    $SUDO locale-gen >/dev/null
+  fi
+fi
+
 if [ "$what" = test ]; then
   # tauri-driver (2.x) bridges WebDriver to WebKitWebDriver for the end-to-end suite.
   if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then

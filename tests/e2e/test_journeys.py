@@ -45,6 +45,8 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, lang, request
     shot(app, request, "first-run")
     app.ready()
     assert app.present("sandbox-badge"), "the sandbox must be labelled while it is active"
+    region_name = Select(app.find("region-switcher")).first_selected_option.text
+    assert region_name == ("华北2（北京）" if lang == "zh-CN" else "China (Beijing)"), region_name
     used_before, limit = app.quota()
 
     before, value = create_all(app, f"e2e all {lang}")
