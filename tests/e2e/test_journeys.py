@@ -39,7 +39,7 @@ def create_all(app, description):
 
 
 @pytest.mark.parametrize("lang", ["en", "zh-CN"])
-def test_first_run_create_all_copy_confirm_listed_as_saved(driver, lang, request):
+def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, request):
     app = App(driver)
     app.visible("first-run")
     shot(app, request, "first-run")
@@ -67,6 +67,12 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, lang, request
     assert value not in driver.page_source, "the value is dropped from the UI after the dialog closes"
     assert app.quota() == (used_before + 1, limit)
     shot(app, request, "listed")
+
+    # Leak scan of the GUI journey: the value is in the keychain only, never in the
+    # app's config, data (sandbox database, webview storage), cache or state dirs.
+    found = [str(f) for f in home.root.rglob("*") if f.is_file() and value.encode() in f.read_bytes()]
+    assert not found, f"the new key's value was written to {found}"
+    assert any(home.root.rglob("sandbox.db")), "the journey used the app's sandbox database"
 
 
 def test_create_custom_with_invalid_cidr_corrected(driver, request):
