@@ -63,7 +63,7 @@ fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_key_created_by_skm_with_environment_credentials_is_saved_for_the_app() {
+async fn a_key_created_by_skm_is_saved_for_the_app() {
     let root = tempfile::tempdir().unwrap();
     let board = Board::default();
     let (app, dirs) = studio(root.path(), &board);
@@ -74,35 +74,30 @@ async fn a_key_created_by_skm_with_environment_credentials_is_saved_for_the_app(
         );
     }
     let region = RegionId::ApSoutheast1;
-    let sb = app.sandbox().await.unwrap();
-    let id = sb.identity(studio_keys::sandbox::seed::ROOT).unwrap();
-    let endpoint = sb.openapi_base_url(region);
+    app.keys_list(region, None).await.unwrap(); // the app has made its sandbox
+    drop(app);
+
     let (code, out, err) = skm(
         &dirs,
         &[
+            "--profile",
+            "sandbox",
             "--region",
             region.as_str(),
-            "--endpoint",
-            &endpoint,
             "--json",
             "keys",
             "create",
             "--description",
             "made by skm",
         ],
-        &[
-            ("ALIBABA_CLOUD_ACCESS_KEY_ID", &id.access_key_id),
-            (
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                id.access_key_secret.expose(),
-            ),
-        ],
+        &[],
     );
     assert_eq!(code, 0, "{err}");
     let made: serde_json::Value = serde_json::from_str(&out).unwrap();
     let value = made["apiKeyValue"].as_str().unwrap().to_owned();
     let key_id = made["apiKeyId"].as_i64().unwrap().to_string();
 
+    let (app, _) = studio(root.path(), &board);
     let page = app.keys_list(region, None).await.unwrap();
     let listed = page.keys.iter().find(|k| k.api_key_id == key_id).unwrap();
     assert_eq!(
@@ -110,8 +105,31 @@ async fn a_key_created_by_skm_with_environment_credentials_is_saved_for_the_app(
         SavedState::Saved,
         "the app finds skm's saved copy"
     );
-    app.key_copy_saved(region, key_id).await.unwrap();
+    app.key_copy_saved(region, key_id.clone()).await.unwrap();
     assert_eq!(board.0.lock().unwrap().as_deref(), Some(value.as_str()));
+
+    // Deleting from skm forgets the saved copy too.
+    drop(app);
+    let (code, _, err) = skm(
+        &dirs,
+        &[
+            "--profile",
+            "sandbox",
+            "--region",
+            region.as_str(),
+            "keys",
+            "delete",
+            &key_id,
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let (app, _) = studio(root.path(), &board);
+    let saved = app.saved_keys().list().unwrap();
+    assert!(
+        saved.iter().all(|r| r.key.api_key_id.to_string() != key_id),
+        "the deleted key's saved copy is gone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -33,17 +33,19 @@ fn default_save_scope(endpoint: Option<&str>) -> Option<KeyScope> {
     if std::env::var("SKM_NO_SAVE").is_ok_and(|v| v == "1") {
         return None;
     }
-    Some(scope_for(endpoint))
+    scope_for(endpoint)
 }
 
-/// A key made through a loopback endpoint lives in a sandbox, not the cloud.
-fn scope_for(endpoint: Option<&str>) -> KeyScope {
-    let loopback = endpoint.is_some_and(|e| e.contains("127.0.0.1") || e.contains("localhost"));
-    if loopback {
-        KeyScope::Sandbox
-    } else {
-        KeyScope::Cloud
-    }
+/// Where a key made through `endpoint` is saved. A loopback endpoint is some
+/// sandbox other than the app's own (that one is reached with `--profile
+/// sandbox`): its key ids repeat across databases, so saving could overwrite the
+/// app's copies. Nothing is saved for it.
+fn scope_for(endpoint: Option<&str>) -> Option<KeyScope> {
+    let loopback = endpoint
+        .and_then(|e| url::Url::parse(e).ok())
+        .and_then(|u| u.host_str().map(crate::modelstudio::transport::is_loopback))
+        .unwrap_or(false);
+    (!loopback).then_some(KeyScope::Cloud)
 }
 
 /// The app's sandbox, started in this process on the app's own database (SQLite
@@ -129,7 +131,7 @@ fn from_profile(name: Option<&str>, endpoint: Option<&str>, region_arg: &str) ->
             ..
         } => Ok(Resolved {
             credentials,
-            save_scope: save_keys.then_some(scope_for(endpoint)),
+            save_scope: if save_keys { scope_for(endpoint) } else { None },
             endpoint: None,
         }),
     }
@@ -159,4 +161,25 @@ pub fn api_key_from_env_or_stdin() -> Result<Secret> {
         return Err(Error::invalid_input("apiKey", "", "cli_no_api_key"));
     }
     Ok(Secret::new(v))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_saved_as_cloud_keys_except_through_a_foreign_loopback_sandbox() {
+        assert_eq!(scope_for(None), Some(KeyScope::Cloud));
+        assert_eq!(
+            scope_for(Some("https://modelstudio.cn-beijing.aliyuncs.com")),
+            Some(KeyScope::Cloud)
+        );
+        assert_eq!(scope_for(Some("http://127.0.0.1:18080")), None);
+        assert_eq!(scope_for(Some("http://localhost:18080")), None);
+        // Only the host decides: a name that merely contains "localhost" is the cloud.
+        assert_eq!(
+            scope_for(Some("https://localhost.example.com")),
+            Some(KeyScope::Cloud)
+        );
+    }
 }

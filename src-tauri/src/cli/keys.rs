@@ -5,7 +5,7 @@
 use super::{context, output, GlobalArgs};
 use crate::error::Result;
 use crate::modelstudio::requests::*;
-use crate::modelstudio::wire::{Auth, ModelAccessScope, AUTH_TYPE_ALL, AUTH_TYPE_CUSTOM};
+use crate::modelstudio::wire::{ApiKey, Auth, ModelAccessScope, AUTH_TYPE_ALL, AUTH_TYPE_CUSTOM};
 use crate::rules;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -121,6 +121,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
                 })
                 .await?;
             if g.json {
+                let keys: Vec<ApiKey> = keys.into_iter().map(masked).collect();
                 output::json(&keys);
             } else {
                 keys.iter()
@@ -128,7 +129,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
             }
         }
         KeysCmd::Get { api_key_id } => {
-            let k = c.get_api_key(api_key_id).await?;
+            let k = masked(c.get_api_key(api_key_id).await?);
             if g.json {
                 output::json(&k);
             } else {
@@ -210,7 +211,20 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
             output::done(g, "enable", &api_key_id.to_string());
         }
         KeysCmd::Delete { api_key_id } => {
-            c.delete_api_key(api_key_id).await?;
+            let deleted = c.delete_api_key(api_key_id).await;
+            // Deleted here or already gone elsewhere: a saved copy is worthless now.
+            let gone = match &deleted {
+                Ok(()) => true,
+                Err(e) => e.code == crate::error::ErrorCode::NotFound,
+            };
+            if let (true, Some(scope)) = (gone, save_scope) {
+                if let Err(e) = tokio::task::block_in_place(|| {
+                    super::profiles::forget_saved_key(scope, region, api_key_id)
+                }) {
+                    eprintln!("{}", e.message());
+                }
+            }
+            deleted?;
             output::done(g, "delete", &api_key_id.to_string());
         }
         KeysCmd::Reset { api_key_id } => {
@@ -219,6 +233,15 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// A listed key as printed: never more of the value than the server's own mask.
+fn masked(mut k: ApiKey) -> ApiKey {
+    k.api_key_value = k
+        .api_key_value
+        .as_deref()
+        .map(crate::keyformat::display_server_value);
+    k
 }
 
 /// As in the GUI: the keychain copy is written before the value is shown.

@@ -34,9 +34,17 @@ pub async fn app_info() -> Result<AppInfo, IpcError> {
 /// benchmark reads this line to time launch and region switches.
 #[tauri::command]
 #[specta::specta]
-pub async fn ui_painted(region: RegionId, source: String) -> Result<(), IpcError> {
+pub async fn ui_painted(region: RegionId, source: PaintSource) -> Result<(), IpcError> {
     if bench_mode() {
-        log::info!("bench: painted region={region} source={source}");
+        log::info!("bench: painted region={region} source={source:?}");
     }
     Ok(())
+}
+
+/// Where a painted key list came from.
+#[derive(Debug, Clone, Copy, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum PaintSource {
+    Cache,
+    Network,
 }

@@ -96,10 +96,11 @@ pub fn parse_endpoint(text: &str) -> Result<url::Url> {
     Ok(url)
 }
 
-fn is_loopback(host: &str) -> bool {
+/// Loopback IP literals and exactly `localhost`: names under `.localhost` are not
+/// guaranteed to resolve to this machine, and plain http would carry secrets.
+pub fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     bare.eq_ignore_ascii_case("localhost")
-        || bare.to_ascii_lowercase().ends_with(".localhost")
         || bare
             .parse::<std::net::IpAddr>()
             .map(|a| a.is_loopback())
@@ -279,6 +280,7 @@ mod tests {
     fn plain_http_only_for_loopback() {
         assert!(parse_endpoint("http://127.0.0.1:8080").is_ok());
         assert!(parse_endpoint("http://localhost:1").is_ok());
+        assert!(parse_endpoint("http://evil.localhost:1").is_err());
         assert!(parse_endpoint("http://[::1]:9").is_ok());
         assert!(parse_endpoint("https://modelstudio.cn-beijing.aliyuncs.com").is_ok());
         assert_eq!(

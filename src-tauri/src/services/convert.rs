@@ -44,7 +44,12 @@ pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) ->
     KeyView {
         api_key_id: k.api_key_id.unwrap_or_default().to_string(),
         region,
-        masked_value: k.api_key_value.clone().unwrap_or_default(),
+        // Never more than the server's own mask, even if a server sent a full value.
+        masked_value: k
+            .api_key_value
+            .as_deref()
+            .map(crate::keyformat::display_server_value)
+            .unwrap_or_default(),
         description: k.description.clone().unwrap_or_default(),
         workspace_id: k.workspace_id.clone().unwrap_or_default(),
         workspace_name: k.workspace_name.clone(),

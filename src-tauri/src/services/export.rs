@@ -73,6 +73,12 @@ pub fn write_file(path: &std::path::Path, content: &Secret) -> crate::Result<()>
         opts.mode(0o600);
     }
     let mut f = opts.open(path)?;
+    // `mode` applies only to a new file: an existing .env keeps its old bits otherwise.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
     f.write_all(content.expose().as_bytes())?;
     f.sync_all()?;
     Ok(())

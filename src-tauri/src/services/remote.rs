@@ -5,8 +5,8 @@
 use super::convert::{key_view, model_views, permission_to_wire, workspace_views};
 use super::held::Held;
 use super::views::{
-    ConnectionReport, CreateKeyInput, KeyPage, KeyView, ModelView, OneTimeKey, Quota, RegionCheck,
-    TempKeyView, UpdateKeyInput, VerifyOutcome, VerifyResult, WorkspaceView,
+    ConnectionReport, CreateKeyInput, KeyPage, KeyView, ModelView, OneTimeKey, PermissionType,
+    Quota, RegionCheck, TempKeyView, UpdateKeyInput, VerifyOutcome, VerifyResult, WorkspaceView,
 };
 use super::{parse_api_key_id, Studio};
 use crate::dashscope::{DashScope, KeyCheck};
@@ -41,6 +41,9 @@ pub fn quota_used(keys: &[ApiKey], scope: KeyLimitScope) -> u32 {
         }
     }
 }
+
+/// How long Rust holds a one-time value for Copy/Download while its dialog is open.
+const ONE_TIME_HOLD_SECS: i64 = 60 * 60;
 
 impl Studio {
     async fn saved_index(&self) -> Result<HashMap<KeyRef, SavedKeyRecord>> {
@@ -92,7 +95,9 @@ impl Studio {
             region,
             workspace_api_host: host,
             value: new.value.clone(),
-            expires_at: None,
+            // Dropped when the dialog closes; this bounds how long a value outlives
+            // a dialog that never said so (a crashed or reloaded webview).
+            expires_at: Some(chrono::Utc::now().timestamp() + ONE_TIME_HOLD_SECS),
         });
         OneTimeKey {
             handle,
@@ -108,7 +113,9 @@ impl Studio {
     pub async fn key_create(&self, input: CreateKeyInput) -> Result<OneTimeKey> {
         let profile = self.active_profile().await?;
         let info = input.region.info();
-        let auth = if info.custom_permissions {
+        // Where Custom is not offered (Virginia) a Custom request is refused by the
+        // rules, never silently widened to All.
+        let auth = if info.custom_permissions || input.permission.kind == PermissionType::Custom {
             Some(crate::rules::validate_auth(
                 &permission_to_wire(&input.permission),
                 info,
@@ -138,8 +145,10 @@ impl Studio {
         let id = parse_api_key_id(&input.api_key_id)?;
         let profile = self.active_profile().await?;
         let info = input.region.info();
-        let auth = match (&input.permission, info.custom_permissions) {
-            (Some(p), true) => Some(crate::rules::validate_auth(&permission_to_wire(p), info)?),
+        let auth = match &input.permission {
+            Some(p) if info.custom_permissions || p.kind == PermissionType::Custom => {
+                Some(crate::rules::validate_auth(&permission_to_wire(p), info)?)
+            }
             _ => None,
         };
         let request = UpdateApiKeyRequest {

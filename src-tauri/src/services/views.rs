@@ -28,6 +28,19 @@ pub struct Permission {
 }
 
 /// Whether this computer holds the key's value.
+impl std::fmt::Debug for OneTimeKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OneTimeKey")
+            .field("handle", &self.handle)
+            .field("api_key_id", &self.api_key_id)
+            .field("region", &self.region)
+            .field("workspace_id", &self.workspace_id)
+            .field("value", &"<redacted>")
+            .field("saved_to_keychain", &self.saved_to_keychain)
+            .finish()
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum SavedState {
@@ -106,7 +119,8 @@ pub enum SaveStatus {
 
 /// The one-time display after Create or Reset. `value` is the only full key
 /// value that ever crosses IPC; Rust keeps it under `handle` until closed.
-#[derive(Debug, Clone, Serialize, specta::Type)]
+/// Debug output leaves the value out (see the manual impl below).
+#[derive(Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeKey {
     pub handle: String,
@@ -263,3 +277,22 @@ pub struct StorageStatus {
 
 /// Re-exported so commands name one module.
 pub type ClipboardView = ClipboardStatus;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_time_key_debug_never_prints_the_value() {
+        let k = OneTimeKey {
+            handle: "h".into(),
+            api_key_id: "1".into(),
+            region: RegionId::CnBeijing,
+            workspace_id: None,
+            value: "sk-ws-TopSecretValue0123456789".into(),
+            saved_to_keychain: SaveStatus::Off,
+        };
+        let printed = format!("{k:?}");
+        assert!(!printed.contains("TopSecret"), "{printed}");
+    }
+}

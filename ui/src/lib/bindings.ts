@@ -11,7 +11,7 @@ export const commands = {
 	 *  The UI has painted a key list (`source`: "cache" or "network"). The
 	 *  benchmark reads this line to time launch and region switches.
 	 */
-	uiPainted: (region: RegionId, source: string) => __TAURI_INVOKE<null>("ui_painted", { region, source }),
+	uiPainted: (region: RegionId, source: PaintSource) => __TAURI_INVOKE<null>("ui_painted", { region, source }),
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
@@ -368,12 +368,14 @@ export type MovedAside = {
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
+ *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey = OneTimeKey_Serialize | OneTimeKey_Deserialize;
 
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
+ *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey_Deserialize = {
 	handle: string,
@@ -387,6 +389,7 @@ export type OneTimeKey_Deserialize = {
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
+ *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey_Serialize = {
 	handle: string,
@@ -396,6 +399,9 @@ export type OneTimeKey_Serialize = {
 	value: string,
 	savedToKeychain: SaveStatus_Serialize,
 };
+
+/**  Where a painted key list came from. */
+export type PaintSource = "cache" | "network";
 
 /**  A key's `auth` block as the edit dialog shows it. */
 export type Permission = {
@@ -579,7 +585,6 @@ export type SaveStatus_Serialize = { state: "saved" } |
 /**  The keychain refused; the value exists only in this dialog now. */
 { state: "failed"; error: IpcError_Serialize };
 
-/**  Whether this computer holds the key's value. */
 export type SavedState = "notSaved" | "saved" | 
 /**  Saved, but the saved value failed a check (reset elsewhere?). */
 "stale";
