@@ -3,11 +3,14 @@
 #![cfg(feature = "fault-injection")]
 
 use std::time::Duration;
+use studio_keys::dashscope::{DashScope, KeyCheck};
+use studio_keys::modelstudio::client::ReconcilePolicy;
 use studio_keys::modelstudio::requests::*;
 use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
 use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::sandbox::fault::Fault::{self, DropAfterApply, ServerError};
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
-use studio_keys::ErrorCode;
+use studio_keys::{Error, ErrorCode};
 
 async fn start(dir: &tempfile::TempDir, fault: FaultConfig) -> SandboxHandle {
     let config = SandboxConfig {
@@ -26,6 +29,29 @@ fn client(h: &SandboxHandle, retry: RetryPolicy) -> Client {
     )
     .unwrap()
     .with_retry(retry)
+    // Three listings, as in production, but without the seconds of waiting.
+    .with_reconcile(ReconcilePolicy {
+        relist_delays: vec![Duration::from_millis(5), Duration::from_millis(10)],
+    })
+}
+
+/// `base` with the first seed whose plan opens with exactly `opening`: the
+/// faults of the first requests are then known, not hoped for.
+fn seeded(base: FaultConfig, opening: &[Fault]) -> FaultConfig {
+    (0..100_000)
+        .map(|seed| FaultConfig {
+            seed,
+            ..base.clone()
+        })
+        .find(|c| (0..).zip(opening).all(|(n, f)| c.plan(n).0 == *f))
+        .expect("some seed opens with this plan")
+}
+
+fn param<'a>(e: &'a Error, name: &str) -> Option<&'a str> {
+    e.params
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// Patient enough to read through any plan of faults below.
@@ -188,27 +214,163 @@ async fn a_truncated_body_is_a_bad_response_not_a_panic() {
 #[tokio::test]
 async fn disable_whose_answer_was_lost_counts_as_done_on_retry() {
     let dir = tempfile::tempdir().unwrap();
-    let h = start(
-        &dir,
+    // Request 0 lists, 1 is the first disable (its answer is dropped after
+    // the key was disabled), 2 its retry, 3 a read; 4 an enable whose answer
+    // is dropped too, 5 a read.
+    let plan = seeded(
         FaultConfig {
-            seed: 5,
             drop_after_apply: 0.5,
             ..Default::default()
         },
-    )
-    .await;
+        &[
+            Fault::None,
+            DropAfterApply,
+            Fault::None,
+            Fault::None,
+            DropAfterApply,
+            Fault::None,
+        ],
+    );
+    let h = start(&dir, plan).await;
     let c = client(&h, patient());
-    let keys = c.list_api_keys(&Default::default()).await.unwrap();
-    let id = keys
+    let page = c.list_api_keys_page(&Default::default()).await.unwrap();
+    assert!(
+        page.next_token.unwrap_or_default().is_empty(),
+        "one page: request 1 is the disable"
+    );
+    let id = page
+        .api_keys
+        .unwrap_or_default()
         .iter()
         .find(|k| k.disabled == Some(0))
         .unwrap()
         .api_key_id
         .unwrap();
+    // The first attempt applies but its answer is lost; the retry meets
+    // "already disabled", which means done.
+    c.disable_api_key(id).await.unwrap();
+    assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(1));
+    // The same fault without a retry shows what the first attempt met.
+    let lost = client(&h, RetryPolicy::none())
+        .enable_api_key(id)
+        .await
+        .unwrap_err();
+    assert_eq!(lost.code, ErrorCode::Network, "{lost:?}");
+    assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(0));
+    // And under the seed's further, random drops: always done, never an error.
     for _ in 0..4 {
         c.disable_api_key(id).await.unwrap();
         assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(1));
         c.enable_api_key(id).await.unwrap();
         assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(0));
     }
+}
+
+#[tokio::test]
+async fn reset_whose_answer_was_lost_reports_value_unknown_and_the_old_value_is_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0 the create's first listing, 1 the create, 2 the reset (applied, answer
+    // dropped), 3 the check of the key, 4 the old value tried on DashScope.
+    let h = start(
+        &dir,
+        seeded(
+            FaultConfig {
+                drop_after_apply: 0.3,
+                ..Default::default()
+            },
+            &[
+                Fault::None,
+                Fault::None,
+                DropAfterApply,
+                Fault::None,
+                Fault::None,
+            ],
+        ),
+    )
+    .await;
+    let c = client(&h, patient());
+    let made = c
+        .create_api_key(&CreateApiKeyRequest {
+            description: Some("reset-lost".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let e = c.reset_api_key(made.api_key_id).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown);
+    assert_eq!(e.reason.as_deref(), Some("reset_value_unknown"));
+    assert_eq!(
+        param(&e, "apiKeyId"),
+        Some(made.api_key_id.to_string().as_str())
+    );
+    let dash = DashScope::new(CnBeijing, None, Some(&h.dashscope_base_url(CnBeijing))).unwrap();
+    assert_eq!(
+        dash.check_key(&made.value).await.unwrap(),
+        KeyCheck::Invalid,
+        "the reset happened: the old value no longer works"
+    );
+}
+
+#[tokio::test]
+async fn create_answered_5xx_is_reconciled_and_never_duplicated() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0 listing, 1 create meets 503 (a gateway answer: reconciled), 2-4 the
+    // three listings; 5 listing, 6 create meets 500 InternalError (the
+    // service refusing: reported as is), 7 listing, 8 the last create's listing,
+    // 9 that create, 10 listing.
+    let h = start(
+        &dir,
+        seeded(
+            FaultConfig {
+                server_error: 0.3,
+                ..Default::default()
+            },
+            &[
+                Fault::None,
+                ServerError,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+                ServerError,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+            ],
+        ),
+    )
+    .await;
+    let c = client(&h, RetryPolicy::none());
+    let request = CreateApiKeyRequest {
+        description: Some("after-5xx".into()),
+        ..Default::default()
+    };
+    let mine = |c: Client| async move {
+        c.list_api_keys(&ListApiKeysRequest {
+            description: Some("after-5xx".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .len()
+    };
+    let unavailable = c.create_api_key(&request).await.unwrap_err();
+    assert_eq!(unavailable.code, ErrorCode::OutcomeUnknown);
+    assert_eq!(unavailable.reason.as_deref(), Some("create_not_created"));
+    assert_eq!(unavailable.details.http_status, Some(503));
+    let internal = c.create_api_key(&request).await.unwrap_err();
+    assert_eq!(internal.code, ErrorCode::Server, "{internal:?}");
+    assert_eq!(internal.details.http_status, Some(500));
+    assert_eq!(
+        mine(c.clone()).await,
+        0,
+        "neither refused create made a key"
+    );
+    c.create_api_key(&request).await.unwrap();
+    assert_eq!(
+        mine(c).await,
+        1,
+        "the create that went through made one key"
+    );
 }

@@ -8,6 +8,7 @@
 
 use super::codec::Pairs;
 use super::errors;
+pub use super::reconcile::ReconcilePolicy;
 use super::requests::*;
 use super::retry::{is_transient, RetryPolicy};
 use super::transport::{
@@ -38,6 +39,7 @@ pub struct Client {
     pub(crate) transport: Transport,
     region: RegionId,
     retry: RetryPolicy,
+    reconcile: ReconcilePolicy,
 }
 
 impl Client {
@@ -61,6 +63,7 @@ impl Client {
             },
             region,
             retry: RetryPolicy::default(),
+            reconcile: ReconcilePolicy::default(),
         })
     }
 
@@ -76,6 +79,14 @@ impl Client {
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
         self.retry = retry;
         self
+    }
+    /// How long a Create whose answer was lost is looked for (tests: shorter).
+    pub fn with_reconcile(mut self, reconcile: ReconcilePolicy) -> Self {
+        self.reconcile = reconcile;
+        self
+    }
+    pub(crate) fn reconcile_policy(&self) -> &ReconcilePolicy {
+        &self.reconcile
     }
     pub fn region(&self) -> RegionId {
         self.region
@@ -95,9 +106,10 @@ impl Client {
     ) -> std::result::Result<T, AttemptError> {
         let raw = self.transport.send(action, id, query, form).await?;
         if raw.status >= 400 {
+            let error = errors::from_error_response(raw.status, raw.request_id, &raw.body);
             return Err(AttemptError {
-                error: errors::from_error_response(raw.status, raw.request_id, &raw.body),
-                maybe_applied: false,
+                maybe_applied: super::reconcile::error_may_follow_apply(action, raw.status, &error),
+                error,
                 retry_after: raw.retry_after,
             });
         }

@@ -5,10 +5,57 @@
 #![allow(clippy::result_large_err)]
 
 use super::client::{missing, outcome_unknown, Client, NewKey};
+use super::errors;
 use super::requests::{Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder};
 use super::wire::{CreateApiKeyResponseBody, ResetApiKeyResponseBody};
-use crate::error::{ErrorCode, Result};
+use crate::error::{Error, ErrorCode, Result};
 use crate::secret::Secret;
+use std::time::Duration;
+
+/// How patiently a lost Create is looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReconcilePolicy {
+    /// Waits before the second, third, ... listing; the first is immediate.
+    /// A server that timed out may still be applying the create, so one
+    /// empty listing does not prove that nothing was made.
+    pub relist_delays: Vec<Duration>,
+}
+
+impl Default for ReconcilePolicy {
+    /// Three listings spread over about three seconds.
+    fn default() -> Self {
+        ReconcilePolicy {
+            relist_delays: vec![Duration::from_secs(1), Duration::from_secs(2)],
+        }
+    }
+}
+
+/// Whether an error answer to `action` may come after the backend already
+/// acted. Only Create and Reset are asked: their outcome is looked up rather
+/// than reported raw. A gateway (502/503/504), or a 5xx whose body carries no
+/// error code of the API, can be answering for a backend that applied the
+/// request and then failed or timed out. A 4xx, or a 5xx with a code the API
+/// defines, is the service itself refusing: nothing was done.
+pub(crate) fn error_may_follow_apply(action: Action, status: u16, error: &Error) -> bool {
+    if !matches!(action, Action::CreateApiKey | Action::ResetApiKey) {
+        return false;
+    }
+    match status {
+        502..=504 => true,
+        500..=599 => !error
+            .details
+            .server_code
+            .as_deref()
+            .is_some_and(is_known_server_code),
+        _ => false,
+    }
+}
+
+/// A server code `classify_server_code` knows by name or by family; unknown
+/// ones fall back on the status, which with status 0 gives `BadResponse`.
+fn is_known_server_code(code: &str) -> bool {
+    errors::classify_server_code(code, 0).0 != errors::code_for_status(0)
+}
 
 /// Keys that could be the one this create makes: same description, same
 /// workspace (when one was named).
@@ -32,6 +79,26 @@ async fn candidates(client: &Client, request: &CreateApiKeyRequest) -> Result<Ve
         .collect())
 }
 
+/// Candidates not in `before`, listing again after each delay while none shows.
+async fn new_candidates(
+    client: &Client,
+    request: &CreateApiKeyRequest,
+    before: &[i64],
+) -> Result<Vec<i64>> {
+    let mut waits = client.reconcile_policy().relist_delays.iter();
+    loop {
+        let new: Vec<i64> = candidates(client, request)
+            .await?
+            .into_iter()
+            .filter(|id| !before.contains(id))
+            .collect();
+        match waits.next() {
+            Some(wait) if new.is_empty() => tokio::time::sleep(*wait).await,
+            _ => return Ok(new),
+        }
+    }
+}
+
 pub(crate) async fn create_api_key(
     client: &Client,
     request: &CreateApiKeyRequest,
@@ -46,48 +113,59 @@ pub(crate) async fn create_api_key(
             &request.form(),
         )
         .await;
-    let failed = match sent {
+    // `applied`: the server said it made a key, only its answer was unusable.
+    let (failed, applied) = match sent {
         Ok(body) => {
-            let key = body.api_key.ok_or_else(|| missing("apiKey"))?;
-            let (Some(api_key_id), Some(value)) = (key.api_key_id, key.api_key_value) else {
-                return Err(missing("apiKey.apiKeyValue"));
-            };
-            return Ok(NewKey {
-                api_key_id,
-                value: Secret::new(value),
-                workspace_id: key.workspace_id,
-                description: key.description,
-                created_by: key.created_by,
-                gmt_create: key.gmt_create,
-            });
+            let key = body.api_key.unwrap_or_default();
+            match (key.api_key_id, key.api_key_value) {
+                (Some(api_key_id), Some(value)) => {
+                    return Ok(NewKey {
+                        api_key_id,
+                        value: Secret::new(value),
+                        workspace_id: key.workspace_id,
+                        description: key.description,
+                        created_by: key.created_by,
+                        gmt_create: key.gmt_create,
+                    })
+                }
+                // The answer names the key: nothing to look for.
+                (Some(api_key_id), None) => {
+                    return Err(
+                        outcome_unknown("create_value_lost", missing("apiKey.apiKeyValue"))
+                            .with_param("apiKeyId", api_key_id.to_string()),
+                    )
+                }
+                (None, _) => (missing("apiKey.apiKeyId"), true),
+            }
         }
         Err(f) if !f.maybe_applied => return Err(f.error),
-        Err(f) => f,
+        Err(f) => (f.error, false),
     };
     log::warn!(
         "CreateApiKey outcome lost ({}); reconciling by listing",
-        failed.error.code
+        failed.code
     );
-    let after = match candidates(client, request).await {
-        Ok(after) => after,
-        Err(_) => return Err(outcome_unknown("create_unverified", failed.error)),
+    let new = match new_candidates(client, request, &before).await {
+        Ok(new) => new,
+        Err(_) => return Err(outcome_unknown("create_unverified", failed)),
     };
-    let new: Vec<i64> = after
-        .into_iter()
-        .filter(|id| !before.contains(id))
-        .collect();
-    Err(match new.as_slice() {
-        [] => outcome_unknown("create_not_created", failed.error),
-        [id] => outcome_unknown("create_value_lost", failed.error)
-            .with_param("apiKeyId", id.to_string()),
-        many => outcome_unknown("create_ambiguous", failed.error).with_param(
+    Err(report(new, applied, failed))
+}
+
+/// What the listing says about a create whose answer was lost.
+fn report(new: Vec<i64>, applied: bool, cause: Error) -> Error {
+    match new.as_slice() {
+        [] if applied => outcome_unknown("create_value_lost_unidentified", cause),
+        [] => outcome_unknown("create_not_created", cause),
+        [id] => outcome_unknown("create_value_lost", cause).with_param("apiKeyId", id.to_string()),
+        many => outcome_unknown("create_ambiguous", cause).with_param(
             "apiKeyIds",
             many.iter()
                 .map(|i| i.to_string())
                 .collect::<Vec<_>>()
                 .join(", "),
         ),
-    })
+    }
 }
 
 pub(crate) async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<NewKey> {
@@ -101,10 +179,15 @@ pub(crate) async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<Ne
         .await;
     let failed = match sent {
         Ok(body) => {
-            let key = body.api_key.ok_or_else(|| missing("apiKey"))?;
-            let value = key
-                .api_key_value
-                .ok_or_else(|| missing("apiKey.apiKeyValue"))?;
+            let key = body.api_key.unwrap_or_default();
+            let Some(value) = key.api_key_value else {
+                // The server reset the key (the old value is dead) but its
+                // answer lacks the new value: nothing to look up, say so.
+                return Err(
+                    outcome_unknown("reset_value_unknown", missing("apiKey.apiKeyValue"))
+                        .with_param("apiKeyId", api_key_id.to_string()),
+                );
+            };
             return Ok(NewKey {
                 api_key_id: key.api_key_id.unwrap_or(api_key_id),
                 value: Secret::new(value),
@@ -129,4 +212,48 @@ pub(crate) async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<Ne
         Err(_) => "reset_unverified",
     };
     Err(outcome_unknown(reason, failed.error).with_param("apiKeyId", api_key_id.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn answer(status: u16, body: &str) -> Error {
+        errors::from_error_response(status, None, body.as_bytes())
+    }
+
+    #[test]
+    fn gateway_errors_may_follow_an_applied_create_or_reset() {
+        for status in [502, 503, 504] {
+            let e = answer(status, r#"{"code":"ServiceUnavailable"}"#);
+            assert!(error_may_follow_apply(Action::CreateApiKey, status, &e));
+            assert!(error_may_follow_apply(Action::ResetApiKey, status, &e));
+        }
+        let bare = answer(500, "<html>oops</html>");
+        assert!(error_may_follow_apply(Action::CreateApiKey, 500, &bare));
+        let unknown = answer(500, r#"{"code":"Proxy.Upstream"}"#);
+        assert!(error_may_follow_apply(Action::ResetApiKey, 500, &unknown));
+    }
+
+    #[test]
+    fn refusals_by_the_service_are_definitely_not_applied() {
+        let internal = answer(500, r#"{"code":"InternalError"}"#);
+        assert!(!error_may_follow_apply(
+            Action::CreateApiKey,
+            500,
+            &internal
+        ));
+        for (status, body) in [
+            (400, r#"{"code":"InvalidParameter.AccessIps"}"#),
+            (403, r#"{"code":"Forbidden.RAM"}"#),
+            (404, ""),
+            (429, r#"{"code":"Throttling.User"}"#),
+        ] {
+            let e = answer(status, body);
+            assert!(!error_may_follow_apply(Action::CreateApiKey, status, &e));
+        }
+        // Other actions report their own errors; only Create and Reset reconcile.
+        let gateway = answer(504, "");
+        assert!(!error_may_follow_apply(Action::DeleteApiKey, 504, &gateway));
+    }
 }

@@ -1,0 +1,247 @@
+//! Create and Reset against a stand-in server that misbehaves in ways the
+//! sandbox does not: it applies a request and then answers 5xx, as a gateway
+//! that timed out would, or answers 2xx without the key. Nothing is sent
+//! twice, and the report says what the server did.
+
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use studio_keys::modelstudio::client::ReconcilePolicy;
+use studio_keys::modelstudio::requests::CreateApiKeyRequest;
+use studio_keys::modelstudio::wire::*;
+use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
+use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::{Error, ErrorCode, Secret};
+
+/// How the stand-in answers Create and Reset, AFTER applying them.
+#[derive(Clone, Copy)]
+enum Answer {
+    Status(u16, &'static str),
+    WithoutValue,
+    WithoutKey,
+    /// As `WithoutKey`, and the key never shows in the list.
+    WithoutKeyUnlisted,
+}
+
+#[derive(Default)]
+struct Seen {
+    keys: Vec<i64>,
+    creates: usize,
+    resets: usize,
+    lists: usize,
+}
+
+type St = (Arc<Mutex<Seen>>, Answer);
+
+const DESCRIPTION: &str = "stand-in";
+
+fn listed(id: i64) -> ApiKey {
+    ApiKey {
+        api_key_id: Some(id),
+        description: Some(DESCRIPTION.into()),
+        disabled: Some(0),
+        ..Default::default()
+    }
+}
+
+async fn list(State((seen, _)): State<St>) -> Response {
+    let mut seen = seen.lock().unwrap();
+    seen.lists += 1;
+    Json(ListApiKeysResponseBody {
+        api_keys: Some(seen.keys.iter().copied().map(listed).collect()),
+        ..Default::default()
+    })
+    .into_response()
+}
+
+async fn get_one(_: State<St>, Path(id): Path<i64>) -> Response {
+    Json(GetApiKeyResponseBody {
+        api_key: Some(listed(id)),
+        ..Default::default()
+    })
+    .into_response()
+}
+
+fn status(code: u16, body: &'static str) -> Response {
+    (StatusCode::from_u16(code).unwrap(), body).into_response()
+}
+
+async fn create(State((seen, answer)): State<St>) -> Response {
+    let id = {
+        let mut seen = seen.lock().unwrap();
+        let id = 1000 + seen.creates as i64;
+        seen.creates += 1;
+        if !matches!(answer, Answer::WithoutKeyUnlisted) {
+            seen.keys.push(id);
+        }
+        id
+    };
+    match answer {
+        Answer::Status(code, body) => status(code, body),
+        Answer::WithoutValue => Json(CreateApiKeyResponseBody {
+            api_key: Some(CreatedApiKey {
+                api_key_id: Some(id),
+                description: Some(DESCRIPTION.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .into_response(),
+        Answer::WithoutKey | Answer::WithoutKeyUnlisted => {
+            Json(CreateApiKeyResponseBody::default()).into_response()
+        }
+    }
+}
+
+async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Response {
+    seen.lock().unwrap().resets += 1;
+    match answer {
+        Answer::Status(code, body) => status(code, body),
+        Answer::WithoutValue => Json(ResetApiKeyResponseBody {
+            api_key: Some(ResetApiKeyValue {
+                api_key_id: Some(id),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .into_response(),
+        Answer::WithoutKey | Answer::WithoutKeyUnlisted => {
+            Json(ResetApiKeyResponseBody::default()).into_response()
+        }
+    }
+}
+
+/// A stand-in answering `answer`, with one key (999) already there.
+async fn stand_in(answer: Answer) -> (Client, Arc<Mutex<Seen>>) {
+    let seen = Arc::new(Mutex::new(Seen {
+        keys: vec![999],
+        ..Default::default()
+    }));
+    let app = Router::new()
+        .route("/modelstudio/apikeys", get(list).post(create))
+        .route("/modelstudio/apikeys/{id}", get(get_one))
+        .route("/modelstudio/apikeys/{id}/reset", put(reset))
+        .with_state((seen.clone(), answer));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = Client::new(
+        CnBeijing,
+        Credentials::new("stand-in-id", Secret::new("stand-in-secret".to_string())),
+        Some(&format!("http://{addr}")),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy::none())
+    .with_reconcile(ReconcilePolicy {
+        relist_delays: vec![Duration::from_millis(5), Duration::from_millis(10)],
+    });
+    (client, seen)
+}
+
+async fn create_mine(c: &Client) -> Error {
+    c.create_api_key(&CreateApiKeyRequest {
+        description: Some(DESCRIPTION.into()),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err()
+}
+
+fn assert_reported(e: &Error, reason: &str, api_key_id: &str) {
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_eq!(e.reason.as_deref(), Some(reason), "{e:?}");
+    let id = e.params.iter().find(|(n, _)| n == "apiKeyId");
+    assert_eq!(id.map(|(_, v)| v.as_str()), Some(api_key_id), "{e:?}");
+}
+
+#[tokio::test]
+async fn create_answered_504_after_applying_reports_the_key_it_made() {
+    let (c, seen) = stand_in(Answer::Status(504, "<html>Gateway Timeout</html>")).await;
+    let e = create_mine(&c).await;
+    assert_reported(&e, "create_value_lost", "1000");
+    assert_eq!(e.details.http_status, Some(504));
+    assert_eq!(seen.lock().unwrap().creates, 1, "never sent twice");
+}
+
+#[tokio::test]
+async fn create_answered_500_without_an_api_code_is_reconciled() {
+    let (c, seen) = stand_in(Answer::Status(500, r#"{"code":"Gateway.Oops"}"#)).await;
+    assert_reported(&create_mine(&c).await, "create_value_lost", "1000");
+    assert_eq!(seen.lock().unwrap().creates, 1);
+}
+
+#[tokio::test]
+async fn create_refused_with_an_api_code_is_reported_without_listing() {
+    for (code, body, expected) in [
+        (
+            400,
+            r#"{"code":"InvalidParameter.AccessIps","requestId":"r1"}"#,
+            ErrorCode::InvalidInput,
+        ),
+        (
+            500,
+            r#"{"code":"InternalError","requestId":"r2"}"#,
+            ErrorCode::Server,
+        ),
+    ] {
+        let (c, seen) = stand_in(Answer::Status(code, body)).await;
+        let e = create_mine(&c).await;
+        assert_eq!(e.code, expected, "{e:?}");
+        let seen = seen.lock().unwrap();
+        assert_eq!(
+            (seen.creates, seen.lists),
+            (1, 1),
+            "only the listing before"
+        );
+    }
+}
+
+#[tokio::test]
+async fn create_answer_without_the_value_names_the_key_it_made() {
+    let (c, seen) = stand_in(Answer::WithoutValue).await;
+    assert_reported(&create_mine(&c).await, "create_value_lost", "1000");
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.creates, seen.lists), (1, 1), "the answer named it");
+}
+
+#[tokio::test]
+async fn create_answer_without_the_key_finds_it_in_the_list() {
+    let (c, seen) = stand_in(Answer::WithoutKey).await;
+    let e = create_mine(&c).await;
+    assert_reported(&e, "create_value_lost", "1000");
+    assert_ne!(e.code, ErrorCode::BadResponse);
+    assert_eq!(seen.lock().unwrap().creates, 1);
+}
+
+#[tokio::test]
+async fn create_answer_without_the_key_never_claims_nothing_was_made() {
+    let (c, seen) = stand_in(Answer::WithoutKeyUnlisted).await;
+    let e = create_mine(&c).await;
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    // The server said it made one: "not created" would be wrong.
+    assert_eq!(e.reason.as_deref(), Some("create_value_lost_unidentified"));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.creates, 1);
+    assert_eq!(seen.lists, 4, "one listing before, three after");
+}
+
+#[tokio::test]
+async fn reset_answer_without_the_value_says_the_value_is_unknown() {
+    let (c, seen) = stand_in(Answer::WithoutValue).await;
+    let e = c.reset_api_key(999).await.unwrap_err();
+    assert_reported(&e, "reset_value_unknown", "999");
+    assert_eq!(seen.lock().unwrap().resets, 1);
+}
+
+#[tokio::test]
+async fn reset_answered_503_is_checked_not_repeated() {
+    let (c, seen) = stand_in(Answer::Status(503, "")).await;
+    let e = c.reset_api_key(999).await.unwrap_err();
+    assert_reported(&e, "reset_value_unknown", "999");
+    assert_eq!(e.details.http_status, Some(503));
+    assert_eq!(seen.lock().unwrap().resets, 1, "never sent twice");
+}
