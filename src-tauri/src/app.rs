@@ -39,11 +39,20 @@ pub fn run() {
             use tauri::Manager;
             builder.mount_events(app);
             // Settings, keychain and clipboard; the sandbox starts on first use.
-            let studio = crate::services::Studio::open(crate::services::Dirs::from_env())?;
-            if let Ok(settings) = studio.profiles().app_settings() {
-                crate::services::profiles::apply_lang(settings.lang);
+            match crate::services::Studio::open(crate::services::Dirs::from_env()) {
+                Ok(studio) => {
+                    if let Ok(settings) = studio.profiles().app_settings() {
+                        crate::services::profiles::apply_lang(settings.lang);
+                    }
+                    app.manage(studio);
+                }
+                // Still open the window: `app_info` reports this error, and the UI
+                // shows it in plain words with its details instead of vanishing.
+                Err(e) => {
+                    log::error!("Studio Keys could not open its settings: {e}");
+                    app.manage(StartupError(e.into()));
+                }
             }
-            app.manage(studio);
             Ok(())
         })
         .build(tauri::generate_context!())
@@ -58,3 +67,6 @@ pub fn run() {
             }
         });
 }
+
+/// Why the core could not start (an unreadable config dir...), for `app_info`.
+pub struct StartupError(pub crate::error::IpcError);

@@ -20,7 +20,11 @@ fn bench_mode() -> bool {
 
 #[tauri::command]
 #[specta::specta]
-pub async fn app_info() -> Result<AppInfo, IpcError> {
+pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
+    use tauri::Manager;
+    if let Some(e) = app.try_state::<crate::app::StartupError>() {
+        return Err(e.0.clone());
+    }
     Ok(AppInfo {
         name: "Studio Keys".into(),
         version: env!("CARGO_PKG_VERSION").into(),
