@@ -2,33 +2,15 @@
 //! found saved by the app, and `skm --profile sandbox` reaches the app's own
 //! sandbox database. Needs a real Secret Service (scripts/test-session.sh).
 
+mod app_support;
+use app_support::Board;
+
 use std::path::Path;
 use std::process::Command;
-use std::sync::{Arc, Mutex};
-use studio_keys::clipboard::{ClipboardBackend, SecretClipboard};
+use studio_keys::clipboard::SecretClipboard;
 use studio_keys::services::views::SavedState;
 use studio_keys::services::{Dirs, Studio};
-use studio_keys::{RegionId, Result};
-
-#[derive(Clone, Default)]
-struct Board(Arc<Mutex<Option<String>>>);
-
-impl ClipboardBackend for Board {
-    fn set_secret_text(&mut self, text: &str) -> Result<()> {
-        *self.0.lock().unwrap() = Some(text.into());
-        Ok(())
-    }
-    fn set_text(&mut self, text: &str) -> Result<()> {
-        self.set_secret_text(text)
-    }
-    fn get_text(&mut self) -> Option<String> {
-        self.0.lock().unwrap().clone()
-    }
-    fn clear(&mut self) -> Result<()> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
-    }
-}
+use studio_keys::RegionId;
 
 fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_skm"));

@@ -8,33 +8,14 @@
 //! Needs a real Secret Service: `scripts/test-session.sh cargo test
 //! --no-default-features --test leak_scan`.
 
+mod app_support;
+use app_support::Board;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use studio_keys::clipboard::{ClipboardBackend, SecretClipboard};
+use studio_keys::clipboard::SecretClipboard;
 use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission, PermissionType};
 use studio_keys::services::{Dirs, Studio};
-use studio_keys::{RegionId, Result};
-
-/// The clipboard as another program would see it.
-#[derive(Clone, Default)]
-struct Board(Arc<Mutex<Option<String>>>);
-
-impl ClipboardBackend for Board {
-    fn set_secret_text(&mut self, text: &str) -> Result<()> {
-        *self.0.lock().unwrap() = Some(text.into());
-        Ok(())
-    }
-    fn set_text(&mut self, text: &str) -> Result<()> {
-        self.set_secret_text(text)
-    }
-    fn get_text(&mut self) -> Option<String> {
-        self.0.lock().unwrap().clone()
-    }
-    fn clear(&mut self) -> Result<()> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
-    }
-}
+use studio_keys::RegionId;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
     let Ok(entries) = std::fs::read_dir(dir) else {

@@ -3,34 +3,16 @@
 //!
 //! `scripts/test-session.sh cargo test --no-default-features --test services_dashscope`
 
-use std::sync::{Arc, Mutex};
-use studio_keys::clipboard::{ClipboardBackend, SecretClipboard};
+mod app_support;
+use app_support::Board;
+
+use studio_keys::clipboard::SecretClipboard;
 use studio_keys::modelstudio::{Client, Credentials};
 use studio_keys::services::views::{
     CreateKeyInput, Permission, PermissionType, SavedState, VerifyOutcome,
 };
 use studio_keys::services::{Dirs, Studio};
-use studio_keys::{ErrorCode, RegionId, Result};
-
-#[derive(Clone, Default)]
-struct Board(Arc<Mutex<Option<String>>>);
-
-impl ClipboardBackend for Board {
-    fn set_secret_text(&mut self, text: &str) -> Result<()> {
-        *self.0.lock().unwrap() = Some(text.into());
-        Ok(())
-    }
-    fn set_text(&mut self, text: &str) -> Result<()> {
-        self.set_secret_text(text)
-    }
-    fn get_text(&mut self) -> Option<String> {
-        self.0.lock().unwrap().clone()
-    }
-    fn clear(&mut self) -> Result<()> {
-        *self.0.lock().unwrap() = None;
-        Ok(())
-    }
-}
+use studio_keys::{ErrorCode, RegionId};
 
 struct World {
     _root: tempfile::TempDir,
