@@ -245,3 +245,22 @@ def test_ram_user_without_permission_sees_a_plain_error(driver, lang, request):
     details = app.text("error-details-body")
     assert "Forbidden" in details, details
     shot(app, request, "forbidden")
+
+
+def test_usable_at_200_percent_zoom(driver, request):
+    """Nothing is cut off sideways at 200 %, and the create dialog still opens
+    with its button reachable. (CSS zoom stands in for the user's zoom setting;
+    WebDriver's pointer maths does not follow it, so clicks go through script.)"""
+    app = App(driver).ready()
+    driver.execute_script("document.documentElement.style.zoom = '2'")
+    app.settle(0.5)
+    overflow = driver.execute_script(
+        "return document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 2, f"the page scrolls sideways by {overflow}px at 200 %"
+    shot(app, request, "list")
+    driver.execute_script("arguments[0].click()", app.find("create-key"))
+    app.visible("create-dialog")
+    submit = app.find("create-submit")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", submit)
+    assert submit.is_displayed()
+    shot(app, request, "create")
