@@ -67,6 +67,19 @@ class AppHome:
         return self.root / "data" / "studio-keys" / "sandbox.db"
 
 
+# tauri-plugin-single-instance owns this name on the session bus while an app runs.
+SINGLE_INSTANCE_NAME = "app.studiokeys.desktop.SingleInstance"
+
+
+def _bus_name_taken(name):
+    r = subprocess.run(
+        ["dbus-send", "--session", "--print-reply", "--dest=org.freedesktop.DBus",
+         "/org/freedesktop/DBus", "org.freedesktop.DBus.NameHasOwner", f"string:{name}"],
+        capture_output=True, text=True, timeout=10,
+    )
+    return "boolean true" in r.stdout
+
+
 def _kill_app():
     """Make sure no app instance outlives its test: a window that refuses to close
     (the one-time dialog guards it) would otherwise make the next launch hand
@@ -75,10 +88,13 @@ def _kill_app():
     subprocess.run(["pkill", "-KILL", "-f", f"^{app}( |$)"], check=False)
     deadline = time.time() + 10
     while time.time() < deadline:
-        if subprocess.run(["pgrep", "-f", f"^{app}( |$)"], capture_output=True).returncode != 0:
+        gone = subprocess.run(["pgrep", "-f", f"^{app}( |$)"], capture_output=True).returncode != 0
+        # The bus drops a dead instance's name a moment later; a launch before that
+        # would try to hand over to it and fail.
+        if gone and not _bus_name_taken(SINGLE_INSTANCE_NAME):
             return
         time.sleep(0.1)
-    raise RuntimeError("the app did not exit")
+    raise RuntimeError("the previous app instance (or its single-instance bus name) did not go away")
 
 
 @pytest.fixture
@@ -100,6 +116,10 @@ def launch(request, home):
 
     def _launch():
         _kill_app()
+        for port in (PORT, NATIVE_PORT):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    raise RuntimeError(f"port {port} is taken: a tauri-driver from another run is still up")
         log = open(ARTIFACTS / f"{request.node.name}.driver.log", "w")
         proc = subprocess.Popen(
             [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),

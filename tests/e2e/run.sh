@@ -20,4 +20,7 @@ export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$root/artifacts/e2e}"
 mkdir -p "$E2E_ARTIFACTS"
 # Each test starts its own tauri-driver (conftest.py), so that the app it launches
 # inherits that test's fresh HOME/XDG dirs and language.
+# A run cut short (the per-test timeout ends pytest at once) must not leave a driver
+# behind on the ports: the next run would talk to it.
+trap 'pkill -f "^$driver --port 4444" 2>/dev/null || true' EXIT
 "$root/tests/.venv/bin/python" -m pytest -q -p no:cacheprovider "$root/tests/e2e" "$@"
