@@ -8,6 +8,7 @@ Signals read from the apps' stderr:
 """
 import argparse
 import gzip
+import json
 import os
 import pathlib
 import platform
@@ -127,7 +128,7 @@ def run_app(binary, skm, keys):
     db = pathlib.Path(env["XDG_DATA_HOME"]) / "studio-keys" / "sandbox.db"
     db.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run([skm, "sandbox", "seed-keys", "--db", str(db), "--region", FIRST_REGION,
-                    "--count", str(keys)], check=True, env=env, stdout=subprocess.DEVNULL)
+                    "--total", str(keys)], check=True, env=env, stdout=subprocess.DEVNULL)
     app = Proc([binary], env)
     try:
         painted = app.wait_for(rf"bench: painted region={FIRST_REGION}\b") - app.t0
@@ -153,23 +154,15 @@ def run_app(binary, skm, keys):
             "switch_cold_ms": cold, "switch_warm_ms": min(warm, warm_back)}
 
 
-def criterion(path):
-    """{bench id: median seconds} from criterion's text output."""
-    out, name = {}, None
-    units = {"ps": 1e-12, "ns": 1e-9, "µs": 1e-6, "us": 1e-6, "ms": 1e-3, "s": 1.0}
-    for line in pathlib.Path(path).read_text().splitlines():
-        m = re.match(r"^(\S.*?)\s+time:\s+\[(.*)\]", line)
-        if m is None:
-            if line and not line.startswith(" ") and "time:" not in line:
-                name = line.strip()
-            m2 = re.match(r"^\s+time:\s+\[(.*)\]", line)
-            if not (m2 and name):
-                continue
-            body = m2.group(1)
-        else:
-            name, body = m.group(1).strip(), m.group(2)
-        parts = body.split()
-        out[name] = float(parts[2]) * units[parts[3]]
+def criterion(root):
+    """{bench id: [seconds per iteration, one per sample]} from criterion's
+    sample.json files, so the table can show the median, min and max of the
+    samples rather than criterion's confidence interval."""
+    out = {}
+    for f in pathlib.Path(root).glob("**/new/sample.json"):
+        data = json.loads(f.read_text())
+        name = "/".join(f.relative_to(root).parts[:-2])
+        out[name] = [t / n * 1e-9 for t, n in zip(data["times"], data["iters"])]
     return out
 
 
@@ -246,16 +239,17 @@ def main():
 
     crit = criterion(a.criterion)
     for name, target, unit, scale in (("sign", TARGETS["sign_us"], "µs", 1e6),
-                                      ("list_50", TARGETS["list50_ms"], "ms", 1e3),
-                                      ("create", None, "ms", 1e3),
-                                      ("list_500_paged", None, "ms", 1e3)):
-        hit = next((v for k, v in crit.items() if k.split("/")[-1] == name or k == name), None)
-        if hit is None:
+                                      ("client/list_50", TARGETS["list50_ms"], "ms", 1e3),
+                                      ("client/create", None, "ms", 1e3),
+                                      ("client/list_500_paged", None, "ms", 1e3)):
+        samples = crit.get(name)
+        if not samples:
             rows.append((f"client: {name}", "n/a", "", "", unit, "", "MISS (not measured)"))
             continue
-        v = hit * scale
-        rows.append((f"client: {name} (criterion median)", f"{v:.3f}", "", "", unit,
-                     "" if target is None else f"< {target}", "" if target is None else verdict(v < target)))
+        med, lo, hi = stats([v * scale for v in samples])
+        rows.append((f"criterion: {name} (per call, {len(samples)} samples)", f"{med:.3f}", f"{lo:.3f}",
+                     f"{hi:.3f}", unit, "" if target is None else f"< {target}",
+                     "" if target is None else verdict(med < target)))
 
     tauri_version = re.search(r'name = "tauri"\nversion = "([^"]+)"', pathlib.Path("Cargo.lock").read_text())
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

@@ -24,5 +24,5 @@ cargo bench --no-default-features --bench client -- --noplot 2>&1 | tee target/c
 
 scripts/test-session.sh tests/.venv/bin/python scripts/bench.py --runs "$runs" \
   --app target/release/studio-keys --baseline target/release/baseline-window \
-  --skm target/release/skm --criterion target/criterion-output.txt \
+  --skm target/release/skm --criterion target/criterion \
   --out bench/results/latest.md

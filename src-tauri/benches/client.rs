@@ -27,7 +27,7 @@ async fn fill(h: &SandboxHandle, db: &std::path::Path, region: RegionId, total: 
     if total > region.info().key_limit as usize {
         sandbox::seed_keys_past_limit(db, region, more, seed::ROOT).expect("seed");
     } else {
-        sandbox::seed_keys(db, region, more, seed::ROOT).expect("seed");
+        sandbox::seed_keys(db, region, sandbox::SeedCount::Add(more), seed::ROOT).expect("seed");
     }
 }
 

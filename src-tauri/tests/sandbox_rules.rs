@@ -6,7 +6,7 @@ use sandbox_support::{check_key, Req, TestSandbox};
 use studio_keys::regions::RegionId::{
     self, ApSoutheast1, CnBeijing, CnHongkong, EuCentral1, UsEast1,
 };
-use studio_keys::sandbox::{seed, seed_keys};
+use studio_keys::sandbox::{seed, seed_keys, SeedCount};
 
 fn custom(ips: &[&str]) -> Vec<(String, String)> {
     let mut f = vec![("auth.type".to_string(), "Custom".to_string())];
@@ -24,9 +24,9 @@ fn as_refs(v: &[(String, String)]) -> Vec<(&str, &str)> {
 async fn two_simultaneous_creates_at_quota_minus_one_yield_one_key() {
     let sb = TestSandbox::start().await;
     let c = sb.root(EuCentral1);
-    let existing = c.list_keys().await.body["totalCount"].as_i64().unwrap() as u32;
-    let path = sb.db_path();
-    seed_keys(&path, EuCentral1, 49 - existing, seed::ROOT).unwrap();
+    // The demo world already holds keys here: top it up to one below the limit.
+    seed_keys(&sb.db_path(), EuCentral1, SeedCount::UpTo(49), seed::ROOT).unwrap();
+    assert_eq!(c.list_keys().await.body["totalCount"], 49);
     let admin = sb.caller(EuCentral1, seed::RAM_ADMIN);
     let tasks: Vec<_> = (0..6)
         .map(|i| {
@@ -50,13 +50,20 @@ async fn two_simultaneous_creates_at_quota_minus_one_yield_one_key() {
 async fn virginia_counts_twenty_per_owner_and_issues_legacy_format() {
     let sb = TestSandbox::start().await;
     let root = sb.root(UsEast1);
-    let mine = root.list_keys().await.body["apiKeys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|k| k["createdBy"] == sb.who(seed::ROOT).uid.as_str())
-        .count() as u32;
-    seed_keys(&sb.db_path(), UsEast1, 20 - mine, seed::ROOT).unwrap();
+    let before = root.list_keys().await.body["totalCount"].as_i64().unwrap();
+    // Counted per owner: root's keys go up to 20, the other owners' stay.
+    let made = seed_keys(&sb.db_path(), UsEast1, SeedCount::UpTo(20), seed::ROOT).unwrap();
+    let after = root.list_keys().await.body["totalCount"].as_i64().unwrap();
+    assert_eq!(after - before, made.len() as i64);
+    assert!(
+        after > 20,
+        "other owners' keys are not counted against root"
+    );
+    let again = seed_keys(&sb.db_path(), UsEast1, SeedCount::UpTo(20), seed::ROOT).unwrap();
+    assert!(
+        again.is_empty(),
+        "already at the total: nothing more is made"
+    );
     let refused = root.create_key(&[]).await;
     assert_eq!(
         (refused.status, refused.code()),

@@ -7,7 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 use crate::regions::RegionId;
-use crate::sandbox::{self, PortChoice, SandboxConfig};
+use crate::sandbox::{self, PortChoice, SandboxConfig, SeedCount};
 use crate::{Error, ErrorCode, Result};
 use serde_json::json;
 use std::path::PathBuf;
@@ -33,13 +33,18 @@ pub enum SandboxCommand {
         #[arg(long)]
         json: bool,
     },
-    /// Create COUNT keys in the region given by the global `--region` (same
-    /// rules as CreateApiKey, so the quota holds).
+    /// Create keys in the region given by the global `--region` (same rules
+    /// as CreateApiKey, so the quota holds): COUNT more, or up to TOTAL.
     SeedKeys {
         #[arg(long)]
         db: PathBuf,
-        #[arg(long)]
-        count: u32,
+        /// How many keys to add.
+        #[arg(long, required_unless_present = "total", conflicts_with = "total")]
+        count: Option<u32>,
+        /// How many keys the owner should hold in the region afterwards
+        /// (the demo world's own keys count; nothing is made if already there).
+        #[arg(long, conflicts_with = "past_limit")]
+        total: Option<u32>,
         /// Identity that owns the keys.
         #[arg(long, default_value = sandbox::seed::ROOT)]
         owner: String,
@@ -104,15 +109,17 @@ fn execute(cmd: SandboxCommand, region: &str) -> Result<()> {
         SandboxCommand::SeedKeys {
             db,
             count,
+            total,
             owner,
             past_limit,
             json,
         } => {
             let region: RegionId = region.parse()?;
-            let keys = if past_limit {
-                sandbox::seed_keys_past_limit(&db, region, count, &owner)?
-            } else {
-                sandbox::seed_keys(&db, region, count, &owner)?
+            // clap guarantees exactly one of --count and --total.
+            let keys = match (total, count.unwrap_or(0)) {
+                (Some(t), _) => sandbox::seed_keys(&db, region, SeedCount::UpTo(t), &owner)?,
+                (None, n) if past_limit => sandbox::seed_keys_past_limit(&db, region, n, &owner)?,
+                (None, n) => sandbox::seed_keys(&db, region, SeedCount::Add(n), &owner)?,
             };
             let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
             if json {

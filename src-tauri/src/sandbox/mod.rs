@@ -91,7 +91,7 @@ pub mod store;
 mod values;
 
 pub use fault::FaultConfig;
-pub use seed::SeededKey;
+pub use seed::{SeedCount, SeededKey};
 pub use store::{Identity, IdentityKind};
 
 use crate::regions::{RegionId, REGIONS};
@@ -191,11 +191,12 @@ pub fn identities(db_path: &Path) -> Result<Vec<Identity>> {
     db.read(store::identities)
 }
 
-/// Creates `count` keys in `region` for the identity named `owner` (see [`seed::ROOT`]).
+/// Creates keys in `region` for the identity named `owner` (see [`seed::ROOT`]):
+/// `count` more, or up to a total.
 pub fn seed_keys(
     db_path: &Path,
     region: RegionId,
-    count: u32,
+    count: SeedCount,
     owner: &str,
 ) -> Result<Vec<SeededKey>> {
     let db = open_db(db_path)?;

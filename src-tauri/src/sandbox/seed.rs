@@ -188,12 +188,20 @@ pub struct SeededKey {
     pub value: crate::Secret,
 }
 
-/// Creates `count` keys in `region` for the identity named `owner`, with the
-/// same rules as CreateApiKey (so the quota holds). All or nothing: one transaction.
+/// How many keys [`seed_keys`] makes: `Add(n)` more, or `UpTo(n)` in all
+/// (counted against the owner's limit, so an existing demo world is topped up).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SeedCount {
+    Add(u32),
+    UpTo(u32),
+}
+
+/// Creates keys in `region` for the identity named `owner`, with the same
+/// rules as CreateApiKey (so the quota holds). All or nothing: one transaction.
 pub fn seed_keys(
     db: &Db,
     region: RegionId,
-    count: u32,
+    count: SeedCount,
     owner: &str,
     workspace_id: Option<&str>,
 ) -> Result<Vec<SeededKey>> {
@@ -204,6 +212,14 @@ pub fn seed_keys(
             .find(|i| i.name == owner)
             .ok_or_else(|| Error::invalid_input("owner", owner, "sandbox_unknown_identity"))?;
         resolve_workspace(tx, region, workspace_id).map_err(|e| rule_error(e, region))?;
+        let count = match count {
+            SeedCount::Add(n) => n,
+            SeedCount::UpTo(total) => {
+                let used =
+                    keys::quota_used(tx, region, &who.uid).map_err(|e| rule_error(e, region))?;
+                u32::try_from(i64::from(total) - used).unwrap_or(0)
+            }
+        };
         let mut out = Vec::new();
         for n in 1..=count {
             let description = format!("Seeded key {n}");

@@ -113,6 +113,26 @@ pub fn insert_key(
     Ok(tx.last_insert_rowid())
 }
 
+/// How many keys count against `owner_uid`'s limit in `region`: theirs alone
+/// where the limit is per owner, every key in the region otherwise.
+pub fn quota_used(tx: &Transaction, region: RegionId, owner_uid: &str) -> Result<i64, ApiError> {
+    let used = if region.info().key_limit_scope == KeyLimitScope::Owner {
+        tx.query_row(
+            "SELECT count(*) FROM api_keys WHERE region = ?1 AND owner_uid = ?2",
+            params![region.as_str(), owner_uid],
+            |r| r.get(0),
+        )
+    } else {
+        tx.query_row(
+            "SELECT count(*) FROM api_keys WHERE region = ?1",
+            [region.as_str()],
+            |r| r.get(0),
+        )
+    }
+    .map_err(db_error)?;
+    Ok(used)
+}
+
 /// Create: quota, permission rules, a fresh value returned exactly once.
 pub fn create(
     tx: &Transaction,
@@ -127,20 +147,7 @@ pub fn create(
     let ws = resolve_workspace(tx, region, workspace_id)?;
     let info = region.info();
     let per_owner = info.key_limit_scope == KeyLimitScope::Owner;
-    let count: i64 = if per_owner {
-        tx.query_row(
-            "SELECT count(*) FROM api_keys WHERE region = ?1 AND owner_uid = ?2",
-            params![region.as_str(), caller.uid],
-            |r| r.get(0),
-        )
-    } else {
-        tx.query_row(
-            "SELECT count(*) FROM api_keys WHERE region = ?1",
-            [region.as_str()],
-            |r| r.get(0),
-        )
-    }
-    .map_err(db_error)?;
+    let count = quota_used(tx, region, &caller.uid)?;
     if count >= i64::from(info.key_limit) {
         return Err(ApiError::quota_exceeded(info.key_limit, per_owner));
     }
