@@ -76,6 +76,7 @@ async fn a_key_created_by_skm_is_saved_for_the_app() {
     );
     assert_eq!(code, 0, "{err}");
     let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(made["saved"], true);
     let value = made["apiKeyValue"].as_str().unwrap().to_owned();
     let key_id = made["apiKeyId"].as_i64().unwrap().to_string();
 
@@ -144,4 +145,37 @@ async fn skm_with_the_sandbox_profile_sees_the_apps_sandbox() {
     ids.sort();
     expected.sort();
     assert_eq!(ids, expected, "skm lists the same sandbox keys as the app");
+}
+
+#[test]
+fn skm_prints_a_new_key_it_could_not_save_and_fails() {
+    let root = tempfile::tempdir().unwrap();
+    let dirs = Dirs {
+        config: root.path().join("config"),
+        data: root.path().join("data"),
+    };
+    let no_bus = format!("unix:path={}/no-such-bus", root.path().display());
+    let (code, out, err) = skm(
+        &dirs,
+        &[
+            "--profile",
+            "sandbox",
+            "--region",
+            "cn-hongkong",
+            "--json",
+            "keys",
+            "create",
+        ],
+        &[("DBUS_SESSION_BUS_ADDRESS", &no_bus)],
+    );
+    // The key exists only in this output now: it is printed, and the exit
+    // status says it was not saved (KeychainUnavailable's class).
+    // stdout is one JSON document, the key; the error goes to stderr.
+    let made: serde_json::Value = serde_json::from_str(&out).expect(&err);
+    assert!(made["apiKeyValue"].as_str().unwrap().starts_with("sk-"));
+    assert_eq!(made["saved"], false);
+    assert_eq!(code, 11, "{err}");
+    let error: serde_json::Value = serde_json::from_str(&err).expect(&err);
+    assert_eq!(error["error"]["code"], "KeychainUnavailable");
+    assert!(err.contains("gnome-keyring-daemon"), "{err}");
 }

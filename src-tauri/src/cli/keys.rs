@@ -165,7 +165,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
                     workspace_id: g.workspace.clone(),
                 })
                 .await?;
-            save_then_print(g, save_scope, region, &key);
+            save_then_print(g, save_scope, region, &key)?;
         }
         KeysCmd::Update {
             api_key_id,
@@ -229,7 +229,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
         }
         KeysCmd::Reset { api_key_id } => {
             let key = c.reset_api_key(api_key_id).await?;
-            save_then_print(g, save_scope, region, &key);
+            save_then_print(g, save_scope, region, &key)?;
         }
     }
     Ok(())
@@ -245,20 +245,21 @@ fn masked(mut k: ApiKey) -> ApiKey {
 }
 
 /// As in the GUI: the keychain copy is written before the value is shown.
-/// A failed save still prints the value (it exists nowhere else) and says so.
+/// A failed save still prints the value (it exists nowhere else), then fails
+/// the command with the keychain's error, so a script cannot take an unsaved
+/// key for a saved one.
 fn save_then_print(
     g: &GlobalArgs,
     scope: Option<crate::vault::KeyScope>,
     region: crate::regions::RegionId,
     key: &crate::modelstudio::NewKey,
-) {
-    if let Some(scope) = scope {
-        let saved = tokio::task::block_in_place(|| {
-            super::profiles::save_created_key(scope, region, key.api_key_id, &key.value)
-        });
-        if let Err(e) = saved {
-            eprintln!("skm: {}", e.message());
-        }
-    }
-    output::one_time_key(g, key);
+) -> Result<()> {
+    let saved = match scope {
+        Some(scope) => tokio::task::block_in_place(|| {
+            super::profiles::save_created_key(scope, region, key.api_key_id, &key.value).map(|_| ())
+        }),
+        None => Ok(()),
+    };
+    output::one_time_key(g, key, scope.is_some() && saved.is_ok());
+    saved
 }

@@ -6,15 +6,24 @@ use crate::i18n::{self, Lang};
 use crate::keyformat::display_server_value;
 use crate::modelstudio::wire::{ApiKey, Workspace};
 use crate::modelstudio::NewKey;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-/// Print `e` (stderr) and return its exit status.
+/// Whether a JSON document is already on stdout: a script reads exactly one,
+/// so an error after a result (a key made but not saved) goes to stderr.
+static RESULT_PRINTED: AtomicBool = AtomicBool::new(false);
+
+/// Print `e` and return its exit status. With `--json` the error is the one
+/// document on stdout, unless a result was printed first.
 pub fn error(g: &GlobalArgs, e: &Error) -> i32 {
     if g.json {
         let ipc = IpcError::from(e.clone());
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "error": ipc })).unwrap_or_default()
-        );
+        let doc =
+            serde_json::to_string_pretty(&serde_json::json!({ "error": ipc })).unwrap_or_default();
+        if RESULT_PRINTED.load(Ordering::SeqCst) {
+            eprintln!("{doc}");
+        } else {
+            println!("{doc}");
+        }
     } else {
         eprintln!("skm: {}", e.message());
         let d = &e.details;
@@ -34,6 +43,7 @@ pub fn error(g: &GlobalArgs, e: &Error) -> i32 {
 }
 
 pub fn json(value: &impl serde::Serialize) {
+    RESULT_PRINTED.store(true, Ordering::SeqCst);
     println!(
         "{}",
         serde_json::to_string_pretty(value).unwrap_or_default()
@@ -82,7 +92,8 @@ pub fn workspace_line(w: &Workspace) -> String {
 }
 
 /// The one and only display of a new key value: stdout, with a warning on stderr.
-pub fn one_time_key(g: &GlobalArgs, key: &NewKey) {
+/// `saved`: whether the keychain holds a copy now.
+pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: bool) {
     if g.json {
         // Deliberate: the caller asked for the value, and this is the only time it exists.
         json(&serde_json::json!({
@@ -90,6 +101,7 @@ pub fn one_time_key(g: &GlobalArgs, key: &NewKey) {
             "apiKeyValue": key.value.expose(),
             "workspaceId": key.workspace_id,
             "description": key.description,
+            "saved": saved,
         }));
     } else {
         println!("{}", key.value.expose());
