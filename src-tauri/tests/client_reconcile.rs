@@ -1,7 +1,7 @@
-//! Create and Reset against a stand-in server that misbehaves in ways the
-//! sandbox does not: it applies a request and then answers 5xx, as a gateway
-//! that timed out would, or answers 2xx without the key. Nothing is sent
-//! twice, and the report says what the server did.
+//! Create, Reset and Delete against a stand-in server that misbehaves in ways
+//! the sandbox does not: it applies a request and then answers 5xx, as a
+//! gateway that timed out would, or answers 2xx without the key. Nothing is
+//! sent twice, and the report says what the server did.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -17,7 +17,7 @@ use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
 use studio_keys::regions::RegionId::CnBeijing;
 use studio_keys::{Error, ErrorCode, Secret};
 
-/// How the stand-in answers Create and Reset, AFTER applying them.
+/// How the stand-in answers Create, Reset and Delete, AFTER applying them.
 #[derive(Clone, Copy)]
 enum Answer {
     Status(u16, &'static str),
@@ -25,6 +25,8 @@ enum Answer {
     WithoutKey,
     /// As `WithoutKey`, and the key never shows in the list.
     WithoutKeyUnlisted,
+    /// Answers this status WITHOUT applying.
+    NotApplied(u16),
 }
 
 #[derive(Default)]
@@ -32,6 +34,7 @@ struct Seen {
     keys: Vec<i64>,
     creates: usize,
     resets: usize,
+    deletes: usize,
     lists: usize,
 }
 
@@ -58,7 +61,10 @@ async fn list(State((seen, _)): State<St>) -> Response {
     .into_response()
 }
 
-async fn get_one(_: State<St>, Path(id): Path<i64>) -> Response {
+async fn get_one(State((seen, _)): State<St>, Path(id): Path<i64>) -> Response {
+    if !seen.lock().unwrap().keys.contains(&id) {
+        return status(404, r#"{"code":"ApiKey.NotFound","message":"no such key"}"#);
+    }
     Json(GetApiKeyResponseBody {
         api_key: Some(listed(id)),
         ..Default::default()
@@ -75,13 +81,14 @@ async fn create(State((seen, answer)): State<St>) -> Response {
         let mut seen = seen.lock().unwrap();
         let id = 1000 + seen.creates as i64;
         seen.creates += 1;
-        if !matches!(answer, Answer::WithoutKeyUnlisted) {
+        if !matches!(answer, Answer::WithoutKeyUnlisted | Answer::NotApplied(_)) {
             seen.keys.push(id);
         }
         id
     };
     match answer {
         Answer::Status(code, body) => status(code, body),
+        Answer::NotApplied(code) => status(code, ""),
         Answer::WithoutValue => Json(CreateApiKeyResponseBody {
             api_key: Some(CreatedApiKey {
                 api_key_id: Some(id),
@@ -101,6 +108,7 @@ async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Respons
     seen.lock().unwrap().resets += 1;
     match answer {
         Answer::Status(code, body) => status(code, body),
+        Answer::NotApplied(code) => status(code, ""),
         Answer::WithoutValue => Json(ResetApiKeyResponseBody {
             api_key: Some(ResetApiKeyValue {
                 api_key_id: Some(id),
@@ -115,6 +123,23 @@ async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Respons
     }
 }
 
+/// Deletes key `id` (unless told not to), then answers `answer`.
+async fn delete(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Response {
+    let mut seen = seen.lock().unwrap();
+    seen.deletes += 1;
+    match answer {
+        Answer::NotApplied(code) => status(code, ""),
+        Answer::Status(code, body) => {
+            seen.keys.retain(|k| *k != id);
+            status(code, body)
+        }
+        _ => {
+            seen.keys.retain(|k| *k != id);
+            Json(Envelope::default()).into_response()
+        }
+    }
+}
+
 /// A stand-in answering `answer`, with one key (999) already there.
 async fn stand_in(answer: Answer) -> (Client, Arc<Mutex<Seen>>) {
     let seen = Arc::new(Mutex::new(Seen {
@@ -123,7 +148,7 @@ async fn stand_in(answer: Answer) -> (Client, Arc<Mutex<Seen>>) {
     }));
     let app = Router::new()
         .route("/modelstudio/apikeys", get(list).post(create))
-        .route("/modelstudio/apikeys/{id}", get(get_one))
+        .route("/modelstudio/apikeys/{id}", get(get_one).delete(delete))
         .route("/modelstudio/apikeys/{id}/reset", put(reset))
         .with_state((seen.clone(), answer));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -244,4 +269,41 @@ async fn reset_answered_503_is_checked_not_repeated() {
     assert_reported(&e, "reset_value_unknown", "999");
     assert_eq!(e.details.http_status, Some(503));
     assert_eq!(seen.lock().unwrap().resets, 1, "never sent twice");
+}
+
+#[tokio::test]
+async fn delete_answered_504_after_applying_is_found_done() {
+    let (c, seen) = stand_in(Answer::Status(504, "")).await;
+    c.delete_api_key(999)
+        .await
+        .expect("the key is gone: deleted");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.deletes, 1, "never sent twice");
+    assert!(seen.keys.is_empty());
+}
+
+#[tokio::test]
+async fn delete_refused_with_an_api_code_is_reported_as_is() {
+    let (c, seen) = stand_in(Answer::Status(
+        500,
+        r#"{"code":"InternalError","message":"boom"}"#,
+    ))
+    .await;
+    // The stand-in applied it anyway; a coded 5xx is the service's own refusal,
+    // so the client reports it without looking (the person refreshes).
+    let e = c.delete_api_key(999).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Server, "{e:?}");
+    assert_eq!(seen.lock().unwrap().deletes, 1);
+}
+
+#[tokio::test]
+async fn delete_answered_503_without_applying_keeps_the_error() {
+    let (c, seen) = stand_in(Answer::NotApplied(503)).await;
+    let e = c.delete_api_key(999).await.unwrap_err();
+    // The key is still there, so nothing was deleted: the gateway's error
+    // stands, and the person may simply try again.
+    assert_eq!(e.code, ErrorCode::Server, "{e:?}");
+    assert_eq!(e.details.http_status, Some(503));
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.deletes, seen.keys.as_slice()), (1, &[999][..]));
 }

@@ -257,41 +257,31 @@ impl Client {
         Ok(())
     }
 
+    /// Deletes a key; a lost answer is settled by looking the key up.
     pub async fn delete_api_key(&self, api_key_id: i64) -> Result<()> {
-        let _: Envelope = self
-            .single(
-                Action::DeleteApiKey,
-                &api_key_id.to_string(),
-                &vec![],
-                &vec![],
-            )
-            .await?;
-        Ok(())
+        super::reconcile::delete_api_key(self, api_key_id).await
     }
 
     pub async fn disable_api_key(&self, api_key_id: i64) -> Result<()> {
-        let done = Some("ApiKey.AlreadyDisabled");
-        let _: Envelope = self
-            .retried(
-                Action::DisableApiKey,
-                &api_key_id.to_string(),
-                &vec![],
-                &vec![],
-                done,
-            )
-            .await?;
-        Ok(())
+        self.set_enabled(Action::DisableApiKey, api_key_id, "ApiKey.AlreadyDisabled")
+            .await
     }
 
     pub async fn enable_api_key(&self, api_key_id: i64) -> Result<()> {
-        let done = Some("ApiKey.AlreadyEnabled");
+        self.set_enabled(Action::EnableApiKey, api_key_id, "ApiKey.AlreadyEnabled")
+            .await
+    }
+
+    /// Disable and Enable are idempotent, so they are retried; the server's
+    /// "already in that state" answer means a lost earlier attempt landed.
+    async fn set_enabled(&self, action: Action, api_key_id: i64, done: &str) -> Result<()> {
         let _: Envelope = self
             .retried(
-                Action::EnableApiKey,
+                action,
                 &api_key_id.to_string(),
                 &vec![],
                 &vec![],
-                done,
+                Some(done),
             )
             .await?;
         Ok(())

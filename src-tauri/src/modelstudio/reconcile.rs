@@ -1,6 +1,7 @@
 //! Create and Reset are never repeated: a second Create makes a second key,
 //! a second Reset throws away the value the first one made. When their
 //! answer is lost, find out from a listing what happened and say exactly that.
+//! A lost Delete is checked the same way: a key that is gone was deleted.
 
 #![allow(clippy::result_large_err)]
 
@@ -31,13 +32,23 @@ impl Default for ReconcilePolicy {
 }
 
 /// Whether an error answer to `action` may come after the backend already
-/// acted. Only Create and Reset are asked: their outcome is looked up rather
-/// than reported raw. A gateway (502/503/504), or a 5xx whose body carries no
-/// error code of the API, can be answering for a backend that applied the
-/// request and then failed or timed out. A 4xx, or a 5xx with a code the API
-/// defines, is the service itself refusing: nothing was done.
+/// acted. Reads never change anything, and Disable/Enable are idempotent and
+/// retried; every other change is asked: Create, Reset and Delete are then
+/// looked up, Update and the workspace changes say "refresh to see". A gateway
+/// (502/503/504), or a 5xx whose body carries no error code of the API, can be
+/// answering for a backend that applied the request and then failed or timed
+/// out. A 4xx, or a 5xx with a code the API defines, is the service itself
+/// refusing: nothing was done.
 pub(crate) fn error_may_follow_apply(action: Action, status: u16, error: &Error) -> bool {
-    if !matches!(action, Action::CreateApiKey | Action::ResetApiKey) {
+    if !matches!(
+        action,
+        Action::CreateApiKey
+            | Action::ResetApiKey
+            | Action::UpdateApiKey
+            | Action::DeleteApiKey
+            | Action::CreateWorkspace
+            | Action::DeleteWorkspace
+    ) {
         return false;
     }
     match status {
@@ -214,6 +225,34 @@ pub(crate) async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<Ne
     Err(outcome_unknown(reason, failed.error).with_param("apiKeyId", api_key_id.to_string()))
 }
 
+/// Delete's answer was lost: if the key is gone, the delete landed (or
+/// someone else's did, which is the same to the person); if it is still
+/// there, nothing was deleted and the original error stands.
+pub(crate) async fn delete_api_key(client: &Client, api_key_id: i64) -> Result<()> {
+    let failed = match client
+        .once::<super::wire::Envelope>(
+            Action::DeleteApiKey,
+            &api_key_id.to_string(),
+            &vec![],
+            &vec![],
+        )
+        .await
+    {
+        Ok(_) => return Ok(()),
+        Err(f) if !f.maybe_applied => return Err(f.error),
+        Err(f) => f.error,
+    };
+    log::warn!(
+        "DeleteApiKey outcome lost ({}); checking the key",
+        failed.code
+    );
+    match client.get_api_key(api_key_id).await {
+        Err(e) if e.code == ErrorCode::NotFound => Ok(()),
+        Ok(_) => Err(failed),
+        Err(_) => Err(outcome_unknown("outcome_unknown_refresh", failed)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,8 +291,21 @@ mod tests {
             let e = answer(status, body);
             assert!(!error_may_follow_apply(Action::CreateApiKey, status, &e));
         }
-        // Other actions report their own errors; only Create and Reset reconcile.
+        // Reads and the retried Disable/Enable never count as maybe applied.
         let gateway = answer(504, "");
-        assert!(!error_may_follow_apply(Action::DeleteApiKey, 504, &gateway));
+        for action in [
+            Action::ListApiKeys,
+            Action::GetApiKey,
+            Action::DisableApiKey,
+        ] {
+            assert!(!error_may_follow_apply(action, 504, &gateway));
+        }
+        for action in [
+            Action::DeleteApiKey,
+            Action::UpdateApiKey,
+            Action::CreateWorkspace,
+        ] {
+            assert!(error_may_follow_apply(action, 504, &gateway));
+        }
     }
 }
