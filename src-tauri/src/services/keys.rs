@@ -178,9 +178,7 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let host = self.workspace_host_of(&key).await;
+        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
         self.copy_secret(export::env_snippet(region, host.as_deref(), &value))
             .await
     }
@@ -192,15 +190,25 @@ impl Studio {
         api_key_id: String,
         format: ExportFormat,
     ) -> Result<Secret> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let host = self.workspace_host_of(&key).await;
+        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
         Ok(export::file_content(
             format,
             region,
             host.as_deref(),
             &value,
         ))
+    }
+
+    /// A saved value with the host of its key's workspace, for snippets and files.
+    async fn saved_with_host(
+        &self,
+        region: RegionId,
+        api_key_id: &str,
+    ) -> Result<(Secret, Option<String>)> {
+        let key = self.key_ref_for(region, api_key_id).await?;
+        let value = self.saved_value(&key).await?;
+        let host = self.workspace_host_of(&key).await;
+        Ok((value, host))
     }
 
     /// Remove the saved copy of a key.
