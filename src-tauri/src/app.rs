@@ -1,63 +1,14 @@
 //! The Tauri application: plugins, state and the window. The only place besides
 //! `commands/` that touches Tauri.
 
+/// Set on a relaunch after the hand-over to a running instance failed:
+/// `retry` tries once more, `off` opens without the single-instance plugin.
+const HANDOVER_ENV: &str = "STUDIO_KEYS_HANDOVER";
+
 pub fn run() {
-    let builder = crate::commands::specta_builder();
-    tauri::Builder::default()
-        .plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            use tauri::Manager;
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
-        }))
-        .plugin(
-            tauri_plugin_log::Builder::new()
-                .level(log::LevelFilter::Info)
-                // Secrets cannot be formatted (see `Secret`); this masks anything key-shaped
-                // that still reaches a message, e.g. a server echoing a value back.
-                .format(|out, message, record| {
-                    out.finish(format_args!(
-                        "[{}] {}",
-                        record.level(),
-                        crate::redact::scrub(&message.to_string())
-                    ))
-                })
-                .target(tauri_plugin_log::Target::new(
-                    tauri_plugin_log::TargetKind::LogDir { file_name: None },
-                ))
-                .target(tauri_plugin_log::Target::new(
-                    tauri_plugin_log::TargetKind::Stderr,
-                ))
-                .build(),
-        )
-        .plugin(tauri_plugin_window_state::Builder::default().build())
-        .plugin(tauri_plugin_clipboard_manager::init())
-        .plugin(tauri_plugin_dialog::init())
-        .invoke_handler(builder.invoke_handler())
-        .setup(move |app| {
-            use tauri::Manager;
-            builder.mount_events(app);
-            // Settings, keychain and clipboard; the sandbox starts on first use.
-            match crate::services::Studio::open(crate::services::Dirs::from_env()) {
-                Ok(studio) => {
-                    if let Ok(settings) = studio.profiles().app_settings() {
-                        crate::services::profiles::apply_lang(settings.lang);
-                    }
-                    app.manage(studio);
-                }
-                // Still open the window: `app_info` reports this error, and the UI
-                // shows it in plain words with its details instead of vanishing.
-                Err(e) => {
-                    log::error!("Studio Keys could not open its settings: {e}");
-                    app.manage(StartupError(e.into()));
-                }
-            }
-            Ok(())
-        })
-        .build(tauri::generate_context!())
-        .expect("error while building Studio Keys")
-        .run(|app, event| {
+    let handover = std::env::var(HANDOVER_ENV).unwrap_or_default();
+    match build(handover != "off") {
+        Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {
                 use tauri::Manager;
                 // A secret we copied must not outlive the app on the clipboard.
@@ -65,7 +16,105 @@ pub fn run() {
                     studio.shutdown();
                 }
             }
-        });
+        }),
+        // Another instance owns the single-instance name but did not take our
+        // hand-over: it is exiting (a crash, a kill) or hung. Opening is better
+        // than a crash: wait a moment and try once more, then open on our own.
+        Err(tauri::Error::PluginInitialization(plugin, why)) if plugin == "single-instance" => {
+            let next = if handover.is_empty() { "retry" } else { "off" };
+            eprintln!("Studio Keys: could not hand over to the running instance ({why}); relaunching ({next})");
+            std::thread::sleep(std::time::Duration::from_millis(500));
+            relaunch(next);
+        }
+        Err(e) => panic!("error while building Studio Keys: {e}"),
+    }
+}
+
+/// Replaces this process by a fresh start of itself (same pid, so whatever
+/// waits on it, a WebDriver included, keeps following the app).
+#[cfg(unix)]
+fn relaunch(handover: &str) -> ! {
+    use std::os::unix::process::CommandExt;
+    let mut args = std::env::args_os();
+    let exe = std::env::current_exe().expect("the path of the running executable");
+    let err = std::process::Command::new(exe)
+        .arg0(args.next().unwrap_or_default())
+        .args(args)
+        .env(HANDOVER_ENV, handover)
+        .exec();
+    panic!("could not relaunch Studio Keys: {err}");
+}
+
+#[cfg(not(unix))]
+fn relaunch(handover: &str) -> ! {
+    let exe = std::env::current_exe().expect("the path of the running executable");
+    if let Err(err) = std::process::Command::new(exe)
+        .args(std::env::args_os().skip(1))
+        .env(HANDOVER_ENV, handover)
+        .spawn()
+    {
+        panic!("could not relaunch Studio Keys: {err}");
+    }
+    std::process::exit(0);
+}
+
+fn build(single_instance: bool) -> tauri::Result<tauri::App> {
+    let builder = crate::commands::specta_builder();
+    let mut app = tauri::Builder::default();
+    if single_instance {
+        app = app.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
+            use tauri::Manager;
+            if let Some(w) = app.get_webview_window("main") {
+                let _ = w.unminimize();
+                let _ = w.set_focus();
+            }
+        }));
+    }
+    app.plugin(
+        tauri_plugin_log::Builder::new()
+            .level(log::LevelFilter::Info)
+            // Secrets cannot be formatted (see `Secret`); this masks anything key-shaped
+            // that still reaches a message, e.g. a server echoing a value back.
+            .format(|out, message, record| {
+                out.finish(format_args!(
+                    "[{}] {}",
+                    record.level(),
+                    crate::redact::scrub(&message.to_string())
+                ))
+            })
+            .target(tauri_plugin_log::Target::new(
+                tauri_plugin_log::TargetKind::LogDir { file_name: None },
+            ))
+            .target(tauri_plugin_log::Target::new(
+                tauri_plugin_log::TargetKind::Stderr,
+            ))
+            .build(),
+    )
+    .plugin(tauri_plugin_window_state::Builder::default().build())
+    .plugin(tauri_plugin_clipboard_manager::init())
+    .plugin(tauri_plugin_dialog::init())
+    .invoke_handler(builder.invoke_handler())
+    .setup(move |app| {
+        use tauri::Manager;
+        builder.mount_events(app);
+        // Settings, keychain and clipboard; the sandbox starts on first use.
+        match crate::services::Studio::open(crate::services::Dirs::from_env()) {
+            Ok(studio) => {
+                if let Ok(settings) = studio.profiles().app_settings() {
+                    crate::services::profiles::apply_lang(settings.lang);
+                }
+                app.manage(studio);
+            }
+            // Still open the window: `app_info` reports this error, and the UI
+            // shows it in plain words with its details instead of vanishing.
+            Err(e) => {
+                log::error!("Studio Keys could not open its settings: {e}");
+                app.manage(StartupError(e.into()));
+            }
+        }
+        Ok(())
+    })
+    .build(tauri::generate_context!())
 }
 
 /// Why the core could not start (an unreadable config dir...), for `app_info`.

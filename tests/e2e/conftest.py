@@ -80,7 +80,7 @@ def _bus_name_taken(name):
     return "boolean true" in r.stdout
 
 
-def _kill_app():
+def _kill_app(name_may_stay_held=False):
     """Make sure no app instance outlives its test: a window that refuses to close
     (the one-time dialog guards it) would otherwise make the next launch hand
     over to it through the single-instance plugin and never open."""
@@ -91,7 +91,7 @@ def _kill_app():
         gone = subprocess.run(["pgrep", "-f", f"^{app}( |$)"], capture_output=True).returncode != 0
         # The bus drops a dead instance's name a moment later; a launch before that
         # would try to hand over to it and fail.
-        if gone and not _bus_name_taken(SINGLE_INSTANCE_NAME):
+        if gone and (name_may_stay_held or not _bus_name_taken(SINGLE_INSTANCE_NAME)):
             return
         time.sleep(0.1)
     raise RuntimeError("the previous app instance (or its single-instance bus name) did not go away")
@@ -114,8 +114,8 @@ def launch(request, home):
     """Starts the app (through a fresh tauri-driver) and returns the WebDriver."""
     started = []
 
-    def _launch():
-        _kill_app()
+    def _launch(name_may_stay_held=False):
+        _kill_app(name_may_stay_held)
         for port in (PORT, NATIVE_PORT):
             with socket.socket() as probe:
                 if probe.connect_ex(("127.0.0.1", port)) == 0:
