@@ -6,7 +6,10 @@
 use studio_keys::profiles::import::{
     parse_aliyun_config, parse_credentials_ini, scan, ImportSource,
 };
-use studio_keys::profiles::{LangSetting, ProfileKind, SettingsStore, SANDBOX_PROFILE_ID};
+use studio_keys::profiles::{
+    LangSetting, ProfileKind, Profiles, SettingsStore, SANDBOX_PROFILE_ID,
+};
+use studio_keys::vault::Vault;
 use studio_keys::{ErrorCode, RegionId};
 
 #[test]
@@ -22,6 +25,22 @@ fn first_start_has_the_sandbox_active_and_writes_nothing_yet() {
         "saving keys is on by default"
     );
     assert!(!store.path().exists());
+    assert!(
+        !doc.app.welcome_done,
+        "the welcome screen shows on a first start"
+    );
+}
+
+#[test]
+fn choosing_a_profile_answers_the_welcome_screen_for_later_launches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = std::sync::Arc::new(SettingsStore::open(dir.path()).unwrap());
+    // Activating touches only the settings file, never the keychain.
+    let profiles = Profiles::new(store, Vault::new());
+    profiles.activate(SANDBOX_PROFILE_ID).unwrap();
+    let reopened = SettingsStore::open(dir.path()).unwrap().load().unwrap();
+    assert!(reopened.app.welcome_done);
+    assert_eq!(reopened.active_profile_id, SANDBOX_PROFILE_ID);
 }
 
 #[test]

@@ -111,35 +111,14 @@ def home(lang):
 
 @pytest.fixture
 def launch(request, home):
-    """Starts the app (through a fresh tauri-driver) and returns the WebDriver."""
-    started = []
+    """Starts the app (through a fresh tauri-driver) and returns the WebDriver.
+    Calling it again stops the running app first (same home: a relaunch)."""
+    running = []
+    count = 0
 
-    def _launch(name_may_stay_held=False):
-        _kill_app(name_may_stay_held)
-        for port in (PORT, NATIVE_PORT):
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
-                    raise RuntimeError(f"port {port} is taken: a tauri-driver from another run is still up")
-        log = open(ARTIFACTS / f"{request.node.name}.driver.log", "w")
-        proc = subprocess.Popen(
-            [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
-             "--native-driver", os.environ["WEBKIT_DRIVER"]],
-            env=home.env, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 30
-        # tauri-driver listens before WebKitWebDriver does: wait for both.
-        _wait_port(PORT, deadline)
-        _wait_port(NATIVE_PORT, deadline)
-        drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}",
-                               options=TauriOptions(os.environ["STUDIO_KEYS_APP"]))
-        started.append((proc, drv, log))
-        return drv
-
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield _launch
-    for i, (proc, drv, log) in enumerate(started):
+    def _stop():
+        proc, drv, log, suffix = running.pop()
         try:
-            suffix = "" if i == 0 else f"-{i}"
             drv.save_screenshot(str(ARTIFACTS / f"{request.node.name}{suffix}.png"))
         finally:
             try:
@@ -154,6 +133,37 @@ def launch(request, home):
                     proc.kill()
                 log.close()
                 _kill_app()
+
+    def _launch(name_may_stay_held=False):
+        nonlocal count
+        if running:
+            _stop()
+        _kill_app(name_may_stay_held)
+        for port in (PORT, NATIVE_PORT):
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    raise RuntimeError(f"port {port} is taken: a tauri-driver from another run is still up")
+        suffix = "" if count == 0 else f"-{count}"
+        count += 1
+        log = open(ARTIFACTS / f"{request.node.name}{suffix}.driver.log", "w")
+        proc = subprocess.Popen(
+            [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
+             "--native-driver", os.environ["WEBKIT_DRIVER"]],
+            env=home.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.time() + 30
+        # tauri-driver listens before WebKitWebDriver does: wait for both.
+        _wait_port(PORT, deadline)
+        _wait_port(NATIVE_PORT, deadline)
+        drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}",
+                               options=TauriOptions(os.environ["STUDIO_KEYS_APP"]))
+        running.append((proc, drv, log, suffix))
+        return drv
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield _launch
+    while running:
+        _stop()
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 from selenium.webdriver.common.by import By
 
 from conftest import wait
+from pages import App
 
 REGIONS = {
     "China (Beijing)", "Singapore", "Japan (Tokyo)", "China (Hong Kong)",
@@ -17,3 +18,14 @@ def test_window_shows_app_name_and_six_regions(driver):
     names = {o.get_attribute("textContent").strip() for o in options}
     assert REGIONS <= names, f"region switcher shows {sorted(names)}"
     assert driver.title == "Studio Keys"
+
+
+def test_the_welcome_screen_is_answered_once(launch):
+    app = App(launch())
+    app.visible("first-run")
+    app.click("first-run-sandbox")
+    app.visible("key-list")
+    # The next launch (same settings) opens straight on the key list.
+    again = App(launch())
+    again.visible("key-list")
+    assert not again.present("first-run")

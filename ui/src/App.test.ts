@@ -23,13 +23,14 @@ beforeEach(() => {
   Object.assign(ipcMock, makeIpcMock());
   keys.forget();
   ipcMock.appInfo.mockResolvedValue(APP_INFO);
-  ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system" });
+  ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: false });
   ipcMock.workspacesList.mockResolvedValue([{ workspaceId: "ws-default", workspaceName: "Main", isDefault: true }]);
 });
 
 describe("app", () => {
   it("opens on the sandbox with the first-run screen, then shows the list", async () => {
     ipcMock.profilesList.mockResolvedValue([sandbox]);
+    ipcMock.profileActivate.mockResolvedValue(sandbox);
     ipcMock.keysList.mockResolvedValue(makePage([]));
     render(App);
     await vi.waitFor(() => expect(screen.getByTestId("first-run")).toBeTruthy());
@@ -37,10 +38,21 @@ describe("app", () => {
     expect(screen.getByTestId("first-run-connect").textContent).toBe("Connect your Alibaba Cloud account");
     await fireEvent.click(screen.getByTestId("first-run-sandbox"));
     expect(screen.getByTestId("empty-state")).toBeTruthy();
+    // The choice is recorded in Rust, so the next launch opens on the list.
+    expect(ipcMock.profileActivate).toHaveBeenCalledWith("sandbox");
+  });
+
+  it("opens on the list once the welcome screen has been answered", async () => {
+    ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: true });
+    ipcMock.profilesList.mockResolvedValue([sandbox]);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    render(App);
+    await vi.waitFor(() => expect(screen.getByTestId("empty-state")).toBeTruthy());
+    expect(screen.queryByTestId("first-run")).toBeNull();
   });
 
   it("names all six regions in the current language", async () => {
-    ipcMock.settingsGet.mockResolvedValue({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "dark" });
+    ipcMock.settingsGet.mockResolvedValue({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "dark", welcomeDone: false });
     ipcMock.profilesList.mockResolvedValue([{ ...work, active: true }, sandbox]);
     ipcMock.keysList.mockResolvedValue(makePage([]));
     render(App);

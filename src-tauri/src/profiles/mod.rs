@@ -88,10 +88,13 @@ impl Profiles {
             .ok_or_else(|| not_found(id_or_name))
     }
 
+    /// Make `id` the active profile. Choosing one (the sandbox included)
+    /// also answers the welcome screen.
     pub fn activate(&self, id: &str) -> Result<Profile> {
         self.store.update(|doc| {
             let p = doc.profile(id).cloned().ok_or_else(|| not_found(id))?;
             doc.active_profile_id = p.id.clone();
+            doc.app.welcome_done = true;
             Ok(p)
         })
     }

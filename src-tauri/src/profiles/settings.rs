@@ -118,6 +118,9 @@ pub struct AppSettings {
     /// Seconds before a copied secret is cleared from the clipboard; 0 = never.
     pub clipboard_clear_seconds: u32,
     pub theme: Theme,
+    /// The welcome screen has been answered: a profile was chosen (the
+    /// sandbox included), so later launches open on the key list.
+    pub welcome_done: bool,
 }
 
 impl Default for AppSettings {
@@ -126,6 +129,7 @@ impl Default for AppSettings {
             lang: LangSetting::System,
             clipboard_clear_seconds: DEFAULT_CLIPBOARD_CLEAR_SECONDS,
             theme: Theme::System,
+            welcome_done: false,
         }
     }
 }

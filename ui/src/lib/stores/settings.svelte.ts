@@ -3,7 +3,7 @@ import { ipc, toIpcError, type Settings } from "../ipc";
 import { setLang, systemLang, t } from "../i18n/index.svelte";
 import { notices } from "./notices.svelte";
 
-export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSeconds: 30, theme: "system" };
+export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false };
 
 class SettingsStore {
   value = $state<Settings>({ ...DEFAULT_SETTINGS });
