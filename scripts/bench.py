@@ -4,7 +4,9 @@ Run through scripts/bench.sh (it builds everything and provides Xvfb + keyring).
 Signals read from the apps' stderr:
   Studio Keys  `bench: painted region=<id> source=<cache|network>` (logged by the
                `ui_painted` command the UI calls after a key list is on screen)
-  baseline     `bench: page-loaded`
+  baseline     `bench: page-load Finished`
+and, for the launch timeline, `bench: setup-done` and `bench: page-load Started|Finished`
+(the app's builder) plus the UI's own marks carried on the first painted line.
 """
 import argparse
 import gzip
@@ -36,6 +38,7 @@ class Proc:
         self.p = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
                                   stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines = queue.Queue()
+        self.seen = []  # (time since launch, line) of every line read so far
         threading.Thread(target=self._pump, daemon=True).start()
 
     def _pump(self):
@@ -52,9 +55,15 @@ class Proc:
                 if self.p.poll() is not None:
                     raise RuntimeError(f"app exited ({self.p.returncode}) before {pattern!r}")
                 continue
+            self.seen.append((t - self.t0, line))
             if rx.search(line):
                 return t
         raise TimeoutError(f"no {pattern!r} within {timeout}s")
+
+    def first(self, pattern):
+        """(seconds since launch, line) of the first line read so far matching."""
+        rx = re.compile(pattern)
+        return next(((t, l) for t, l in self.seen if rx.search(l)), (None, None))
 
     def drain(self):
         while not self.lines.empty():
@@ -114,13 +123,34 @@ def run_baseline(binary):
     d, env = fresh_env({})
     app = Proc([binary], env)
     try:
-        painted = app.wait_for(r"bench: page-loaded") - app.t0
+        painted = app.wait_for(r"bench: page-load Finished") - app.t0
+        started, _ = app.first(r"bench: page-load Started")
         time.sleep(5)
         pss, rss = memory_kb(app.p.pid)
     finally:
         app.stop()
         shutil.rmtree(d, ignore_errors=True)
-    return {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024}
+    return {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024,
+            "timeline": {"page-load started": started * 1000 if started is not None else None,
+                         "page-load finished": painted * 1000}}
+
+
+def launch_timeline(app, painted_line):
+    """Milliseconds from process start to each step of the app's launch: the
+    builder's lines as they arrived, the UI's marks placed after navigation start."""
+    steps = {}
+    for name, pattern in (("setup done", r"bench: setup-done"),
+                          ("page-load started", r"bench: page-load Started"),
+                          ("page-load finished", r"bench: page-load Finished")):
+        t, _ = app.first(pattern)
+        steps[name] = t * 1000 if t is not None else None
+    nav = steps["page-load started"]
+    m = re.search(r"marks=(\S*)", painted_line or "")
+    if nav is not None and m:
+        for item in filter(None, m.group(1).split(",")):
+            name, ms = item.rsplit(":", 1)
+            steps[f"ui: {name}"] = nav + float(ms)
+    return steps
 
 
 def run_app(binary, skm, keys):
@@ -132,6 +162,8 @@ def run_app(binary, skm, keys):
     app = Proc([binary], env)
     try:
         painted = app.wait_for(rf"bench: painted region={FIRST_REGION}\b") - app.t0
+        timeline = launch_timeline(app, app.first(rf"bench: painted region={FIRST_REGION}\b")[1])
+        timeline["painted (signal read)"] = painted * 1000
         time.sleep(5)
         pss, rss = memory_kb(app.p.pid)
         wid = subprocess.run(["xdotool", "search", "--sync", "--name", "^Studio Keys$"],
@@ -151,7 +183,7 @@ def run_app(binary, skm, keys):
         app.stop()
         shutil.rmtree(d, ignore_errors=True)
     return {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024,
-            "switch_cold_ms": cold, "switch_warm_ms": min(warm, warm_back)}
+            "switch_cold_ms": cold, "switch_warm_ms": min(warm, warm_back), "timeline": timeline}
 
 
 def criterion(root):
@@ -186,6 +218,24 @@ def stats(values):
 
 def verdict(ok):
     return "PASS" if ok else "MISS"
+
+
+def timeline_table(base, app):
+    """Where launch time goes: median ms from process start to each step."""
+    def medians(runs):
+        names = {}
+        for r in runs:
+            for name, ms in r["timeline"].items():
+                if ms is not None:
+                    names.setdefault(name, []).append(ms)
+        return {n: statistics.median(v) for n, v in names.items()}
+    a, b = medians(app), medians(base)
+    out = ("\n## Launch timeline (median ms from process start)\n\n"
+           "| step | app | baseline |\n|---|---|---|\n")
+    for name, ms in sorted(a.items(), key=lambda kv: kv[1]):
+        other = f"{b[name]:.0f}" if name in b else ""
+        out += f"| {name} | {ms:.0f} | {other} |\n"
+    return out
 
 
 def main():
@@ -258,6 +308,7 @@ def main():
             f"{a.runs} runs each, alternating baseline/app, under Xvfb; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.\n\n")
     table = "| figure | median | min | max | unit | target | |\n|---|---|---|---|---|---|---|\n"
     table += "\n".join("| " + " | ".join(r) + " |" for r in rows) + "\n"
+    table += timeline_table(base, app)
     text = head + table
     print(text)
     pathlib.Path(a.out).write_text(text)

@@ -94,6 +94,12 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .plugin(tauri_plugin_clipboard_manager::init())
     .plugin(tauri_plugin_dialog::init())
     .invoke_handler(builder.invoke_handler())
+    // `make bench` reads these lines for its launch timeline.
+    .on_page_load(|_, payload| {
+        if crate::commands::app::bench_mode() {
+            log::info!("bench: page-load {:?}", payload.event());
+        }
+    })
     .setup(move |app| {
         use tauri::Manager;
         builder.mount_events(app);
@@ -111,6 +117,9 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                 log::error!("Studio Keys could not open its settings: {e}");
                 app.manage(StartupError(e.into()));
             }
+        }
+        if crate::commands::app::bench_mode() {
+            log::info!("bench: setup-done");
         }
         Ok(())
     })

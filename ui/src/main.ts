@@ -1,5 +1,8 @@
+import { mark } from "./lib/bench";
+mark("script");
 import { mount } from "svelte";
 import App from "./App.svelte";
 import "./app.css";
 
 mount(App, { target: document.getElementById("app")! });
+mark("mounted");

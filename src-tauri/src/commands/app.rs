@@ -14,7 +14,7 @@ pub struct AppInfo {
     pub bench_mode: bool,
 }
 
-fn bench_mode() -> bool {
+pub(crate) fn bench_mode() -> bool {
     std::env::var("STUDIO_KEYS_BENCH").is_ok_and(|v| v == "1")
 }
 
@@ -35,14 +35,33 @@ pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
 }
 
 /// The UI has painted a key list (`source`: "cache" or "network"). The
-/// benchmark reads this line to time launch and region switches.
+/// benchmark reads this line to time launch and region switches; `marks` are
+/// the UI's own steps since its page began loading, for the launch timeline.
 #[tauri::command]
 #[specta::specta]
-pub async fn ui_painted(region: RegionId, source: PaintSource) -> Result<(), IpcError> {
+pub async fn ui_painted(
+    region: RegionId,
+    source: PaintSource,
+    marks: Vec<BenchMark>,
+) -> Result<(), IpcError> {
     if bench_mode() {
-        log::info!("bench: painted region={region} source={source:?}");
+        let marks: Vec<String> = marks
+            .iter()
+            .map(|m| format!("{}:{:.1}", m.name, m.ms))
+            .collect();
+        log::info!(
+            "bench: painted region={region} source={source:?} marks={}",
+            marks.join(",")
+        );
     }
     Ok(())
+}
+
+/// One step of the UI's start, in ms since its page began loading.
+#[derive(Debug, Clone, serde::Deserialize, specta::Type)]
+pub struct BenchMark {
+    pub name: String,
+    pub ms: f64,
 }
 
 /// Where a painted key list came from.

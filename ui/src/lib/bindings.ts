@@ -9,9 +9,10 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo_Serialize>("app_info"),
 	/**
 	 *  The UI has painted a key list (`source`: "cache" or "network"). The
-	 *  benchmark reads this line to time launch and region switches.
+	 *  benchmark reads this line to time launch and region switches; `marks` are
+	 *  the UI's own steps since its page began loading, for the launch timeline.
 	 */
-	uiPainted: (region: RegionId, source: PaintSource) => __TAURI_INVOKE<null>("ui_painted", { region, source }),
+	uiPainted: (region: RegionId, source: PaintSource, marks: BenchMark[]) => __TAURI_INVOKE<null>("ui_painted", { region, source, marks }),
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
@@ -86,6 +87,11 @@ export type AppSettings_Deserialize = {
 	/**  Seconds before a copied secret is cleared from the clipboard; 0 = never. */
 	clipboardClearSeconds?: number,
 	theme?: Theme,
+	/**
+	 *  The welcome screen has been answered: a profile was chosen (the
+	 *  sandbox included), so later launches open on the key list.
+	 */
+	welcomeDone?: boolean,
 };
 
 export type AppSettings_Serialize = {
@@ -93,6 +99,17 @@ export type AppSettings_Serialize = {
 	/**  Seconds before a copied secret is cleared from the clipboard; 0 = never. */
 	clipboardClearSeconds: number,
 	theme: Theme,
+	/**
+	 *  The welcome screen has been answered: a profile was chosen (the
+	 *  sandbox included), so later launches open on the key list.
+	 */
+	welcomeDone: boolean,
+};
+
+/**  One step of the UI's start, in ms since its page began loading. */
+export type BenchMark = {
+	name: string,
+	ms: number | null,
 };
 
 /**  What the UI shows after a copy: a countdown, or nothing. */

@@ -15,6 +15,7 @@ import {
   type AppInfo_Serialize,
   type AppSettings_Deserialize,
   type AppSettings_Serialize,
+  type BenchMark,
   type ClipboardStatus_Serialize,
   type ConnectionReport_Serialize,
   type CreateKeyInput_Deserialize,
@@ -148,7 +149,8 @@ function oneTime(k: OneTimeKey_Serialize): OneTimeKey {
 // Commands that answer nothing resolve with `null` (the generated type says so).
 export const ipc = {
   appInfo: (): Promise<AppInfo> => commands.appInfo(),
-  uiPainted: (region: RegionId, source: "cache" | "network") => commands.uiPainted(region, source),
+  uiPainted: (region: RegionId, source: "cache" | "network", marks: BenchMark[]) =>
+    commands.uiPainted(region, source, marks),
   settingsGet: (): Promise<Settings> => commands.settingsGet(),
   settingsSet: (s: AppSettings_Deserialize): Promise<Settings> => commands.settingsSet(s),
   profilesList: async (): Promise<ProfileView[]> => (await commands.profilesList()).map(profile),

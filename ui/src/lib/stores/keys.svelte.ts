@@ -20,6 +20,7 @@ import {
 import { t } from "../i18n/index.svelte";
 import { tick } from "svelte";
 import { app } from "./app.svelte";
+import { mark, takeMarks } from "../bench";
 
 export type ListContext = { profileId: string; region: RegionId; workspaceId: string | null };
 
@@ -67,7 +68,9 @@ class KeysStore {
     const seq = ++this.#seq;
     this.loading = true;
     try {
+      mark("list-requested");
       const page = await ipc.keysList(c.region, c.workspaceId);
+      mark("list-received");
       if (seq !== this.#seq) return;
       this.#cache.set(this.#key(c), page);
       this.page = page;
@@ -84,7 +87,11 @@ class KeysStore {
   async #painted(region: RegionId, source: "cache" | "network"): Promise<void> {
     if (!app.info?.benchMode) return;
     await tick();
-    requestAnimationFrame(() => void ipc.uiPainted(region, source).catch(() => {}));
+    mark("rendered");
+    requestAnimationFrame(() => {
+      mark("frame");
+      void ipc.uiPainted(region, source, takeMarks()).catch(() => {});
+    });
   }
 
   forget(): void {
