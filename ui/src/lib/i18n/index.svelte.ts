@@ -74,10 +74,17 @@ export function regionName(r: { nameEn: string; nameZh: string } | undefined): s
   return current === "zh-CN" ? r.nameZh : r.nameEn;
 }
 
+// Building an Intl formatter costs about a millisecond; a list formats one
+// date per row, so keep one per language.
+const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 /** A local, human date and time for an epoch in milliseconds. */
 export function formatDateTime(epochMs: number): string {
   if (!Number.isFinite(epochMs) || epochMs <= 0) return "";
-  return new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" }).format(
-    new Date(epochMs),
-  );
+  let f = dateTimeFormats.get(current);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" });
+    dateTimeFormats.set(current, f);
+  }
+  return f.format(new Date(epochMs));
 }

@@ -58,7 +58,7 @@ class KeysStore {
     this.context = c;
     this.page = this.#cache.get(this.#key(c)) ?? null;
     this.error = null;
-    if (this.page) void this.#painted(c.region, "cache");
+    if (this.page) this.#painted(c.region, "cache");
     await this.refresh();
   }
 
@@ -75,7 +75,7 @@ class KeysStore {
       this.#cache.set(this.#key(c), page);
       this.page = page;
       this.error = null;
-      void this.#painted(c.region, "network");
+      this.#painted(c.region, "network");
     } catch (e) {
       if (seq === this.#seq) this.error = toIpcError(e, t("common.unexpected"));
     } finally {
@@ -83,14 +83,19 @@ class KeysStore {
     }
   }
 
-  /** Benchmark builds time launch and region switches by this signal (after the paint). */
-  async #painted(region: RegionId, source: "cache" | "network"): Promise<void> {
+  /** Benchmark builds time launch and region switches by this signal. A
+   * requestAnimationFrame callback runs before its frame is painted; the one
+   * after it means the list is on screen (the baseline window does the same).
+   * Registered now, before the list renders, so it runs ahead of later work. */
+  #painted(region: RegionId, source: "cache" | "network"): void {
     if (!app.info?.benchMode) return;
-    await tick();
-    mark("rendered");
+    void tick().then(() => mark("rendered"));
     requestAnimationFrame(() => {
-      mark("frame");
-      void ipc.uiPainted(region, source, takeMarks()).catch(() => {});
+      mark("frame-before-paint");
+      requestAnimationFrame(() => {
+        mark("frame");
+        void ipc.uiPainted(region, source, takeMarks()).catch(() => {});
+      });
     });
   }
 
