@@ -283,12 +283,14 @@ def main():
     b_launch = row("baseline: launch to page load", [r["launch_ms"] for r in base], "ms")
     a_launch = row("app: launch to key list painted (50 keys)", [r["launch_ms"] for r in app], "ms")
     ratios = [x["launch_ms"] / y["launch_ms"] for x, y in zip(app, base)]
-    row("launch ratio app / baseline", ratios, "x", TARGETS["launch_ratio"], fmt="{:.2f}")
+    row("launch ratio app / baseline page load (the issue's definition)", ratios, "x",
+        TARGETS["launch_ratio"], fmt="{:.2f}")
     # Like for like: WebKitGTK reports a page loaded before its first frame is on
     # screen; the app's signal is a frame, so compare with the baseline's frame too.
     row("baseline: launch to first frame painted", [r["frame_ms"] for r in base], "ms")
     row("launch ratio app / baseline first frame painted (like for like)",
-        [x["launch_ms"] / y["frame_ms"] for x, y in zip(app, base)], "x", fmt="{:.2f}")
+        [x["launch_ms"] / y["frame_ms"] for x, y in zip(app, base)], "x", TARGETS["launch_ratio"],
+        fmt="{:.2f}")
     row("baseline: idle PSS (process tree)", [r["pss_mb"] for r in base], "MB")
     row("app: idle PSS (process tree)", [r["pss_mb"] for r in app], "MB")
     row("memory ratio app / baseline (PSS)",
