@@ -7,6 +7,9 @@ const HANDOVER_ENV: &str = "STUDIO_KEYS_HANDOVER";
 
 pub fn run() {
     let handover = std::env::var(HANDOVER_ENV).unwrap_or_default();
+    // Ours alone: processes the app starts must not inherit it. Nothing else
+    // runs yet, so changing the environment here is safe.
+    std::env::remove_var(HANDOVER_ENV);
     match build(handover != "off") {
         Ok(app) => app.run(|app, event| {
             if let tauri::RunEvent::Exit = event {

@@ -297,12 +297,13 @@ async fn delete_refused_with_an_api_code_is_reported_as_is() {
 }
 
 #[tokio::test]
-async fn delete_answered_503_without_applying_keeps_the_error() {
+async fn delete_answered_503_with_the_key_still_there_says_refresh() {
     let (c, seen) = stand_in(Answer::NotApplied(503)).await;
     let e = c.delete_api_key(999).await.unwrap_err();
-    // The key is still there, so nothing was deleted: the gateway's error
-    // stands, and the person may simply try again.
-    assert_eq!(e.code, ErrorCode::Server, "{e:?}");
+    // The key is still there, but the delete may yet land: neither "done" nor
+    // "not applied"; the person refreshes. The gateway's answer is kept.
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_eq!(e.reason.as_deref(), Some("outcome_unknown_refresh"));
     assert_eq!(e.details.http_status, Some(503));
     let seen = seen.lock().unwrap();
     assert_eq!((seen.deletes, seen.keys.as_slice()), (1, &[999][..]));

@@ -7,7 +7,7 @@ use studio_keys::profiles::import::{
     parse_aliyun_config, parse_credentials_ini, scan, ImportSource,
 };
 use studio_keys::profiles::{
-    LangSetting, ProfileKind, Profiles, SettingsStore, SANDBOX_PROFILE_ID,
+    AppSettings, LangSetting, ProfileKind, Profiles, SettingsStore, Theme, SANDBOX_PROFILE_ID,
 };
 use studio_keys::vault::Vault;
 use studio_keys::{ErrorCode, RegionId};
@@ -41,6 +41,15 @@ fn choosing_a_profile_answers_the_welcome_screen_for_later_launches() {
     let reopened = SettingsStore::open(dir.path()).unwrap().load().unwrap();
     assert!(reopened.app.welcome_done);
     assert_eq!(reopened.active_profile_id, SANDBOX_PROFILE_ID);
+    // A settings save from a screen that still holds `false` keeps it answered.
+    let stale = AppSettings {
+        welcome_done: false,
+        theme: Theme::Dark,
+        ..reopened.app.clone()
+    };
+    let saved = profiles.set_app_settings(stale).unwrap();
+    assert!(saved.welcome_done);
+    assert_eq!(saved.theme, Theme::Dark);
 }
 
 #[test]

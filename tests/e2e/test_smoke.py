@@ -20,11 +20,14 @@ def test_window_shows_app_name_and_six_regions(driver):
     assert driver.title == "Studio Keys"
 
 
-def test_the_welcome_screen_is_answered_once(launch):
+def test_the_welcome_screen_is_answered_once(launch, home):
     app = App(launch())
     app.visible("first-run")
     app.click("first-run-sandbox")
     app.visible("key-list")
+    settings = home.root / "config" / "studio-keys" / "settings.json"
+    app.wait().until(lambda d: settings.exists() and '"welcomeDone": true' in settings.read_text(),
+                     "the choice is written to the settings file")
     # The next launch (same settings) opens straight on the key list.
     again = App(launch())
     again.visible("key-list")

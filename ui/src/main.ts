@@ -1,9 +1,7 @@
-import { mark } from "./lib/bench";
-mark("script");
-// The webview's first frame, whatever is on the page: what the app cannot speed up.
-requestAnimationFrame(() => mark("first-raf"));
+import "./boot-marks";
 import { mount } from "svelte";
 import App from "./App.svelte";
+import { mark } from "./lib/bench";
 import "./app.css";
 
 mount(App, { target: document.getElementById("app")! });

@@ -260,6 +260,6 @@ fn save_then_print(
         }),
         None => Ok(()),
     };
-    output::one_time_key(g, key, scope.is_some() && saved.is_ok());
+    output::one_time_key(g, key, scope.map(|_| saved.is_ok()));
     saved
 }

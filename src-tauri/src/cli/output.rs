@@ -92,8 +92,9 @@ pub fn workspace_line(w: &Workspace) -> String {
 }
 
 /// The one and only display of a new key value: stdout, with a warning on stderr.
-/// `saved`: whether the keychain holds a copy now.
-pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: bool) {
+/// `saved`: whether the keychain holds a copy now; `None` when saving was not
+/// asked for (SKM_NO_SAVE, a loopback endpoint), so scripts can tell the two apart.
+pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
     if g.json {
         // Deliberate: the caller asked for the value, and this is the only time it exists.
         json(&serde_json::json!({

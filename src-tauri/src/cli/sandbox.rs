@@ -41,8 +41,9 @@ pub enum SandboxCommand {
         /// How many keys to add.
         #[arg(long, required_unless_present = "total", conflicts_with = "total")]
         count: Option<u32>,
-        /// How many keys the owner should hold in the region afterwards
-        /// (the demo world's own keys count; nothing is made if already there).
+        /// How many keys should count against the owner's limit afterwards:
+        /// the owner's own keys where the limit is per owner (Virginia), every
+        /// key in the region elsewhere. Nothing is made if already there.
         #[arg(long, conflicts_with = "past_limit")]
         total: Option<u32>,
         /// Identity that owns the keys.

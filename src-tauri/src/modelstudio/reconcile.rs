@@ -225,9 +225,10 @@ pub(crate) async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<Ne
     Err(outcome_unknown(reason, failed.error).with_param("apiKeyId", api_key_id.to_string()))
 }
 
-/// Delete's answer was lost: if the key is gone, the delete landed (or
-/// someone else's did, which is the same to the person); if it is still
-/// there, nothing was deleted and the original error stands.
+/// Delete's answer was lost: if the service says the key does not exist, the
+/// delete landed (or someone else's did, which is the same to the person).
+/// If it is still there the delete may yet be applied, so the person is told
+/// to refresh; nothing is assumed either way.
 pub(crate) async fn delete_api_key(client: &Client, api_key_id: i64) -> Result<()> {
     let failed = match client
         .once::<super::wire::Envelope>(
@@ -247,9 +248,9 @@ pub(crate) async fn delete_api_key(client: &Client, api_key_id: i64) -> Result<(
         failed.code
     );
     match client.get_api_key(api_key_id).await {
-        Err(e) if e.code == ErrorCode::NotFound => Ok(()),
-        Ok(_) => Err(failed),
-        Err(_) => Err(outcome_unknown("outcome_unknown_refresh", failed)),
+        // Only the API's own answer: a bare 404 from a proxy proves nothing.
+        Err(e) if e.details.server_code.as_deref() == Some("ApiKey.NotFound") => Ok(()),
+        _ => Err(outcome_unknown("outcome_unknown_refresh", failed)),
     }
 }
 

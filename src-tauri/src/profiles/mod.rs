@@ -243,8 +243,14 @@ impl Profiles {
             ));
         }
         self.store.update(|doc| {
-            doc.app = app.clone();
-            Ok(app)
+            // Answered once, for good: a screen holding an older copy of the
+            // settings must not bring the welcome screen back.
+            let welcome_done = doc.app.welcome_done || app.welcome_done;
+            doc.app = AppSettings {
+                welcome_done,
+                ..app.clone()
+            };
+            Ok(doc.app.clone())
         })
     }
 

@@ -68,6 +68,10 @@ describe("key list", () => {
     // The rows that fill the window come first, the rest a frame later.
     expect(rows()).toHaveLength(12);
     await vi.waitFor(() => expect(rows()).toHaveLength(50));
+    // A search over the same list keeps every row at once: only a new list is staged.
+    await fireEvent.input(screen.getByTestId("key-search"), { target: { value: " " } });
+    await fireEvent.input(screen.getByTestId("key-search"), { target: { value: "" } });
+    expect(rows()).toHaveLength(50);
     expect(screen.getByTestId("page-status").textContent).toBe("1–50 of 120");
     await fireEvent.click(screen.getByTestId("page-next"));
     await fireEvent.click(screen.getByTestId("page-next"));
