@@ -374,3 +374,29 @@ async fn create_answered_5xx_is_reconciled_and_never_duplicated() {
         "the create that went through made one key"
     );
 }
+
+#[tokio::test]
+async fn delete_whose_answer_was_lost_is_found_done() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0 lists, 1 the delete (applied, its answer dropped), 2 the check of the key.
+    let plan = seeded(
+        FaultConfig {
+            drop_after_apply: 0.3,
+            ..Default::default()
+        },
+        &[Fault::None, DropAfterApply, Fault::None],
+    );
+    let h = start(&dir, plan).await;
+    let c = client(&h, RetryPolicy::none());
+    let page = c.list_api_keys_page(&Default::default()).await.unwrap();
+    assert!(
+        page.next_token.unwrap_or_default().is_empty(),
+        "one page: request 1 is the delete"
+    );
+    let id = page.api_keys.unwrap_or_default()[0].api_key_id.unwrap();
+    c.delete_api_key(id)
+        .await
+        .expect("the key is gone, so the delete is done");
+    let e = c.get_api_key(id).await.unwrap_err();
+    assert_eq!(e.details.server_code.as_deref(), Some("ApiKey.NotFound"));
+}
