@@ -37,7 +37,20 @@ skm:
 bindings:
 	cargo test --test bindings -q
 
+# The layers of src-tauri/src, bottom up (lib.rs): no module imports one above
+# its own layer, and no two modules import each other.
+LAYER_RULES := \
+  --deny crate::domain=crate::protocol,crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
+  --deny crate::protocol=crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
+  --deny crate::cloud=crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
+  --deny crate::sandbox=crate::cloud,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
+  --deny crate::storage=crate::cloud,crate::services,crate::cli,crate::commands,crate::app \
+  --deny crate::services=crate::cli,crate::commands,crate::app \
+  --deny crate::cli=crate::commands,crate::app
+
 lint: bindings
+	python3 scripts/test_check_layers.py
+	python3 scripts/check_layers.py src-tauri/src $(LAYER_RULES)
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy $(CORE) --all-targets -- -D warnings

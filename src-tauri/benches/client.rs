@@ -4,9 +4,9 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::time::{Duration, Instant};
-use studio_keys::modelstudio::requests::{CreateApiKeyRequest, ListApiKeysRequest};
-use studio_keys::modelstudio::signer::{sign_request, SigningInput};
-use studio_keys::modelstudio::{Client, Credentials};
+use studio_keys::cloud::{Client, Credentials};
+use studio_keys::protocol::requests::{CreateApiKeyRequest, ListApiKeysRequest};
+use studio_keys::protocol::signer::{sign_request, SigningInput};
 use studio_keys::sandbox::{self, seed, SandboxConfig, SandboxHandle};
 use studio_keys::RegionId;
 

@@ -1,6 +1,8 @@
 //! The Tauri application: plugins, state and the window. The only place besides
 //! `commands/` that touches Tauri.
 
+use crate::commands::state::{bench_mode, StartupError};
+
 /// Set on a relaunch after the hand-over to a running instance failed:
 /// `retry` tries once more, `off` opens without the single-instance plugin.
 const HANDOVER_ENV: &str = "STUDIO_KEYS_HANDOVER";
@@ -82,7 +84,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                 out.finish(format_args!(
                     "[{}] {}",
                     record.level(),
-                    crate::redact::scrub(&message.to_string())
+                    crate::domain::redact::scrub(&message.to_string())
                 ))
             })
             .target(tauri_plugin_log::Target::new(
@@ -99,7 +101,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .invoke_handler(builder.invoke_handler())
     // `make bench` reads these lines for its launch timeline.
     .on_page_load(|_, payload| {
-        if crate::commands::app::bench_mode() {
+        if bench_mode() {
             log::info!("bench: page-load {:?}", payload.event());
         }
     })
@@ -121,13 +123,10 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                 app.manage(StartupError(e.into()));
             }
         }
-        if crate::commands::app::bench_mode() {
+        if bench_mode() {
             log::info!("bench: setup-done");
         }
         Ok(())
     })
     .build(tauri::generate_context!())
 }
-
-/// Why the core could not start (an unreadable config dir...), for `app_info`.
-pub struct StartupError(pub crate::error::IpcError);

@@ -1,40 +1,40 @@
 //! Studio Keys: manage Alibaba Cloud Model Studio API keys.
 //!
-//! Layout (arrows point down; nothing below imports anything above):
-//! - `commands/`, `app` — the Tauri shell (feature `gui`), thin translation only.
-//! - `cli` — the `skm` command line, a second face on the same services.
-//! - `services` — what a person does: create a key and keep it, copy it, verify it.
-//! - `vault`, `profiles`, `saved_keys`, `clipboard` — storage on this computer.
-//! - `modelstudio` (OpenAPI client + signer + wire types), `dashscope` — the cloud.
-//! - `sandbox` — a local Model Studio that speaks the same wire protocol.
-//! - `regions`, `rules`, `keyformat`, `error`, `secret`, `i18n` — data and vocabulary.
+//! Layers, from the top down; each module uses only those below it (checked
+//! by `scripts/check_layers.py` in `make lint`):
+//! - `commands/` and `app` — the Tauri shell (feature `gui`): IPC translation only.
+//! - `cli` — `skm`, beside `commands/`: parses arguments, calls `services`, prints.
+//! - `services` — `Studio`: one operation per thing a person does.
+//! - `storage` — the keychain (`vault`), saved keys, profiles and settings,
+//!   the clipboard, export files.
+//! - `cloud` — the Model Studio OpenAPI client and DashScope.
+//! - `sandbox` — a local Model Studio server; uses `protocol` and `domain`, never `cloud`.
+//! - `protocol` — the wire format both sides share: signer, codec, wire types,
+//!   requests, and the console's rules for them.
+//! - `domain` — regions as data, key formats, the error type, `Secret`, i18n.
+
+// The shared `Error` is large on purpose (catalog parameters and the server's
+// details travel with it to the UI); boxing it is not worth an allocation per call.
+#![allow(clippy::result_large_err)]
 
 rust_i18n::i18n!("locales", fallback = "en");
 
-pub mod error;
-pub mod i18n;
-pub mod keyformat;
-pub mod redact;
-pub mod regions;
-pub mod rules;
-pub mod secret;
+pub mod domain;
+pub mod protocol;
 
-pub mod dashscope;
-pub mod modelstudio;
+pub mod cloud;
 pub mod sandbox;
+pub mod storage;
+
+pub mod services;
 
 pub mod cli;
-pub mod clipboard;
-pub mod profiles;
-pub mod saved_keys;
-pub mod services;
-pub mod vault;
 
 #[cfg(feature = "gui")]
 pub mod app;
 #[cfg(feature = "gui")]
 pub mod commands;
 
-pub use error::{Error, ErrorCode, Result};
-pub use regions::{Region, RegionId};
-pub use secret::Secret;
+pub use domain::error::{Error, ErrorCode, Result};
+pub use domain::regions::{Region, RegionId};
+pub use domain::secret::Secret;

@@ -7,9 +7,9 @@ use app_support::Board;
 
 use std::path::Path;
 use std::process::Command;
-use studio_keys::clipboard::SecretClipboard;
 use studio_keys::services::views::SavedState;
 use studio_keys::services::{Dirs, Studio};
+use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::RegionId;
 
 fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {

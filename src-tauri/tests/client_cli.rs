@@ -1,7 +1,7 @@
 //! `skm` end to end against an in-process sandbox: output and exit codes.
 
 use std::process::Command;
-use studio_keys::regions::RegionId::{CnBeijing, UsEast1};
+use studio_keys::domain::regions::RegionId::{CnBeijing, UsEast1};
 use studio_keys::sandbox::{self, seed, SandboxConfig, SandboxHandle};
 
 fn skm(h: &SandboxHandle, region: studio_keys::RegionId, args: &[&str]) -> (i32, String, String) {

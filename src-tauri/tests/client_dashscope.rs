@@ -1,9 +1,9 @@
 //! DashScope temporary keys and key checks against the sandbox.
 
-use studio_keys::dashscope::{DashScope, KeyCheck};
-use studio_keys::modelstudio::requests::CreateApiKeyRequest;
-use studio_keys::modelstudio::{Client, Credentials};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::cloud::dashscope::{DashScope, KeyCheck};
+use studio_keys::cloud::{Client, Credentials};
+use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::protocol::requests::CreateApiKeyRequest;
 use studio_keys::sandbox::{self, seed, SandboxConfig};
 use studio_keys::ErrorCode;
 

@@ -3,11 +3,11 @@
 #![cfg(feature = "fault-injection")]
 
 use std::time::Duration;
-use studio_keys::dashscope::{DashScope, KeyCheck};
-use studio_keys::modelstudio::client::ReconcilePolicy;
-use studio_keys::modelstudio::requests::*;
-use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::cloud::dashscope::{DashScope, KeyCheck};
+use studio_keys::cloud::retry::ReconcilePolicy;
+use studio_keys::cloud::{Client, Credentials, RetryPolicy};
+use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::protocol::requests::*;
 use studio_keys::sandbox::fault::Fault::{self, DropAfterApply, ServerError};
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
 use studio_keys::{Error, ErrorCode};

@@ -10,11 +10,11 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use studio_keys::modelstudio::client::ReconcilePolicy;
-use studio_keys::modelstudio::requests::CreateApiKeyRequest;
-use studio_keys::modelstudio::wire::*;
-use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::cloud::retry::ReconcilePolicy;
+use studio_keys::cloud::{Client, Credentials, RetryPolicy};
+use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::protocol::requests::CreateApiKeyRequest;
+use studio_keys::protocol::wire::*;
 use studio_keys::{Error, ErrorCode, Secret};
 
 /// How the stand-in answers Create, Reset and Delete, AFTER applying them.

@@ -1,10 +1,10 @@
 //! The typed client against the real sandbox over loopback HTTP, through the real signer.
 
 use std::sync::Arc;
-use studio_keys::modelstudio::requests::*;
-use studio_keys::modelstudio::wire::{Auth, ModelAccessScope};
-use studio_keys::modelstudio::{Client, Credentials, RetryPolicy};
-use studio_keys::regions::RegionId::{self, CnBeijing, UsEast1};
+use studio_keys::cloud::{Client, Credentials, RetryPolicy};
+use studio_keys::domain::regions::RegionId::{self, CnBeijing, UsEast1};
+use studio_keys::protocol::requests::*;
+use studio_keys::protocol::wire::{Auth, ModelAccessScope};
 use studio_keys::sandbox::{self, seed, SandboxConfig, SandboxHandle};
 use studio_keys::{ErrorCode, Secret};
 

@@ -2,12 +2,12 @@
 //! runtime (`scripts/signature_vectors.py` → `tests/fixtures/signature_vectors.json`).
 
 use serde_json::Value;
-use studio_keys::modelstudio::codec::{encode_form, flatten_auth};
-use studio_keys::modelstudio::signer::{
+use studio_keys::protocol::codec::{encode_form, flatten_auth};
+use studio_keys::protocol::signer::{
     authorization_header, canonical_request, is_signed_header, sha256_hex, sign_request, signature,
     SigningInput,
 };
-use studio_keys::modelstudio::wire::Auth;
+use studio_keys::protocol::wire::Auth;
 
 fn vectors() -> Vec<Value> {
     let text = include_str!("fixtures/signature_vectors.json");

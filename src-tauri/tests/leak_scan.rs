@@ -12,9 +12,9 @@ mod app_support;
 use app_support::Board;
 
 use std::path::{Path, PathBuf};
-use studio_keys::clipboard::SecretClipboard;
 use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission, PermissionType};
 use studio_keys::services::{Dirs, Studio};
+use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::RegionId;
 
 fn files_under(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -124,7 +124,7 @@ async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
         .key_export_content(region, id.clone(), ExportFormat::Env)
         .await
         .unwrap();
-    studio_keys::services::export::write_file(&env_file, &env_text).unwrap();
+    studio_keys::storage::export::write_file(&env_file, &env_text).unwrap();
 
     // A second key, saved by pasting its value, then deleted (which forgets it).
     let second = studio

@@ -3,7 +3,7 @@
 mod sandbox_support;
 
 use sandbox_support::{Req, TestSandbox};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::domain::regions::RegionId::CnBeijing;
 
 fn list() -> Req {
     Req::new("GET", "ListApiKeys", "/modelstudio/apikeys")

@@ -4,7 +4,7 @@
 mod sandbox_support;
 
 use sandbox_support::{Caller, Req};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
 
 async fn start(dir: &tempfile::TempDir, fault: Option<FaultConfig>) -> SandboxHandle {

@@ -3,7 +3,7 @@
 mod sandbox_support;
 
 use sandbox_support::{check_key, TestSandbox};
-use studio_keys::regions::RegionId::CnBeijing;
+use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::sandbox::{self, seed, SandboxConfig};
 use studio_keys::ErrorCode;
 

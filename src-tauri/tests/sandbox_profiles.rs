@@ -5,12 +5,12 @@
 
 #![allow(clippy::result_large_err)]
 
-use studio_keys::clipboard::{ClipboardBackend, SecretClipboard};
-use studio_keys::profiles::{ProfilePreferences, SANDBOX_PROFILE_ID};
 use studio_keys::sandbox::seed::{RAM_ADMIN, RAM_NO_PERMISSION, ROOT};
 use studio_keys::services::profiles::SandboxRole;
 use studio_keys::services::views::{CreateKeyInput, Permission, PermissionType};
 use studio_keys::services::{Dirs, Studio};
+use studio_keys::storage::clipboard::{ClipboardBackend, SecretClipboard};
+use studio_keys::storage::profiles::{ProfilePreferences, SANDBOX_PROFILE_ID};
 use studio_keys::{ErrorCode, RegionId, Result};
 
 /// A clipboard nobody reads; these tests copy nothing.

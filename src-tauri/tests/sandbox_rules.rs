@@ -3,7 +3,7 @@
 mod sandbox_support;
 
 use sandbox_support::{check_key, Req, TestSandbox};
-use studio_keys::regions::RegionId::{
+use studio_keys::domain::regions::RegionId::{
     self, ApSoutheast1, CnBeijing, CnHongkong, EuCentral1, UsEast1,
 };
 use studio_keys::sandbox::{seed, seed_keys, SeedCount};

@@ -6,12 +6,12 @@
 mod app_support;
 use app_support::Board;
 
-use studio_keys::clipboard::SecretClipboard;
-use studio_keys::modelstudio::{Client, Credentials};
+use studio_keys::cloud::{Client, Credentials};
 use studio_keys::services::views::{
     CreateKeyInput, Permission, PermissionType, SavedState, VerifyOutcome,
 };
 use studio_keys::services::{Dirs, Studio};
+use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::{ErrorCode, RegionId};
 
 struct World {

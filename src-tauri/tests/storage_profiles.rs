@@ -3,13 +3,13 @@
 
 #![allow(clippy::result_large_err)]
 
-use studio_keys::profiles::import::{
+use studio_keys::storage::profiles::import::{
     parse_aliyun_config, parse_credentials_ini, scan, ImportSource,
 };
-use studio_keys::profiles::{
+use studio_keys::storage::profiles::{
     AppSettings, LangSetting, ProfileKind, Profiles, SettingsStore, Theme, SANDBOX_PROFILE_ID,
 };
-use studio_keys::vault::Vault;
+use studio_keys::storage::vault::Vault;
 use studio_keys::{ErrorCode, RegionId};
 
 #[test]

@@ -5,9 +5,9 @@
 
 use std::process::{Command, Stdio};
 use std::sync::Arc;
-use studio_keys::profiles::{ProfileInput, Profiles, SettingsStore};
-use studio_keys::saved_keys::SavedKeys;
-use studio_keys::vault::{EntryName, KeyRef, KeyScope, Vault, SERVICE};
+use studio_keys::storage::profiles::{ProfileInput, Profiles, SettingsStore};
+use studio_keys::storage::saved_keys::SavedKeys;
+use studio_keys::storage::vault::{EntryName, KeyRef, KeyScope, Vault, SERVICE};
 use studio_keys::{ErrorCode, RegionId, Secret};
 
 fn vault() -> Vault {

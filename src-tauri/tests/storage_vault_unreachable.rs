@@ -5,8 +5,8 @@
 
 #![cfg(target_os = "linux")]
 
-use studio_keys::i18n::Lang;
-use studio_keys::vault::{EntryName, Vault};
+use studio_keys::domain::i18n::Lang;
+use studio_keys::storage::vault::{EntryName, Vault};
 use studio_keys::{ErrorCode, Secret};
 
 #[test]

@@ -2,7 +2,7 @@
 //! and what parses re-renders to something that parses the same.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use studio_keys::modelstudio::signer::{authorization_header, parse_authorization, parse_acs_date};
+use studio_keys::protocol::signer::{authorization_header, parse_authorization, parse_acs_date};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

@@ -2,7 +2,7 @@
 //! to pairs that decode the same (sorted).
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use studio_keys::modelstudio::codec::{decode_form, encode_form, flatten_auth, parse_auth};
+use studio_keys::protocol::codec::{decode_form, encode_form, flatten_auth, parse_auth};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(body) = std::str::from_utf8(data) else { return };

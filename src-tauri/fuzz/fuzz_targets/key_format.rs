@@ -1,7 +1,7 @@
 //! Key classification and masking: no panics; a mask never holds the whole value.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
-use studio_keys::keyformat::{display_server_value, mask, KeyFormat};
+use studio_keys::domain::keyformat::{display_server_value, mask, KeyFormat};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

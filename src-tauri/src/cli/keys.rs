@@ -1,12 +1,12 @@
-//! `skm keys ...`
-
-#![allow(clippy::result_large_err)]
+//! `skm keys ...`: each command is one `Studio` operation, as in the app.
 
 use super::{context, output, GlobalArgs};
-use crate::error::Result;
-use crate::modelstudio::requests::*;
-use crate::modelstudio::wire::{ApiKey, Auth, ModelAccessScope, AUTH_TYPE_ALL, AUTH_TYPE_CUSTOM};
-use crate::rules;
+use crate::domain::error::Result;
+use crate::protocol::requests::{ListApiKeysRequest, OrderBy, SortOrder};
+use crate::services::convert::permission_from_wire;
+use crate::services::remote::MadeKey;
+use crate::services::views::{CreateKeyInput, Permission, PermissionType, UpdateKeyInput};
+use crate::services::Studio;
 use clap::{Args, Subcommand, ValueEnum};
 
 #[derive(Debug, Subcommand)]
@@ -86,42 +86,56 @@ pub struct PermArgs {
     pub model: Vec<String>,
 }
 
-fn custom_auth(p: &PermArgs, region: crate::regions::RegionId) -> Result<Auth> {
-    let auth = Auth {
-        auth_type: Some(AUTH_TYPE_CUSTOM.into()),
-        access_ips: (!p.ip.is_empty()).then(|| p.ip.clone()),
-        model_access_scope: Some(ModelAccessScope {
-            allow_all_models: Some(p.model.is_empty()),
-            accessible_models: (!p.model.is_empty()).then(|| p.model.clone()),
-        }),
-    };
-    rules::validate_auth(&auth, region.info())
+impl PermArgs {
+    /// Whether any option asks for Custom permissions (an IP or a model implies it).
+    fn is_custom(&self) -> bool {
+        self.custom || !self.ip.is_empty() || !self.model.is_empty()
+    }
+
+    /// The permission block these options describe; the rules are checked by `Studio`.
+    fn permission(&self) -> Permission {
+        if !self.is_custom() {
+            return all_permissions();
+        }
+        Permission {
+            kind: PermissionType::Custom,
+            access_ips: self.ip.clone(),
+            allow_all_models: self.model.is_empty(),
+            accessible_models: self.model.clone(),
+        }
+    }
 }
 
-pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
+fn all_permissions() -> Permission {
+    Permission {
+        kind: PermissionType::All,
+        access_ips: vec![],
+        allow_all_models: true,
+        accessible_models: vec![],
+    }
+}
+
+pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
     let region = context::region(g)?;
-    let (c, save_scope) = context::client(g)?;
     match cmd {
         KeysCmd::List(a) => {
-            let keys = c
-                .list_api_keys(&ListApiKeysRequest {
-                    api_key_id: a.id,
-                    description: a.description,
-                    max_results: a.page_size,
-                    order: a.order.map(|o| match o {
-                        Order::Asc => SortOrder::Asc,
-                        Order::Desc => SortOrder::Desc,
-                    }),
-                    order_by: a.sort.map(|s| match s {
-                        Sort::Id => OrderBy::ApiKeyId,
-                        Sort::Created => OrderBy::GmtCreate,
-                    }),
-                    workspace_id: g.workspace.clone(),
-                    next_token: None,
-                })
-                .await?;
+            let request = ListApiKeysRequest {
+                api_key_id: a.id,
+                description: a.description,
+                max_results: a.page_size,
+                order: a.order.map(|o| match o {
+                    Order::Asc => SortOrder::Asc,
+                    Order::Desc => SortOrder::Desc,
+                }),
+                order_by: a.sort.map(|s| match s {
+                    Sort::Id => OrderBy::ApiKeyId,
+                    Sort::Created => OrderBy::GmtCreate,
+                }),
+                workspace_id: g.workspace.clone(),
+                next_token: None,
+            };
+            let keys = studio.keys_query(region, request).await?;
             if g.json {
-                let keys: Vec<ApiKey> = keys.into_iter().map(masked).collect();
                 output::json(&keys);
             } else {
                 keys.iter()
@@ -129,7 +143,7 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
             }
         }
         KeysCmd::Get { api_key_id } => {
-            let k = masked(c.get_api_key(api_key_id).await?);
+            let k = studio.key_get(region, api_key_id.to_string()).await?;
             if g.json {
                 output::json(&k);
             } else {
@@ -149,117 +163,77 @@ pub async fn run(g: &GlobalArgs, cmd: KeysCmd) -> Result<()> {
             }
         }
         KeysCmd::Create(p) => {
-            let description = match &p.description {
-                Some(d) => rules::normalize_description(d)?,
-                None => None,
-            };
-            let auth = if p.custom || !p.ip.is_empty() || !p.model.is_empty() {
-                Some(custom_auth(&p, region)?)
-            } else {
-                None
-            };
-            let key = c
-                .create_api_key(&CreateApiKeyRequest {
-                    auth,
-                    description,
+            let made = studio
+                .key_create_kept(CreateKeyInput {
+                    region,
                     workspace_id: g.workspace.clone(),
+                    description: p.description.clone().unwrap_or_default(),
+                    permission: p.permission(),
                 })
                 .await?;
-            save_then_print(g, save_scope, region, &key)?;
+            print_made(g, made)?;
         }
         KeysCmd::Update {
             api_key_id,
             perm,
             all,
         } => {
-            let current = c.get_api_key(api_key_id).await?;
-            let description = match &perm.description {
-                Some(d) => Some(rules::normalize_description(d)?.unwrap_or_default()),
-                None => None,
-            };
-            let changes_perm = all || perm.custom || !perm.ip.is_empty() || !perm.model.is_empty();
-            // The server replaces the whole block: send the current one when unchanged.
-            let auth = if all {
-                Auth {
-                    auth_type: Some(AUTH_TYPE_ALL.into()),
-                    ..Default::default()
-                }
-            } else if changes_perm {
-                custom_auth(&perm, region)?
+            // The server replaces the whole block: unchanged options send the current one.
+            let current = studio.key_get(region, api_key_id.to_string()).await?;
+            let permission = if all {
+                all_permissions()
+            } else if perm.is_custom() {
+                perm.permission()
             } else {
-                current.auth.unwrap_or(Auth {
-                    auth_type: Some(AUTH_TYPE_ALL.into()),
-                    ..Default::default()
-                })
+                permission_from_wire(current.auth.as_ref())
             };
-            c.update_api_key(
-                api_key_id,
-                &UpdateApiKeyRequest {
-                    auth: Some(auth),
-                    description,
-                },
-            )
-            .await?;
+            studio
+                .key_update(UpdateKeyInput {
+                    region,
+                    api_key_id: api_key_id.to_string(),
+                    description: perm.description.or(current.description).unwrap_or_default(),
+                    permission: Some(permission),
+                })
+                .await?;
             output::done(g, "update", &api_key_id.to_string());
         }
         KeysCmd::Disable { api_key_id } => {
-            c.disable_api_key(api_key_id).await?;
+            studio
+                .key_set_enabled(region, api_key_id.to_string(), false)
+                .await?;
             output::done(g, "disable", &api_key_id.to_string());
         }
         KeysCmd::Enable { api_key_id } => {
-            c.enable_api_key(api_key_id).await?;
+            studio
+                .key_set_enabled(region, api_key_id.to_string(), true)
+                .await?;
             output::done(g, "enable", &api_key_id.to_string());
         }
         KeysCmd::Delete { api_key_id } => {
-            let deleted = c.delete_api_key(api_key_id).await;
-            // Deleted here or already gone elsewhere: a saved copy is worthless now.
-            let gone = match &deleted {
-                Ok(()) => true,
-                Err(e) => e.code == crate::error::ErrorCode::NotFound,
-            };
-            if let (true, Some(scope)) = (gone, save_scope) {
-                if let Err(e) = tokio::task::block_in_place(|| {
-                    super::profiles::forget_saved_key(scope, region, api_key_id)
-                }) {
-                    eprintln!("{}", e.message());
-                }
-            }
-            deleted?;
+            // Also forgets the saved copy: it is worthless once the key is gone.
+            studio.key_delete(region, api_key_id.to_string()).await?;
             output::done(g, "delete", &api_key_id.to_string());
         }
         KeysCmd::Reset { api_key_id } => {
-            let key = c.reset_api_key(api_key_id).await?;
-            save_then_print(g, save_scope, region, &key)?;
+            let made = studio
+                .key_reset_kept(region, api_key_id.to_string())
+                .await?;
+            print_made(g, made)?;
         }
     }
     Ok(())
 }
 
-/// A listed key as printed: never more of the value than the server's own mask.
-fn masked(mut k: ApiKey) -> ApiKey {
-    k.api_key_value = k
-        .api_key_value
-        .as_deref()
-        .map(crate::keyformat::display_server_value);
-    k
-}
-
-/// As in the GUI: the keychain copy is written before the value is shown.
+/// As in the app, the keychain copy was written before the value is shown.
 /// A failed save still prints the value (it exists nowhere else), then fails
 /// the command with the keychain's error, so a script cannot take an unsaved
 /// key for a saved one.
-fn save_then_print(
-    g: &GlobalArgs,
-    scope: Option<crate::vault::KeyScope>,
-    region: crate::regions::RegionId,
-    key: &crate::modelstudio::NewKey,
-) -> Result<()> {
-    let saved = match scope {
-        Some(scope) => tokio::task::block_in_place(|| {
-            super::profiles::save_created_key(scope, region, key.api_key_id, &key.value).map(|_| ())
-        }),
-        None => Ok(()),
+fn print_made(g: &GlobalArgs, made: MadeKey) -> Result<()> {
+    let saved = match &made.saved {
+        Ok(true) => Some(true),
+        Ok(false) => None,
+        Err(_) => Some(false),
     };
-    output::one_time_key(g, key, scope.map(|_| saved.is_ok()));
-    saved
+    output::one_time_key(g, &made.new, saved);
+    made.saved.map(|_| ())
 }

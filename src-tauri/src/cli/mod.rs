@@ -1,9 +1,8 @@
-//! `skm`: the command line face of Studio Keys, over the same client, rules
-//! and error catalog as the GUI. Human output in the current language,
-//! `--json` for scripts; the exit status is `ErrorCode::exit_code()`.
-
-// `Error` carries the server details the UI shows; it is large on purpose.
-#![allow(clippy::result_large_err)]
+//! `skm`: the command line face of Studio Keys. Each command parses its
+//! arguments and calls the same `Studio` operation the app calls (cargo's
+//! model: a command calls one `ops::` function), then prints: text in the
+//! current language, `--json` for scripts; the exit status is
+//! `ErrorCode::exit_code()`.
 
 pub mod profiles;
 pub mod sandbox;
@@ -13,7 +12,7 @@ mod keys;
 mod output;
 mod workspaces;
 
-use crate::error::Result;
+use crate::domain::error::Result;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -91,35 +90,36 @@ pub fn main() -> i32 {
         .global
         .lang
         .as_deref()
-        .map(crate::i18n::Lang::from_tag)
-        .unwrap_or_else(crate::i18n::Lang::from_env);
-    crate::i18n::set_current(lang);
-    let g = cli.global.clone();
-    let result: Result<()> = match cli.command {
-        Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region),
-        Command::Profiles(cmd) => return profiles::run(cmd),
-        other => run_async(g.clone(), other),
-    };
-    match result {
+        .map(crate::domain::i18n::Lang::from_tag)
+        .unwrap_or_else(crate::domain::i18n::Lang::from_env);
+    crate::domain::i18n::set_current(lang);
+    let g = cli.global;
+    match run(&g, cli.command) {
         Ok(()) => 0,
         Err(e) => output::error(&g, &e),
     }
 }
 
-fn run_async(g: GlobalArgs, command: Command) -> Result<()> {
+fn run(g: &GlobalArgs, command: Command) -> Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| crate::Error::internal(e.to_string()))?;
     rt.block_on(async move {
+        let studio = match command {
+            // A sandbox of its own (`--db`): no profile or keychain involved.
+            Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region).await,
+            Command::Profiles(cmd) => return profiles::run(&context::studio(g)?, cmd).await,
+            _ => context::acting_studio(g).await?,
+        };
         match command {
-            Command::Keys(cmd) => keys::run(&g, cmd).await,
-            Command::Workspaces(cmd) => workspaces::run(&g, cmd).await,
-            Command::Models(cmd) => workspaces::run_models(&g, cmd).await,
-            Command::TempKey(args) => workspaces::temp_key(&g, args).await,
-            Command::Verify(args) => workspaces::verify(&g, args).await,
-            Command::Sandbox(_) | Command::Profiles(_) => unreachable!("handled synchronously"),
+            Command::Keys(cmd) => keys::run(g, &studio, cmd).await,
+            Command::Workspaces(cmd) => workspaces::run(g, &studio, cmd).await,
+            Command::Models(cmd) => workspaces::run_models(g, &studio, cmd).await,
+            Command::TempKey(args) => workspaces::temp_key(g, &studio, args).await,
+            Command::Verify(args) => workspaces::verify(g, &studio, args).await,
+            Command::Sandbox(_) | Command::Profiles(_) => unreachable!("run above"),
         }
     })
 }

@@ -1,11 +1,12 @@
 //! Printing results and errors, as text or as JSON.
 
 use super::GlobalArgs;
-use crate::error::{Error, IpcError};
-use crate::i18n::{self, Lang};
-use crate::keyformat::display_server_value;
-use crate::modelstudio::wire::{ApiKey, Workspace};
-use crate::modelstudio::NewKey;
+use crate::cloud::NewKey;
+use crate::domain::error::{Error, IpcError};
+use crate::domain::i18n;
+use crate::domain::keyformat::display_server_value;
+use crate::protocol::wire::ApiKey;
+use crate::services::views::WorkspaceView;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether a JSON document is already on stdout: a script reads exactly one,
@@ -82,12 +83,12 @@ pub fn key_line(k: &ApiKey) -> String {
     )
 }
 
-pub fn workspace_line(w: &Workspace) -> String {
+pub fn workspace_line(w: &WorkspaceView) -> String {
     format!(
         "{:<24} {:<28} {}",
-        w.workspace_id.clone().unwrap_or_default(),
-        w.workspace_name.clone().unwrap_or_default(),
-        w.api_host.clone().unwrap_or_default()
+        w.workspace_id,
+        w.workspace_name,
+        w.api_host.as_deref().unwrap_or_default()
     )
 }
 
@@ -119,9 +120,4 @@ pub fn done(g: &GlobalArgs, what: &str, id: &str) {
             i18n::tr(i18n::current(), &format!("cli.done.{what}"), &[("id", id)])
         );
     }
-}
-
-#[allow(dead_code)]
-pub fn lang() -> Lang {
-    i18n::current()
 }

@@ -1,25 +1,16 @@
-//! `skm profiles ...`: the same profiles (settings.json + keychain) the app uses,
-//! and the helpers the rest of `skm` calls to resolve `--profile NAME` and to
-//! save a created key before printing it.
+//! `skm profiles ...`: the same profiles (settings.json + keychain) the app
+//! uses, through the same `Studio` operations.
 //!
 //! Secrets are never taken from the command line (other users can read argv):
 //! `skm profiles add` reads the AccessKey secret (and, with
 //! `--with-sts-token`, the STS token on the next line) from standard input.
 
-// The shared `Error` is large by design (catalog params + server details);
-// boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
-use crate::error::{Error, Result};
-use crate::modelstudio::Credentials;
-use crate::profiles::{ProfileInput, ProfileKind, Profiles, SettingsStore};
-use crate::regions::RegionId;
-use crate::saved_keys::{SavedKeyRecord, SavedKeys};
-use crate::secret::Secret;
-use crate::services::{Dirs, Studio};
-use crate::vault::{KeyRef, KeyScope, Vault};
+use crate::domain::error::{Error, Result};
+use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
+use crate::services::Studio;
+use crate::storage::profiles::ProfileInput;
 use std::io::BufRead;
-use std::sync::Arc;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ProfilesCommand {
@@ -55,31 +46,7 @@ pub enum ProfilesCommand {
     Remove { name: String },
 }
 
-fn studio() -> Result<Studio> {
-    // skm never clears the clipboard on a timer: it exits right away.
-    Studio::open(Dirs::from_env())
-}
-
-fn runtime() -> Result<tokio::runtime::Runtime> {
-    tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::internal(e.to_string()))
-}
-
-/// Run a `skm profiles` command; returns the exit code.
-pub fn run(cmd: ProfilesCommand) -> i32 {
-    match runtime().and_then(|rt| rt.block_on(execute(cmd))) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("skm: {}", e.message());
-            e.code.exit_code()
-        }
-    }
-}
-
-async fn execute(cmd: ProfilesCommand) -> Result<()> {
-    let studio = studio()?;
+pub async fn run(studio: &Studio, cmd: ProfilesCommand) -> Result<()> {
     match cmd {
         ProfilesCommand::List { json } => {
             let list = studio.profiles_list().await?;
@@ -195,69 +162,4 @@ fn read_secrets(with_token: bool) -> Result<(Secret, Option<Secret>)> {
         None
     };
     Ok((secret, token))
-}
-
-/// What `--profile NAME` (or the active profile) resolves to for `skm`.
-pub enum ResolvedProfile {
-    /// The local sandbox, acting as one of its seeded identities: the caller
-    /// starts it in-process on the app's own sandbox database.
-    Sandbox { identity: String, save_keys: bool },
-    Cloud {
-        profile_id: String,
-        credentials: Credentials,
-        save_keys: bool,
-    },
-}
-
-/// Resolve `--profile NAME` (id or name; `None` = the active profile) to
-/// credentials from the keychain. Blocking (keychain).
-pub fn resolve_profile(name: Option<&str>) -> Result<ResolvedProfile> {
-    let store = Arc::new(SettingsStore::open_default()?);
-    let profiles = Profiles::new(store, Vault::new());
-    let p = match name {
-        Some(n) => profiles.find(n)?,
-        None => profiles.active()?,
-    };
-    if p.kind == ProfileKind::Sandbox {
-        return Ok(ResolvedProfile::Sandbox {
-            identity: p.sandbox_identity_name().to_owned(),
-            save_keys: p.preferences.save_keys_on_create,
-        });
-    }
-    let c = profiles.credentials(&p)?;
-    let mut credentials = Credentials::new(c.access_key_id, c.access_key_secret);
-    if let Some(t) = c.security_token {
-        credentials = credentials.with_security_token(t);
-    }
-    Ok(ResolvedProfile::Cloud {
-        profile_id: p.id,
-        credentials,
-        save_keys: p.preferences.save_keys_on_create,
-    })
-}
-
-/// Save a key value `skm` just received from Create or Reset, BEFORE printing
-/// it. `scope` is `Cloud` for any Alibaba Cloud credentials (profile or
-/// environment) and `Sandbox` for the sandbox, so the app finds the same copy.
-/// Blocking (keychain). On error the caller still prints the value (it exists
-/// nowhere else) and reports that it was not saved.
-pub fn save_created_key(
-    scope: KeyScope,
-    region: RegionId,
-    api_key_id: i64,
-    value: &Secret,
-) -> Result<SavedKeyRecord> {
-    let saved = SavedKeys::open_default(Vault::new());
-    let format = crate::services::keys::format_name(value.expose());
-    saved.save(&KeyRef::new(scope, region, api_key_id), value, &format)
-}
-
-/// The saved value of a key (for `skm` copy/verify/export), or `NotSaved`.
-pub fn saved_key_value(scope: KeyScope, region: RegionId, api_key_id: i64) -> Result<Secret> {
-    SavedKeys::open_default(Vault::new()).value(&KeyRef::new(scope, region, api_key_id))
-}
-
-/// Forget the saved copy of a deleted key.
-pub fn forget_saved_key(scope: KeyScope, region: RegionId, api_key_id: i64) -> Result<bool> {
-    SavedKeys::open_default(Vault::new()).forget(&KeyRef::new(scope, region, api_key_id))
 }

@@ -3,11 +3,8 @@
 //! The AccessKey pairs printed by `identities` are sandbox-only credentials:
 //! they open nothing but the sandbox database they come from.
 
-// `Error` carries the server details the UI shows; it is large on purpose.
-#![allow(clippy::result_large_err)]
-
-use crate::regions::RegionId;
-use crate::sandbox::{self, PortChoice, SandboxConfig, SeedCount};
+use crate::domain::regions::RegionId;
+use crate::services::sandbox::{self, PortChoice, SandboxConfig, SeedCount, ROOT_IDENTITY};
 use crate::{Error, ErrorCode, Result};
 use serde_json::json;
 use std::path::PathBuf;
@@ -47,7 +44,7 @@ pub enum SandboxCommand {
         #[arg(long, conflicts_with = "past_limit")]
         total: Option<u32>,
         /// Identity that owns the keys.
-        #[arg(long, default_value = sandbox::seed::ROOT)]
+        #[arg(long, default_value = ROOT_IDENTITY)]
         owner: String,
         /// Go past the region's key limit (load tests and benchmarks only).
         #[arg(long)]
@@ -57,24 +54,11 @@ pub enum SandboxCommand {
     },
 }
 
-/// Runs a sandbox subcommand; returns the process exit code.
-/// `region` is the global `--region` option (shared with every other command).
-pub fn run(cmd: SandboxCommand, region: &str) -> i32 {
-    match execute(cmd, region) {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!("skm sandbox: {}", e.message());
-            if let Some(t) = &e.details.technical {
-                eprintln!("  ({t})");
-            }
-            e.code.exit_code()
-        }
-    }
-}
-
-fn execute(cmd: SandboxCommand, region: &str) -> Result<()> {
+/// Runs a sandbox subcommand. `region` is the global `--region` option
+/// (shared with every other command).
+pub async fn run(cmd: SandboxCommand, region: &str) -> Result<()> {
     match cmd {
-        SandboxCommand::Serve { port, db, json } => serve(port, db, json),
+        SandboxCommand::Serve { port, db, json } => serve(port, db, json).await,
         SandboxCommand::Identities { db, json } => {
             let ids = sandbox::identities(&db)?;
             if json {
@@ -117,12 +101,11 @@ fn execute(cmd: SandboxCommand, region: &str) -> Result<()> {
         } => {
             let region: RegionId = region.parse()?;
             // clap guarantees exactly one of --count and --total.
-            let keys = match (total, count.unwrap_or(0)) {
-                (Some(t), _) => sandbox::seed_keys(&db, region, SeedCount::UpTo(t), &owner)?,
-                (None, n) if past_limit => sandbox::seed_keys_past_limit(&db, region, n, &owner)?,
-                (None, n) => sandbox::seed_keys(&db, region, SeedCount::Add(n), &owner)?,
+            let count = match total {
+                Some(t) => SeedCount::UpTo(t),
+                None => SeedCount::Add(count.unwrap_or(0)),
             };
-            let ids: Vec<i64> = keys.iter().map(|k| k.id).collect();
+            let ids = sandbox::seed_keys(&db, region, count, &owner, past_limit)?;
             if json {
                 println!("{}", json!({"region": region.as_str(), "apiKeyIds": ids}));
             } else {
@@ -133,42 +116,36 @@ fn execute(cmd: SandboxCommand, region: &str) -> Result<()> {
     }
 }
 
-fn serve(port: u16, db: PathBuf, as_json: bool) -> Result<()> {
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Error::internal(e.to_string()))?;
-    rt.block_on(async move {
-        let ports = if port == 0 {
-            PortChoice::Ephemeral
-        } else {
-            PortChoice::From(port)
-        };
-        let handle = sandbox::start(SandboxConfig {
-            db_path: db,
-            ports,
-            fault: None,
-        })
-        .await?;
-        if as_json {
-            let map: serde_json::Map<String, serde_json::Value> = handle
-                .regions()
-                .iter()
-                .map(|(r, a)| (r.as_str().to_string(), json!(a.to_string())))
-                .collect();
-            println!("{}", json!({ "regions": map }));
-        } else {
-            println!("Studio Keys sandbox (Ctrl+C to stop)");
-            for (region, addr) in handle.regions() {
-                println!("  {:<15} http://{addr}", region.as_str());
-            }
-        }
-        use std::io::Write;
-        let _ = std::io::stdout().flush();
-        wait_for_stop().await?;
-        handle.shutdown().await;
-        Ok(())
+async fn serve(port: u16, db: PathBuf, as_json: bool) -> Result<()> {
+    let ports = if port == 0 {
+        PortChoice::Ephemeral
+    } else {
+        PortChoice::From(port)
+    };
+    let handle = sandbox::start(SandboxConfig {
+        db_path: db,
+        ports,
+        fault: None,
     })
+    .await?;
+    if as_json {
+        let map: serde_json::Map<String, serde_json::Value> = handle
+            .regions()
+            .iter()
+            .map(|(r, a)| (r.as_str().to_string(), json!(a.to_string())))
+            .collect();
+        println!("{}", json!({ "regions": map }));
+    } else {
+        println!("Studio Keys sandbox (Ctrl+C to stop)");
+        for (region, addr) in handle.regions() {
+            println!("  {:<15} http://{addr}", region.as_str());
+        }
+    }
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    wait_for_stop().await?;
+    handle.shutdown().await;
+    Ok(())
 }
 
 async fn wait_for_stop() -> Result<()> {

@@ -1,11 +1,9 @@
 //! `skm workspaces ...`, `skm models authorized`, `skm temp-key`, `skm verify`.
 
-#![allow(clippy::result_large_err)]
-
 use super::{context, output, GlobalArgs};
-use crate::dashscope::{DashScope, KeyCheck};
-use crate::error::{Error, ErrorCode, Result};
-use crate::modelstudio::requests::{CreateWorkspaceRequest, ListWorkspacesRequest};
+use crate::cloud::dashscope::KeyCheck;
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::services::Studio;
 use clap::{Args, Subcommand};
 
 #[derive(Debug, Subcommand)]
@@ -41,11 +39,11 @@ pub struct VerifyArgs {
     pub key: bool,
 }
 
-pub async fn run(g: &GlobalArgs, cmd: WorkspacesCmd) -> Result<()> {
-    let (c, _) = context::client(g)?;
+pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: WorkspacesCmd) -> Result<()> {
+    let region = context::region(g)?;
     match cmd {
         WorkspacesCmd::List => {
-            let list = c.list_workspaces(&ListWorkspacesRequest::default()).await?;
+            let list = studio.workspaces_list(region).await?;
             if g.json {
                 output::json(&list);
             } else {
@@ -54,12 +52,7 @@ pub async fn run(g: &GlobalArgs, cmd: WorkspacesCmd) -> Result<()> {
             }
         }
         WorkspacesCmd::Create { name, service_site } => {
-            let w = c
-                .create_workspace(&CreateWorkspaceRequest {
-                    workspace_name: name,
-                    service_site,
-                })
-                .await?;
+            let w = studio.workspace_create(region, name, service_site).await?;
             if g.json {
                 output::json(&w);
             } else {
@@ -67,46 +60,28 @@ pub async fn run(g: &GlobalArgs, cmd: WorkspacesCmd) -> Result<()> {
             }
         }
         WorkspacesCmd::Delete { workspace_id } => {
-            c.delete_workspace(&workspace_id).await?;
+            studio
+                .workspace_delete(region, workspace_id.clone())
+                .await?;
             output::done(g, "delete_workspace", &workspace_id);
         }
     }
     Ok(())
 }
 
-/// The workspace named by `--workspace`, or the region's default (first listed).
-async fn workspace(
-    g: &GlobalArgs,
-    c: &crate::modelstudio::Client,
-) -> Result<crate::modelstudio::wire::Workspace> {
-    let list = c
-        .list_workspaces(&ListWorkspacesRequest {
-            workspace_id: g.workspace.clone(),
-            ..Default::default()
-        })
-        .await?;
-    list.into_iter()
-        .find(|w| g.workspace.is_none() || w.workspace_id == g.workspace)
-        .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("workspace_not_found"))
-}
-
-pub async fn run_models(g: &GlobalArgs, cmd: ModelsCmd) -> Result<()> {
-    let (c, _) = context::client(g)?;
+pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Result<()> {
+    let region = context::region(g)?;
     match cmd {
         ModelsCmd::Authorized => {
-            let ws = workspace(g, &c).await?;
-            let models = c
-                .authorized_models(ws.workspace_id.as_deref().unwrap_or_default())
+            let ws = studio
+                .workspace_or_default(region, g.workspace.as_deref())
                 .await?;
+            let models = studio.models_authorized(region, ws.workspace_id).await?;
             if g.json {
                 output::json(&models);
             } else {
                 for m in models {
-                    println!(
-                        "{:<32} {}",
-                        m.model.unwrap_or_default(),
-                        m.name.unwrap_or_default()
-                    );
+                    println!("{:<32} {}", m.model, m.name);
                 }
             }
         }
@@ -114,22 +89,13 @@ pub async fn run_models(g: &GlobalArgs, cmd: ModelsCmd) -> Result<()> {
     Ok(())
 }
 
-/// The workspace host when credentials allow finding it; else the region's shared host.
-async fn dashscope(g: &GlobalArgs) -> Result<DashScope> {
-    let region = context::region(g)?;
-    let mut api_host = None;
-    if g.dashscope_url.is_none() && g.workspace.is_some() {
-        if let Ok((c, _)) = context::client(g) {
-            api_host = workspace(g, &c).await.ok().and_then(|w| w.api_host);
-        }
-    }
-    DashScope::new(region, api_host.as_deref(), g.dashscope_url.as_deref())
-}
-
-pub async fn temp_key(g: &GlobalArgs, a: TempKeyArgs) -> Result<()> {
-    crate::rules::check_ttl(a.ttl)?;
+pub async fn temp_key(g: &GlobalArgs, studio: &Studio, a: TempKeyArgs) -> Result<()> {
+    // A bad lifetime is refused before anything is read from stdin.
+    crate::protocol::rules::check_ttl(a.ttl)?;
     let key = context::api_key_from_env_or_stdin()?;
-    let temp = dashscope(g).await?.temporary_key(&key, a.ttl).await?;
+    let temp = studio
+        .temp_key_from_value(context::region(g)?, &key, a.ttl, g.workspace.as_deref())
+        .await?;
     if g.json {
         output::json(
             &serde_json::json!({ "token": temp.token.expose(), "expiresAt": temp.expires_at }),
@@ -140,10 +106,13 @@ pub async fn temp_key(g: &GlobalArgs, a: TempKeyArgs) -> Result<()> {
     Ok(())
 }
 
-pub async fn verify(g: &GlobalArgs, a: VerifyArgs) -> Result<()> {
+pub async fn verify(g: &GlobalArgs, studio: &Studio, a: VerifyArgs) -> Result<()> {
+    let region = context::region(g)?;
     if a.key {
         let key = context::api_key_from_env_or_stdin()?;
-        let check = dashscope(g).await?.check_key(&key).await?;
+        let check = studio
+            .key_check_value(region, &key, g.workspace.as_deref())
+            .await?;
         if g.json {
             output::json(&serde_json::json!({ "key": check }));
         } else {
@@ -157,15 +126,11 @@ pub async fn verify(g: &GlobalArgs, a: VerifyArgs) -> Result<()> {
             KeyCheck::Denied => Err(Error::new(ErrorCode::Forbidden).with_reason("api_key_denied")),
         };
     }
-    let (c, _) = context::client(g)?;
-    let n = c
-        .list_workspaces(&ListWorkspacesRequest::default())
-        .await?
-        .len();
+    let n = studio.credentials_check(region).await?;
     if g.json {
-        output::json(&serde_json::json!({ "ok": true, "region": c.region(), "workspaces": n }));
+        output::json(&serde_json::json!({ "ok": true, "region": region, "workspaces": n }));
     } else {
-        println!("OK: {} ({} workspaces)", c.region(), n);
+        println!("OK: {region} ({n} workspaces)");
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
-use crate::error::IpcError;
-use crate::i18n::Lang;
-use crate::regions::{Region, RegionId, REGIONS};
+use super::state::{bench_mode, StartupError};
+use crate::domain::error::IpcError;
+use crate::domain::i18n::Lang;
+use crate::domain::regions::{Region, RegionId, REGIONS};
 use serde::Serialize;
 
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -14,22 +15,18 @@ pub struct AppInfo {
     pub bench_mode: bool,
 }
 
-pub(crate) fn bench_mode() -> bool {
-    std::env::var("STUDIO_KEYS_BENCH").is_ok_and(|v| v == "1")
-}
-
 #[tauri::command]
 #[specta::specta]
 pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
     use tauri::Manager;
-    if let Some(e) = app.try_state::<crate::app::StartupError>() {
+    if let Some(e) = app.try_state::<StartupError>() {
         return Err(e.0.clone());
     }
     Ok(AppInfo {
         name: "Studio Keys".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         regions: REGIONS.to_vec(),
-        lang: crate::i18n::current(),
+        lang: crate::domain::i18n::current(),
         bench_mode: bench_mode(),
     })
 }

@@ -1,9 +1,9 @@
 //! Clipboard commands (non-secret text and the countdown).
 
 use super::ipc;
-use crate::clipboard::ClipboardStatus;
-use crate::error::IpcError;
+use crate::domain::error::IpcError;
 use crate::services::Studio;
+use crate::storage::clipboard::ClipboardStatus;
 use tauri::State;
 
 /// Copy non-secret text, such as a masked key or an id.

@@ -1,15 +1,15 @@
 //! Key commands: thin translation to `Studio` (services/keys.rs).
 
 use super::{ipc, save_dialog};
-use crate::clipboard::ClipboardStatus;
-use crate::error::IpcError;
-use crate::keyformat::KeyFormat;
-use crate::regions::RegionId;
+use crate::domain::error::IpcError;
+use crate::domain::keyformat::KeyFormat;
+use crate::domain::regions::RegionId;
 use crate::services::views::{
     CreateKeyInput, ExportFormat, KeyPage, KeyView, OneTimeKey, TempKeyView, UpdateKeyInput,
     VerifyResult,
 };
 use crate::services::Studio;
+use crate::storage::clipboard::ClipboardStatus;
 use tauri::State;
 
 #[tauri::command]
@@ -136,7 +136,7 @@ pub async fn key_export(
     let content = ipc(studio
         .key_export_content(region, api_key_id.clone(), format)
         .await)?;
-    let name = crate::services::export::suggested_file_name(format, &api_key_id);
+    let name = crate::storage::export::suggested_file_name(format, &api_key_id);
     save_dialog(app, name, content).await
 }
 
@@ -180,7 +180,7 @@ pub async fn one_time_export(
     format: ExportFormat,
 ) -> Result<Option<String>, IpcError> {
     let content = ipc(studio.one_time_export_content(handle, format).await)?;
-    let name = crate::services::export::suggested_file_name(format, "new");
+    let name = crate::storage::export::suggested_file_name(format, "new");
     save_dialog(app, name, content).await
 }
 

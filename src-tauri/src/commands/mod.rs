@@ -1,19 +1,16 @@
 //! Tauri IPC. One file per domain; each command translates arguments, calls a
 //! service and converts the result. No decisions live here.
 
-// The shared `Error` is large by design (catalog params + server details);
-// boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
 pub mod app;
 pub mod clipboard;
 pub mod keys;
 pub mod profiles;
 pub mod settings;
+pub mod state;
 pub mod workspaces;
 
-use crate::error::IpcError;
-use crate::secret::Secret;
+use crate::domain::error::IpcError;
+use crate::domain::secret::Secret;
 
 /// All commands, for the invoke handler and for TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -104,7 +101,7 @@ pub(crate) async fn save_dialog(
         .map_err(|e| IpcError::from(crate::Error::internal(e.to_string())))?;
     let p = path.clone();
     ipc(
-        tokio::task::spawn_blocking(move || crate::services::export::write_file(&p, &content))
+        tokio::task::spawn_blocking(move || crate::storage::export::write_file(&p, &content))
             .await
             .map_err(|e| crate::Error::internal(e.to_string()))
             .and_then(|r| r),

@@ -1,12 +1,12 @@
 //! Profile commands.
 
 use super::ipc;
-use crate::error::IpcError;
-use crate::profiles::ProfilePreferences;
-use crate::regions::RegionId;
+use crate::domain::error::IpcError;
+use crate::domain::regions::RegionId;
 use crate::services::profiles::SandboxIdentityView;
 use crate::services::views::{ConnectionReport, ImportCandidates, ProfileInputView, ProfileView};
 use crate::services::Studio;
+use crate::storage::profiles::ProfilePreferences;
 use tauri::State;
 
 #[tauri::command]

@@ -1,10 +1,10 @@
 //! Settings and storage status commands.
 
 use super::ipc;
-use crate::error::IpcError;
-use crate::profiles::AppSettings;
+use crate::domain::error::IpcError;
 use crate::services::views::StorageStatus;
 use crate::services::Studio;
+use crate::storage::profiles::AppSettings;
 use tauri::State;
 
 #[tauri::command]

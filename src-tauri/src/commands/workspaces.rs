@@ -1,8 +1,8 @@
 //! Workspace and model commands.
 
 use super::ipc;
-use crate::error::IpcError;
-use crate::regions::RegionId;
+use crate::domain::error::IpcError;
+use crate::domain::regions::RegionId;
 use crate::services::views::{ModelView, WorkspaceView};
 use crate::services::Studio;
 use tauri::State;

@@ -9,7 +9,7 @@
 
 use super::apierror::ApiError;
 use super::store::Identity;
-use crate::modelstudio::signer;
+use crate::protocol::signer;
 use axum::http::{HeaderMap, Method};
 use std::collections::HashMap;
 use std::sync::Mutex;

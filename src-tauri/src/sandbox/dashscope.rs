@@ -12,7 +12,7 @@ use super::net::Conn;
 use super::store::permissions::{parse_ip_entry, StoredAuth};
 use super::store::{json_list, keys, workspaces};
 use super::{region_for_host, values, AppState};
-use crate::regions::RegionId;
+use crate::domain::regions::RegionId;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
@@ -22,9 +22,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// Temporary key lifetime bounds and default, in seconds (the app's own rule table).
-const TOKEN_TTL_MIN: i64 = crate::rules::TTL_MIN_SECS as i64;
-const TOKEN_TTL_MAX: i64 = crate::rules::TTL_MAX_SECS as i64;
-const TOKEN_TTL_DEFAULT: i64 = crate::rules::TTL_DEFAULT_SECS as i64;
+const TOKEN_TTL_MIN: i64 = crate::protocol::rules::TTL_MIN_SECS as i64;
+const TOKEN_TTL_MAX: i64 = crate::protocol::rules::TTL_MAX_SECS as i64;
+const TOKEN_TTL_DEFAULT: i64 = crate::protocol::rules::TTL_DEFAULT_SECS as i64;
 
 /// What a bearer credential may do, whichever kind it is.
 struct Grant {

@@ -76,9 +76,6 @@
 //! are: they are sandbox-only credentials that open nothing else, and the
 //! server needs them to recompute signatures. Nothing secret is logged.
 
-// `Error` carries the server details the UI shows; it is large on purpose.
-#![allow(clippy::result_large_err)]
-
 mod apierror;
 mod auth;
 mod dashscope;
@@ -94,7 +91,7 @@ pub use fault::FaultConfig;
 pub use seed::{SeedCount, SeededKey};
 pub use store::{Identity, IdentityKind};
 
-use crate::regions::{RegionId, REGIONS};
+use crate::domain::regions::{RegionId, REGIONS};
 use crate::{Error, ErrorCode, Result};
 use axum::http::HeaderMap;
 use axum::routing::{get, post};

@@ -10,8 +10,8 @@ use super::store::permissions::{self, StoredAuth};
 use super::store::workspaces::{default_service_site, insert_workspace, resolve_workspace};
 use super::store::{self, Identity, IdentityKind};
 use super::values;
-use crate::modelstudio::wire::{Auth, ModelAccessScope, AUTH_TYPE_CUSTOM};
-use crate::regions::RegionId;
+use crate::domain::regions::RegionId;
+use crate::protocol::wire::{Auth, ModelAccessScope, AUTH_TYPE_CUSTOM};
 use crate::{Error, ErrorCode, Result};
 use rusqlite::{params, Transaction};
 

@@ -2,9 +2,10 @@
 //! in one place.
 
 use super::views::{KeyView, ModelView, Permission, PermissionType, SavedState, WorkspaceView};
-use crate::modelstudio::wire::{self, ApiKey, Auth, ModelAccessScope};
-use crate::regions::RegionId;
-use crate::saved_keys::SavedKeyRecord;
+use crate::domain::keyformat::KeyFormat;
+use crate::domain::regions::RegionId;
+use crate::protocol::wire::{self, ApiKey, Auth, ModelAccessScope};
+use crate::storage::saved_keys::SavedKeyRecord;
 
 pub fn permission_from_wire(auth: Option<&Auth>) -> Permission {
     let auth = auth.cloned().unwrap_or_default();
@@ -41,15 +42,19 @@ pub fn permission_to_wire(p: &Permission) -> Auth {
 }
 
 pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) -> KeyView {
+    // Never more than the server's own mask, even if a server sent a full value.
+    let masked_value = k
+        .api_key_value
+        .as_deref()
+        .map(crate::domain::keyformat::display_server_value)
+        .unwrap_or_default();
+    let format = KeyFormat::of_masked(&masked_value);
     KeyView {
         api_key_id: k.api_key_id.unwrap_or_default().to_string(),
         region,
-        // Never more than the server's own mask, even if a server sent a full value.
-        masked_value: k
-            .api_key_value
-            .as_deref()
-            .map(crate::keyformat::display_server_value)
-            .unwrap_or_default(),
+        masked_value,
+        format,
+        legacy: format == KeyFormat::Legacy,
         description: k.description.clone().unwrap_or_default(),
         workspace_id: k.workspace_id.clone().unwrap_or_default(),
         workspace_name: k.workspace_name.clone(),

@@ -2,9 +2,9 @@
 //! Reset (until the dialog closes) and temporary keys (until they expire).
 //! The webview only ever sees the handle (and, once, the one-time value).
 
-use crate::regions::RegionId;
-use crate::secret::Secret;
-use crate::vault::KeyRef;
+use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
+use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
 use std::sync::Mutex;
 

@@ -1,20 +1,20 @@
 //! API keys: list, create/reset (saved to the vault before anything returns),
 //! update, enable/disable, delete (+ forget), copy, verify, temporary keys.
 
-use super::export;
 use super::held::Held;
-use super::views::{ExportFormat, SaveStatus};
-use super::{parse_api_key_id, Studio};
-use crate::clipboard::ClipboardStatus;
-use crate::error::{Error, ErrorCode, Result};
-use crate::keyformat::KeyFormat;
-use crate::modelstudio::{Client, Credentials};
-use crate::profiles::Profile;
-use crate::profiles::ProfileKind;
-use crate::regions::RegionId;
+use super::views::ExportFormat;
+use super::{parse_api_key_id, Studio, Who};
+use crate::cloud::{Client, Credentials};
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::domain::keyformat::KeyFormat;
+use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
 use crate::sandbox::{SandboxConfig, SandboxHandle};
-use crate::secret::Secret;
-use crate::vault::KeyRef;
+use crate::storage::clipboard::ClipboardStatus;
+use crate::storage::export;
+use crate::storage::profiles::Profile;
+use crate::storage::profiles::ProfileKind;
+use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -46,10 +46,7 @@ impl Clients {
     pub async fn sandbox(&self) -> Result<&SandboxHandle> {
         self.sandbox
             .get_or_try_init(|| async {
-                if let Some(dir) = self.sandbox_db.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                crate::sandbox::start(SandboxConfig::new(self.sandbox_db.clone())).await
+                super::sandbox::start(SandboxConfig::new(self.sandbox_db.clone())).await
             })
             .await
     }
@@ -83,6 +80,7 @@ impl Studio {
     /// identity (root unless chosen) for a sandbox profile, the vault's
     /// AccessKey otherwise.
     pub async fn client_for(&self, profile: &Profile, region: RegionId) -> Result<Client> {
+        let endpoint = self.inner.acting.endpoint.as_deref();
         match profile.kind {
             ProfileKind::Sandbox => {
                 let sb = self.inner.clients.sandbox().await?;
@@ -94,27 +92,35 @@ impl Studio {
                 })?;
                 let creds =
                     Credentials::new(id.access_key_id.clone(), id.access_key_secret.clone());
-                Client::new(region, creds, Some(&sb.openapi_base_url(region)))
+                let own = sb.openapi_base_url(region);
+                Client::new(region, creds, Some(endpoint.unwrap_or(&own)))
             }
             ProfileKind::AlibabaCloud => {
-                let creds = match self.inner.clients.cached(&profile.id) {
-                    Some(c) => c,
-                    None => {
-                        let p = profile.clone();
-                        let c = self
-                            .blocking(move |s| s.inner.profiles.credentials(&p))
-                            .await?;
-                        let mut creds = Credentials::new(c.access_key_id, c.access_key_secret);
-                        if let Some(t) = c.security_token {
-                            creds = creds.with_security_token(t);
-                        }
-                        self.inner.clients.remember(&profile.id, creds.clone());
-                        creds
-                    }
-                };
-                Client::new(region, creds, None)
+                let creds = self.cloud_credentials(profile).await?;
+                Client::new(region, creds, endpoint)
             }
         }
+    }
+
+    /// The AccessKey of a cloud profile: the environment's when acting with
+    /// it, else the vault's (read once per profile, then kept in memory).
+    async fn cloud_credentials(&self, profile: &Profile) -> Result<Credentials> {
+        if let Who::Credentials(c) = &self.inner.acting.who {
+            return Ok(c.clone());
+        }
+        if let Some(c) = self.inner.clients.cached(&profile.id) {
+            return Ok(c);
+        }
+        let p = profile.clone();
+        let c = self
+            .blocking(move |s| s.inner.profiles.credentials(&p))
+            .await?;
+        let mut creds = Credentials::new(c.access_key_id, c.access_key_secret);
+        if let Some(t) = c.security_token {
+            creds = creds.with_security_token(t);
+        }
+        self.inner.clients.remember(&profile.id, creds.clone());
+        Ok(creds)
     }
 
     async fn clipboard_seconds(&self) -> Result<u32> {
@@ -128,26 +134,23 @@ impl Studio {
             .await
     }
 
-    /// Save a freshly created or reset value, unless the profile says not to.
-    /// Runs before the value is returned to anyone (the GUI and `skm` both call it).
-    pub async fn save_new_value(
+    /// Save a freshly created or reset value, unless the profile says not to:
+    /// `Ok(true)` saved, `Ok(false)` not asked to. Runs before the value is
+    /// returned to anyone (`made_key`, for the app and `skm` alike).
+    pub(crate) async fn save_new_value(
         &self,
         profile: &Profile,
         key: &KeyRef,
         value: &Secret,
-    ) -> SaveStatus {
-        if !profile.preferences.save_keys_on_create {
-            return SaveStatus::Off;
+    ) -> Result<bool> {
+        if !self.saves_new_keys(profile) {
+            return Ok(false);
         }
         let (key, value) = (key.clone(), value.clone());
         let format = format_name(value.expose());
-        match self
-            .blocking(move |s| s.inner.saved.save(&key, &value, &format))
+        self.blocking(move |s| s.inner.saved.save(&key, &value, &format))
             .await
-        {
-            Ok(_) => SaveStatus::Saved,
-            Err(e) => SaveStatus::Failed { error: e.into() },
-        }
+            .map(|_| true)
     }
 
     pub(crate) async fn saved_value(&self, key: &KeyRef) -> Result<Secret> {
@@ -157,7 +160,7 @@ impl Studio {
 
     pub(crate) async fn key_ref_for(&self, region: RegionId, api_key_id: &str) -> Result<KeyRef> {
         let id = parse_api_key_id(api_key_id)?;
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
         Ok(Studio::key_ref(&profile, region, id))
     }
 
@@ -275,7 +278,7 @@ impl Studio {
     /// The workspace inference host of a saved key (best effort: one GetApiKey
     /// and one ListWorkspaces; `None` falls back to the region's shared host).
     async fn workspace_host_of(&self, key: &KeyRef) -> Option<String> {
-        let profile = self.active_profile().await.ok()?;
+        let profile = self.acting_profile().await.ok()?;
         let client = self.client_for(&profile, key.region).await.ok()?;
         let ws = client.get_api_key(key.api_key_id).await.ok()?.workspace_id;
         self.workspace_api_host(&profile, key.region, ws.as_deref())
@@ -313,7 +316,7 @@ mod tests {
             classify_pasted(&Secret::new("sk-sp-abcdefghijklmnopqrstuvwxyz012345")).unwrap_err();
         assert_eq!(plan.reason.as_deref(), Some("paste_plan_key"));
         assert!(plan
-            .message_in(crate::i18n::Lang::En)
+            .message_in(crate::domain::i18n::Lang::En)
             .contains("Coding Plan"));
         let temp = classify_pasted(&Secret::new("st-abcdefghijklmnop")).unwrap_err();
         assert_eq!(temp.reason.as_deref(), Some("paste_temporary_key"));

@@ -5,24 +5,23 @@
 //! Every method is async; keychain and file work runs on the blocking pool
 //! (`spawn_blocking`) because a keychain call can take ~300 ms on Linux.
 
-// The shared `Error` is large by design (catalog params + server details);
-// boxing it is a crate-wide decision, not this module's.
-#![allow(clippy::result_large_err)]
-
 pub mod convert;
-pub mod export;
+pub mod dashscope;
 pub mod held;
 pub mod keys;
 pub mod profiles;
 pub mod remote;
+pub mod sandbox;
 pub mod views;
+pub mod workspaces;
 
-use crate::clipboard::{ClipboardStatus, SecretClipboard};
-use crate::error::{Error, Result};
-use crate::profiles::{Profile, ProfileKind, Profiles, SettingsStore};
-use crate::regions::RegionId;
-use crate::saved_keys::SavedKeys;
-use crate::vault::{KeyRef, KeyScope, Vault};
+use crate::cloud::Credentials;
+use crate::domain::error::{Error, Result};
+use crate::domain::regions::RegionId;
+use crate::storage::clipboard::{ClipboardStatus, SecretClipboard};
+use crate::storage::profiles::{Profile, ProfileKind, Profiles, SettingsStore};
+use crate::storage::saved_keys::SavedKeys;
+use crate::storage::vault::{KeyRef, KeyScope, Vault};
 use std::sync::Arc;
 
 /// Where Studio keeps its files; from the environment overrides or the platform dirs.
@@ -35,13 +34,44 @@ pub struct Dirs {
 impl Dirs {
     pub fn from_env() -> Self {
         Dirs {
-            config: crate::profiles::paths::config_dir(),
-            data: crate::profiles::paths::data_dir(),
+            config: crate::storage::profiles::paths::config_dir(),
+            data: crate::storage::profiles::paths::data_dir(),
         }
     }
 }
 
+/// Who `Studio` acts as and where it sends requests. The app always acts as
+/// the active profile at the official endpoints (`Acting::default()`); `skm`
+/// may name a profile, bring credentials from the environment, or point at
+/// another endpoint, and then runs the same operations.
+#[derive(Debug, Clone, Default)]
+pub struct Acting {
+    pub who: Who,
+    /// The Model Studio OpenAPI endpoint instead of the region's (or the sandbox's).
+    pub endpoint: Option<String>,
+    /// The DashScope base URL instead of the region's or the workspace's.
+    pub dashscope_url: Option<String>,
+    /// `Some(false)`: never save new key values, whatever the profile prefers.
+    pub save_new_keys: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub enum Who {
+    /// The profile chosen in the app (or with `skm profiles use`).
+    #[default]
+    ActiveProfile,
+    /// A profile by id or name.
+    Profile(String),
+    /// An AccessKey that is no profile (the environment's). New keys are
+    /// saved as cloud keys, so the app finds them.
+    Credentials(Credentials),
+}
+
+/// The id under which credentials that are no profile act.
+pub const ENVIRONMENT_PROFILE_ID: &str = "environment";
+
 pub(crate) struct Inner {
+    pub(crate) acting: Acting,
     pub(crate) dirs: Dirs,
     pub(crate) profiles: Profiles,
     pub(crate) saved: SavedKeys,
@@ -62,7 +92,16 @@ impl Studio {
         Self::with_clipboard(dirs, SecretClipboard::system())
     }
 
+    /// Open for `skm`: acting as `acting` says.
+    pub fn open_acting(dirs: Dirs, acting: Acting) -> Result<Self> {
+        Self::build(dirs, SecretClipboard::system(), acting)
+    }
+
     pub fn with_clipboard(dirs: Dirs, clipboard: SecretClipboard) -> Result<Self> {
+        Self::build(dirs, clipboard, Acting::default())
+    }
+
+    fn build(dirs: Dirs, clipboard: SecretClipboard, acting: Acting) -> Result<Self> {
         let vault = Vault::new();
         let store = Arc::new(SettingsStore::open(&dirs.config)?);
         let profiles = Profiles::new(store, vault.clone());
@@ -70,6 +109,7 @@ impl Studio {
         let clients = keys::Clients::new(dirs.data.join("sandbox.db"));
         Ok(Studio {
             inner: Arc::new(Inner {
+                acting,
                 dirs,
                 profiles,
                 saved,
@@ -114,8 +154,33 @@ impl Studio {
             .map_err(|e| Error::internal(format!("background task failed: {e}")))?
     }
 
-    pub(crate) async fn active_profile(&self) -> Result<Profile> {
-        self.blocking(|s| s.inner.profiles.active()).await
+    /// The profile this Studio acts as (see `Acting`): the active one in the app.
+    pub async fn acting_profile(&self) -> Result<Profile> {
+        match &self.inner.acting.who {
+            Who::ActiveProfile => self.blocking(|s| s.inner.profiles.active()).await,
+            Who::Profile(name) => {
+                let name = name.clone();
+                self.blocking(move |s| s.inner.profiles.find(&name)).await
+            }
+            Who::Credentials(c) => Ok(Profile::transient(ENVIRONMENT_PROFILE_ID, &c.access_key_id)),
+        }
+    }
+
+    /// Whether a new key value is saved for `profile`: its preference, unless
+    /// saving is turned off, or requests go to a loopback endpoint other than
+    /// the app's own sandbox. That is some other sandbox, whose key ids repeat
+    /// across databases: saving could overwrite the app's copies.
+    pub(crate) fn saves_new_keys(&self, profile: &Profile) -> bool {
+        let acting = &self.inner.acting;
+        let foreign_loopback = acting
+            .endpoint
+            .as_deref()
+            .and_then(|e| url::Url::parse(e).ok())
+            .and_then(|u| u.host_str().map(crate::cloud::transport::is_loopback))
+            .unwrap_or(false);
+        profile.preferences.save_keys_on_create
+            && acting.save_new_keys != Some(false)
+            && !foreign_loopback
     }
 
     /// How a key of the active profile is named in the vault.

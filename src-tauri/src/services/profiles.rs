@@ -5,13 +5,15 @@ use super::views::{
     StorageStatus,
 };
 use super::Studio;
-use crate::error::{Error, ErrorCode, Result};
-use crate::i18n::{self, Lang};
-use crate::profiles::import::{self, ImportCandidate};
-use crate::profiles::{mask, AppSettings, LangSetting, Profile, ProfileInput, ProfilePreferences};
-use crate::regions::RegionId;
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::domain::i18n::{self, Lang};
+use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
 use crate::sandbox::IdentityKind;
-use crate::secret::Secret;
+use crate::storage::profiles::import::{self, ImportCandidate};
+use crate::storage::profiles::{
+    mask, AppSettings, LangSetting, Profile, ProfileInput, ProfilePreferences,
+};
 use serde::Serialize;
 
 /// What a seeded sandbox identity may do, for the UI to explain.

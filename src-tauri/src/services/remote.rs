@@ -2,27 +2,24 @@
 //! the client. Create and Reset save the new value to the vault before they
 //! return (see `save_new_value`).
 
-use super::convert::{key_view, model_views, permission_to_wire, workspace_views};
+use super::convert::{key_view, permission_to_wire};
 use super::held::Held;
 use super::views::{
-    ConnectionReport, CreateKeyInput, KeyPage, KeyView, ModelView, OneTimeKey, PermissionType,
-    Quota, RegionCheck, TempKeyView, UpdateKeyInput, VerifyOutcome, VerifyResult, WorkspaceView,
+    ConnectionReport, CreateKeyInput, KeyPage, KeyView, OneTimeKey, PermissionType, Quota,
+    RegionCheck, SaveStatus, UpdateKeyInput,
 };
 use super::{parse_api_key_id, Studio};
-use crate::dashscope::{DashScope, KeyCheck};
-use crate::error::{Error, ErrorCode, Result};
-use crate::modelstudio::requests::{
+use crate::cloud::NewKey;
+use crate::domain::error::{ErrorCode, Result};
+use crate::domain::regions::{KeyLimitScope, RegionId};
+use crate::protocol::requests::{
     CreateApiKeyRequest, ListApiKeysRequest, ListWorkspacesRequest, UpdateApiKeyRequest,
 };
-use crate::modelstudio::wire::ApiKey;
-use crate::modelstudio::NewKey;
-use crate::profiles::{Profile, ProfileKind};
-use crate::regions::{KeyLimitScope, RegionId};
-use crate::saved_keys::SavedKeyRecord;
-use crate::secret::Secret;
-use crate::vault::KeyRef;
+use crate::protocol::wire::ApiKey;
+use crate::storage::profiles::Profile;
+use crate::storage::saved_keys::SavedKeyRecord;
+use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
-use std::time::Instant;
 
 /// Keys counted against the limit. Per-account regions count every key; in
 /// per-owner regions (us-east-1) a root account sees everyone's keys, so the
@@ -42,6 +39,24 @@ pub fn quota_used(keys: &[ApiKey], scope: KeyLimitScope) -> u32 {
     }
 }
 
+/// A value Create or Reset just returned, and what became of its keychain
+/// copy: `Ok(true)` saved, `Ok(false)` not asked to, `Err` the keychain's refusal.
+pub struct MadeKey {
+    pub new: NewKey,
+    pub key: KeyRef,
+    pub saved: Result<bool>,
+}
+
+/// A listed key as shown anywhere: never more of the value than a mask, even
+/// if a server sent the whole value.
+fn masked(mut k: ApiKey) -> ApiKey {
+    k.api_key_value = k
+        .api_key_value
+        .as_deref()
+        .map(crate::domain::keyformat::display_server_value);
+    k
+}
+
 /// How long Rust holds a one-time value for Copy/Download while its dialog is open.
 const ONE_TIME_HOLD_SECS: i64 = 60 * 60;
 
@@ -53,7 +68,7 @@ impl Studio {
     }
 
     pub async fn keys_list(&self, region: RegionId, workspace: Option<String>) -> Result<KeyPage> {
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
         // The whole region, so the quota counts keys of every workspace.
         let all = client.list_api_keys(&ListApiKeysRequest::default()).await?;
@@ -82,10 +97,18 @@ impl Studio {
         })
     }
 
-    /// Keep the new value: vault first (per the profile's preference), then a handle.
-    async fn one_time(&self, profile: &Profile, region: RegionId, new: NewKey) -> OneTimeKey {
+    /// Keep a value Create or Reset just returned: the keychain copy first (per
+    /// the profile's preference), before anyone is shown the value.
+    async fn made_key(&self, profile: &Profile, region: RegionId, new: NewKey) -> MadeKey {
         let key = Studio::key_ref(profile, region, new.api_key_id);
-        let saved_to_keychain = self.save_new_value(profile, &key, &new.value).await;
+        let saved = self.save_new_value(profile, &key, &new.value).await;
+        MadeKey { new, key, saved }
+    }
+
+    /// The one-time display of a kept value: Rust holds it for Copy and
+    /// Download by handle while the dialog is open.
+    async fn one_time(&self, profile: &Profile, region: RegionId, made: MadeKey) -> OneTimeKey {
+        let MadeKey { new, key, saved } = made;
         self.inner.held.remove_key(&key);
         let host = self
             .workspace_api_host(profile, region, new.workspace_id.as_deref())
@@ -106,17 +129,33 @@ impl Studio {
             workspace_id: new.workspace_id,
             // The one deliberate exposure: the one-time display.
             value: new.value.expose().to_owned(),
-            saved_to_keychain,
+            saved_to_keychain: match saved {
+                Ok(true) => SaveStatus::Saved,
+                Ok(false) => SaveStatus::Off,
+                Err(e) => SaveStatus::Failed { error: e.into() },
+            },
         }
     }
 
+    /// Create a key and keep its value (`skm` prints it; the app shows it once).
+    pub async fn key_create_kept(&self, input: CreateKeyInput) -> Result<MadeKey> {
+        let profile = self.acting_profile().await?;
+        self.create_as(&profile, input).await
+    }
+
     pub async fn key_create(&self, input: CreateKeyInput) -> Result<OneTimeKey> {
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
+        let region = input.region;
+        let made = self.create_as(&profile, input).await?;
+        Ok(self.one_time(&profile, region, made).await)
+    }
+
+    async fn create_as(&self, profile: &Profile, input: CreateKeyInput) -> Result<MadeKey> {
         let info = input.region.info();
         // Where Custom is not offered (Virginia) a Custom request is refused by the
         // rules, never silently widened to All.
         let auth = if info.custom_permissions || input.permission.kind == PermissionType::Custom {
-            Some(crate::rules::validate_auth(
+            Some(crate::protocol::rules::validate_auth(
                 &permission_to_wire(&input.permission),
                 info,
             )?)
@@ -125,35 +164,82 @@ impl Studio {
         };
         let request = CreateApiKeyRequest {
             auth,
-            description: crate::rules::normalize_description(&input.description)?,
+            description: crate::protocol::rules::normalize_description(&input.description)?,
             workspace_id: input.workspace_id.filter(|w| !w.is_empty()),
         };
-        let client = self.client_for(&profile, input.region).await?;
+        let client = self.client_for(profile, input.region).await?;
         let new = client.create_api_key(&request).await?;
-        Ok(self.one_time(&profile, input.region, new).await)
+        Ok(self.made_key(profile, input.region, new).await)
+    }
+
+    /// A new value for the key, kept like a created one; the old one stops working.
+    pub async fn key_reset_kept(&self, region: RegionId, api_key_id: String) -> Result<MadeKey> {
+        let profile = self.acting_profile().await?;
+        self.reset_as(&profile, region, &api_key_id).await
     }
 
     pub async fn key_reset(&self, region: RegionId, api_key_id: String) -> Result<OneTimeKey> {
-        let id = parse_api_key_id(&api_key_id)?;
-        let profile = self.active_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let profile = self.acting_profile().await?;
+        let made = self.reset_as(&profile, region, &api_key_id).await?;
+        Ok(self.one_time(&profile, region, made).await)
+    }
+
+    async fn reset_as(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        api_key_id: &str,
+    ) -> Result<MadeKey> {
+        let id = parse_api_key_id(api_key_id)?;
+        let client = self.client_for(profile, region).await?;
         let new = client.reset_api_key(id).await?;
-        Ok(self.one_time(&profile, region, new).await)
+        Ok(self.made_key(profile, region, new).await)
+    }
+
+    /// Keys as the server lists them, filtered and ordered as `request` asks,
+    /// every page; values never more than masked (for `skm keys list`).
+    pub async fn keys_query(
+        &self,
+        region: RegionId,
+        request: ListApiKeysRequest,
+    ) -> Result<Vec<ApiKey>> {
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let keys = client.list_api_keys(&request).await?;
+        Ok(keys.into_iter().map(masked).collect())
+    }
+
+    /// One key as the server has it, its value never more than masked.
+    pub async fn key_get(&self, region: RegionId, api_key_id: String) -> Result<ApiKey> {
+        let id = parse_api_key_id(&api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        Ok(masked(client.get_api_key(id).await?))
+    }
+
+    /// Whether the acting credentials work in `region`: its workspace count.
+    pub async fn credentials_check(&self, region: RegionId) -> Result<usize> {
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let list = client
+            .list_workspaces(&ListWorkspacesRequest::default())
+            .await?;
+        Ok(list.len())
     }
 
     pub async fn key_update(&self, input: UpdateKeyInput) -> Result<KeyView> {
         let id = parse_api_key_id(&input.api_key_id)?;
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
         let info = input.region.info();
         let auth = match &input.permission {
-            Some(p) if info.custom_permissions || p.kind == PermissionType::Custom => {
-                Some(crate::rules::validate_auth(&permission_to_wire(p), info)?)
-            }
+            Some(p) if info.custom_permissions || p.kind == PermissionType::Custom => Some(
+                crate::protocol::rules::validate_auth(&permission_to_wire(p), info)?,
+            ),
             _ => None,
         };
         let request = UpdateApiKeyRequest {
             auth,
-            description: crate::rules::normalize_description(&input.description)?,
+            description: crate::protocol::rules::normalize_description(&input.description)?,
         };
         let client = self.client_for(&profile, input.region).await?;
         client.update_api_key(id, &request).await?;
@@ -165,7 +251,7 @@ impl Studio {
 
     pub async fn key_set_enabled(&self, region: RegionId, id: String, enabled: bool) -> Result<()> {
         let id = parse_api_key_id(&id)?;
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
         if enabled {
             client.enable_api_key(id).await
@@ -177,7 +263,7 @@ impl Studio {
     /// Delete the key and its saved copy (the copy is worthless once the key is gone).
     pub async fn key_delete(&self, region: RegionId, api_key_id: String) -> Result<()> {
         let id = parse_api_key_id(&api_key_id)?;
-        let profile = self.active_profile().await?;
+        let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
         match client.delete_api_key(id).await {
             Ok(()) => {}
@@ -189,41 +275,6 @@ impl Studio {
         self.inner.held.remove_key(&key);
         self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
             .await
-    }
-
-    pub async fn workspaces_list(&self, region: RegionId) -> Result<Vec<WorkspaceView>> {
-        let profile = self.active_profile().await?;
-        let client = self.client_for(&profile, region).await?;
-        let list = client
-            .list_workspaces(&ListWorkspacesRequest::default())
-            .await?;
-        Ok(workspace_views(&list))
-    }
-
-    /// The workspace's inference host, for base URLs in exports (best effort).
-    pub(crate) async fn workspace_api_host(
-        &self,
-        profile: &Profile,
-        region: RegionId,
-        workspace_id: Option<&str>,
-    ) -> Option<String> {
-        let workspace_id = workspace_id?;
-        let client = self.client_for(profile, region).await.ok()?;
-        let req = ListWorkspacesRequest {
-            workspace_id: Some(workspace_id.to_owned()),
-            ..Default::default()
-        };
-        let list = client.list_workspaces(&req).await.ok()?;
-        list.into_iter()
-            .find(|w| w.workspace_id.as_deref() == Some(workspace_id))
-            .and_then(|w| w.api_host)
-            .filter(|h| !h.is_empty())
-    }
-
-    pub async fn models_authorized(&self, region: RegionId, ws: String) -> Result<Vec<ModelView>> {
-        let profile = self.active_profile().await?;
-        let client = self.client_for(&profile, region).await?;
-        Ok(model_views(&client.authorized_models(&ws).await?))
     }
 
     /// Which regions answer ListWorkspaces with these credentials, and whether
@@ -267,153 +318,6 @@ impl Studio {
         Ok(ConnectionReport {
             regions,
             can_manage_keys,
-        })
-    }
-}
-
-impl Studio {
-    /// A DashScope client for `region`: the sandbox's own listener for the
-    /// sandbox profile; otherwise the workspace host when known, else the
-    /// region's shared host.
-    async fn dashscope_for(
-        &self,
-        profile: &Profile,
-        region: RegionId,
-        workspace_host: Option<&str>,
-    ) -> Result<DashScope> {
-        match profile.kind {
-            ProfileKind::Sandbox => {
-                let sb = self.inner.clients.sandbox().await?;
-                DashScope::new(region, None, Some(&sb.dashscope_base_url(region)))
-            }
-            ProfileKind::AlibabaCloud => DashScope::new(region, workspace_host, None),
-        }
-    }
-
-    /// The saved value of a key and the facts DashScope calls need about it.
-    async fn saved_key_context(
-        &self,
-        region: RegionId,
-        api_key_id: &str,
-    ) -> Result<(Profile, KeyRef, Option<ApiKey>, Option<String>)> {
-        let profile = self.active_profile().await?;
-        let key = self.key_ref_for(region, api_key_id).await?;
-        let client = self.client_for(&profile, region).await?;
-        // Best effort: a key deleted elsewhere still gets checked (and reported invalid).
-        let listed = client.get_api_key(key.api_key_id).await.ok();
-        let workspace = listed.as_ref().and_then(|k| k.workspace_id.clone());
-        let host = self
-            .workspace_api_host(&profile, region, workspace.as_deref())
-            .await;
-        Ok((profile, key, listed, host))
-    }
-
-    /// Does the saved copy of this key still work, here? Marks a copy that no
-    /// longer verifies as stale (the key was reset or deleted elsewhere).
-    pub async fn key_verify(&self, region: RegionId, api_key_id: String) -> Result<VerifyResult> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = match self.saved_value(&key).await {
-            Ok(v) => v,
-            Err(e) if e.code == ErrorCode::NotSaved => {
-                return Ok(VerifyResult {
-                    outcome: VerifyOutcome::NotSaved,
-                    latency_ms: None,
-                    error: None,
-                })
-            }
-            Err(e) => return Err(e),
-        };
-        let (profile, key, listed, host) = self.saved_key_context(region, &api_key_id).await?;
-        let dashscope = self
-            .dashscope_for(&profile, region, host.as_deref())
-            .await?;
-        let started = Instant::now();
-        let checked = dashscope.check_key(&value).await;
-        let latency_ms = Some(started.elapsed().as_millis().min(u32::MAX as u128) as u32);
-        let disabled = listed.as_ref().is_some_and(|k| k.disabled == Some(1));
-        let outcome = match checked {
-            Ok(KeyCheck::Valid) => VerifyOutcome::Works,
-            Ok(KeyCheck::Invalid) if disabled => VerifyOutcome::Disabled,
-            Ok(KeyCheck::Invalid) => {
-                if self.works_in_another_region(&profile, region, &value).await {
-                    VerifyOutcome::WrongRegion
-                } else {
-                    VerifyOutcome::Invalid
-                }
-            }
-            Ok(KeyCheck::Denied) => {
-                let error = Error::new(ErrorCode::Forbidden).with_reason("api_key_denied");
-                return Ok(VerifyResult {
-                    outcome: VerifyOutcome::Unknown,
-                    latency_ms,
-                    error: Some(error.into()),
-                });
-            }
-            Err(e) => {
-                return Ok(VerifyResult {
-                    outcome: VerifyOutcome::Unknown,
-                    latency_ms,
-                    error: Some(e.into()),
-                })
-            }
-        };
-        let stale = outcome == VerifyOutcome::Invalid;
-        self.blocking(move |s| s.inner.saved.set_stale(&key, stale))
-            .await?;
-        Ok(VerifyResult {
-            outcome,
-            latency_ms,
-            error: None,
-        })
-    }
-
-    /// Keys work only in their own region: a key that fails here but works in
-    /// another region was saved against the wrong one.
-    async fn works_in_another_region(
-        &self,
-        profile: &Profile,
-        here: RegionId,
-        value: &Secret,
-    ) -> bool {
-        for region in RegionId::ALL.into_iter().filter(|r| *r != here) {
-            let Ok(dashscope) = self.dashscope_for(profile, region, None).await else {
-                continue; // no shared host in that region: nothing to ask
-            };
-            if matches!(dashscope.check_key(value).await, Ok(KeyCheck::Valid)) {
-                return true;
-            }
-        }
-        false
-    }
-
-    /// A temporary `st-` key from the saved copy. Its value stays in Rust
-    /// (copied by handle) until it expires.
-    pub async fn temp_key_create(
-        &self,
-        region: RegionId,
-        api_key_id: String,
-        ttl_seconds: u32,
-    ) -> Result<TempKeyView> {
-        let ttl = crate::rules::check_ttl(Some(i64::from(ttl_seconds)))?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let (profile, key, _, host) = self.saved_key_context(region, &api_key_id).await?;
-        let dashscope = self
-            .dashscope_for(&profile, region, host.as_deref())
-            .await?;
-        let temp = dashscope
-            .temporary_key(&value, Some(i64::from(ttl)))
-            .await?;
-        let handle = self.inner.held.insert(Held {
-            key,
-            region,
-            workspace_api_host: host,
-            value: temp.token,
-            expires_at: Some(temp.expires_at),
-        });
-        Ok(TempKeyView {
-            handle,
-            expires_at: temp.expires_at as f64,
         })
     }
 }

@@ -2,12 +2,13 @@
 //! specta::Type, camelCase; `apiKeyId` is a string so JavaScript never rounds
 //! an int64. Wire types become views only in `convert.rs`.
 
-use crate::clipboard::ClipboardStatus;
-use crate::error::IpcError;
-use crate::profiles::file::MovedAside;
-use crate::profiles::import::{ImportSource, SkippedEntry};
-use crate::profiles::{ProfileKind, ProfilePreferences};
-use crate::regions::{KeyLimitScope, RegionId};
+use crate::domain::error::IpcError;
+use crate::domain::regions::{KeyLimitScope, RegionId};
+use crate::storage::clipboard::ClipboardStatus;
+pub use crate::storage::export::ExportFormat;
+use crate::storage::profiles::file::MovedAside;
+use crate::storage::profiles::import::{ImportSource, SkippedEntry};
+use crate::storage::profiles::{ProfileKind, ProfilePreferences};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
@@ -57,6 +58,10 @@ pub struct KeyView {
     pub region: RegionId,
     /// As the server masks it, e.g. `sk-ws-djI.8O7d*****2aICctnid4u4`.
     pub masked_value: String,
+    /// What kind of key it is, read from the masked value's prefix.
+    pub format: crate::domain::keyformat::KeyFormat,
+    /// Made before the `sk-ws-` upgrade (a plain `sk-` key): the list flags it.
+    pub legacy: bool,
     pub description: String,
     pub workspace_id: String,
     pub workspace_name: Option<String>,
@@ -157,15 +162,6 @@ pub struct TempKeyView {
     pub handle: String,
     /// Unix seconds.
     pub expires_at: f64,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ExportFormat {
-    /// `DASHSCOPE_API_KEY=...` with the base URL as a comment.
-    Env,
-    /// The bare value, one line.
-    Txt,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]

@@ -2,7 +2,7 @@
 //! behaves like the system one but can be read back by the test.
 
 use std::sync::{Arc, Mutex};
-use studio_keys::clipboard::ClipboardBackend;
+use studio_keys::storage::clipboard::ClipboardBackend;
 use studio_keys::Result;
 
 /// The clipboard as another program would see it.

@@ -4,8 +4,8 @@
 #![allow(dead_code)]
 
 use serde_json::Value;
-use studio_keys::modelstudio::signer;
-use studio_keys::regions::RegionId;
+use studio_keys::domain::regions::RegionId;
+use studio_keys::protocol::signer;
 use studio_keys::sandbox::{self, seed, Identity, SandboxConfig, SandboxHandle};
 
 pub struct TestSandbox {

@@ -354,6 +354,10 @@ export type KeyView_Serialize = {
 	region: RegionId,
 	/**  As the server masks it, e.g. `sk-ws-djI.8O7d*****2aICctnid4u4`. */
 	maskedValue: string,
+	/**  What kind of key it is, read from the masked value's prefix. */
+	format: KeyFormat,
+	/**  Made before the `sk-ws-` upgrade (a plain `sk-` key): the list flags it. */
+	legacy: boolean,
 	description: string,
 	workspaceId: string,
 	workspaceName: string | null,

@@ -5,9 +5,9 @@ use super::super::db::db_error;
 use super::super::values;
 use super::permissions::{resolve_auth, StoredAuth};
 use super::workspaces::resolve_workspace;
-use super::{json_list, now_ms, Identity};
-use crate::modelstudio::wire::{self, Auth};
-use crate::regions::{KeyLimitScope, RegionId};
+use super::{json_list, now_ms, require_manage, Identity};
+use crate::domain::regions::{KeyLimitScope, RegionId};
+use crate::protocol::wire::{self, Auth};
 use crate::Secret;
 use rusqlite::{params, OptionalExtension, Transaction};
 
@@ -65,15 +65,6 @@ fn key_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> {
         },
         gmt_create: r.get(12)?,
     })
-}
-
-/// The console lets only the root account and RAM users with key permission manage keys.
-pub fn require_manage(caller: &Identity) -> Result<(), ApiError> {
-    if caller.can_manage_keys {
-        Ok(())
-    } else {
-        Err(ApiError::no_permission())
-    }
 }
 
 /// Inserts a key row for a value; used by Create and by the seeder.

@@ -8,6 +8,7 @@ pub mod keys;
 pub mod permissions;
 pub mod workspaces;
 
+use super::apierror::ApiError;
 use super::db::db_error;
 use crate::{Error, Result, Secret};
 use rusqlite::{OptionalExtension, Transaction};
@@ -27,6 +28,15 @@ pub struct Identity {
     pub can_manage_keys: bool,
     pub access_key_id: String,
     pub access_key_secret: Secret,
+}
+
+/// The console lets only the root account and RAM users with key permission manage keys.
+pub fn require_manage(caller: &Identity) -> Result<(), ApiError> {
+    if caller.can_manage_keys {
+        Ok(())
+    } else {
+        Err(ApiError::no_permission())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -3,10 +3,9 @@
 use super::super::apierror::ApiError;
 use super::super::db::db_error;
 use super::super::values;
-use super::keys::require_manage;
-use super::{now_ms, Identity};
-use crate::modelstudio::wire;
-use crate::regions::RegionId;
+use super::{now_ms, require_manage, Identity};
+use crate::domain::regions::RegionId;
+use crate::protocol::wire;
 use rusqlite::{params, OptionalExtension, Transaction};
 
 #[derive(Debug, Clone)]

@@ -1,0 +1,1 @@
+pub const LEVEL: u8 = 1;

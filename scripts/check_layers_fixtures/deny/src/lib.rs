@@ -1,0 +1,3 @@
+//! No cycle, but `low` refers to `high`: wrong for `--deny crate::low=crate::high`.
+pub mod high;
+pub mod low;

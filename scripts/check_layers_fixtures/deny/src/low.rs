@@ -1,0 +1,3 @@
+pub fn level() -> u8 {
+    crate::high::api::LEVEL
+}

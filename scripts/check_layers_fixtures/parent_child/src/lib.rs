@@ -1,0 +1,2 @@
+//! A parent and its child that each use an item of the other: a cycle.
+pub mod p;

@@ -1,0 +1,5 @@
+use super::Shared;
+
+pub fn make() -> Shared {
+    Shared
+}

@@ -1,0 +1,7 @@
+mod kid;
+
+pub struct Shared;
+
+pub fn run() -> Shared {
+    kid::make()
+}

@@ -1,0 +1,304 @@
+//! One signed HTTP exchange with the management OpenAPI: credentials,
+//! endpoint checks, the shared reqwest client, signing and sending.
+
+use super::errors;
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::domain::secret::Secret;
+use crate::protocol::codec::{encode_form, Pairs};
+use crate::protocol::requests::{Action, API_VERSION};
+use crate::protocol::signer::{self, SigningInput};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+
+/// An AccessKey pair, optionally with an STS token.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub access_key_secret: Secret,
+    pub security_token: Option<Secret>,
+}
+
+impl Credentials {
+    pub fn new(access_key_id: impl Into<String>, secret: Secret) -> Self {
+        Credentials {
+            access_key_id: access_key_id.into(),
+            access_key_secret: secret,
+            security_token: None,
+        }
+    }
+    pub fn with_security_token(mut self, token: Secret) -> Self {
+        self.security_token = Some(token).filter(|t| !t.is_empty());
+        self
+    }
+}
+
+/// Connect and read timeouts of the HTTP stack.
+#[derive(Debug, Clone, Copy)]
+pub struct HttpSettings {
+    pub connect_timeout: Duration,
+    pub read_timeout: Duration,
+}
+
+impl Default for HttpSettings {
+    fn default() -> Self {
+        HttpSettings {
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .use_rustls_tls()
+        .connect_timeout(settings.connect_timeout)
+        .read_timeout(settings.read_timeout)
+        .user_agent(concat!("studio-keys/", env!("CARGO_PKG_VERSION")))
+        .build()
+        .map_err(|e| Error::internal(format!("http client: {e}")))
+}
+
+/// The process-wide HTTP client (one connection pool for every call).
+pub fn shared_http() -> Result<reqwest::Client> {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    if let Some(c) = CLIENT.get() {
+        return Ok(c.clone());
+    }
+    let built = build_http(HttpSettings::default())?;
+    Ok(CLIENT.get_or_init(|| built).clone())
+}
+
+/// Check an endpoint override: `https://host[:port]`, or `http://` only for a
+/// loopback host (the sandbox). A bare `host:port` means https.
+pub fn parse_endpoint(text: &str) -> Result<url::Url> {
+    let raw = text.trim();
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("https://{raw}")
+    };
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|_| Error::invalid_input("endpoint", raw, "endpoint_invalid"))?;
+    let host = url
+        .host_str()
+        .ok_or_else(|| Error::invalid_input("endpoint", raw, "endpoint_invalid"))?;
+    match url.scheme() {
+        "https" => {}
+        "http" if is_loopback(host) => {}
+        "http" => return Err(Error::invalid_input("endpoint", raw, "endpoint_plain_http")),
+        _ => return Err(Error::invalid_input("endpoint", raw, "endpoint_invalid")),
+    }
+    if url.path() != "/" || url.query().is_some() {
+        return Err(Error::invalid_input("endpoint", raw, "endpoint_has_path"));
+    }
+    Ok(url)
+}
+
+/// Loopback IP literals and exactly `localhost`: names under `.localhost` are not
+/// guaranteed to resolve to this machine, and plain http would carry secrets.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .map(|a| a.is_loopback())
+            .unwrap_or(false)
+}
+
+/// Where "now" comes from when signing; tests move it to simulate clock skew.
+pub type Clock = Arc<dyn Fn() -> chrono::DateTime<chrono::Utc> + Send + Sync>;
+
+pub fn system_clock() -> Clock {
+    Arc::new(chrono::Utc::now)
+}
+
+/// A raw answer: status, the headers we use, and the body bytes.
+#[derive(Debug)]
+pub struct RawResponse {
+    pub status: u16,
+    pub request_id: Option<String>,
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// A failed attempt, saying whether the server may have acted on it.
+#[derive(Debug)]
+pub struct AttemptError {
+    pub error: Error,
+    /// True when the request may have reached the server (timeout after
+    /// sending, connection dropped): its effect is unknown.
+    pub maybe_applied: bool,
+    pub retry_after: Option<Duration>,
+}
+
+/// Everything needed to sign and send.
+#[derive(Clone)]
+pub struct Transport {
+    pub http: reqwest::Client,
+    pub base: url::Url,
+    pub credentials: Credentials,
+    pub clock: Clock,
+}
+
+impl Transport {
+    /// Sign and send one request; no retries here.
+    pub async fn send(
+        &self,
+        action: Action,
+        id: &str,
+        query: &Pairs,
+        form: &Pairs,
+    ) -> std::result::Result<RawResponse, AttemptError> {
+        let path = action.path(id);
+        let host = match (self.base.host_str(), self.base.port()) {
+            (Some(h), Some(p)) => format!("{h}:{p}"),
+            (Some(h), None) => h.to_string(),
+            (None, _) => return Err(fail(Error::internal("endpoint without host"), false)),
+        };
+        let body = if form.is_empty() {
+            String::new()
+        } else {
+            encode_form(form)
+        };
+        let body_hash = signer::sha256_hex(body.as_bytes());
+        let mut headers: Vec<(String, String)> = vec![
+            ("host".into(), host),
+            ("x-acs-action".into(), action.name().into()),
+            ("x-acs-version".into(), API_VERSION.into()),
+            ("x-acs-date".into(), signer::acs_date((self.clock)())),
+            ("x-acs-signature-nonce".into(), signer::new_nonce()),
+            ("x-acs-content-sha256".into(), body_hash.clone()),
+        ];
+        if !form.is_empty() {
+            headers.push((
+                "content-type".into(),
+                "application/x-www-form-urlencoded".into(),
+            ));
+        }
+        if let Some(token) = &self.credentials.security_token {
+            headers.push((
+                "x-acs-accesskey-id".into(),
+                self.credentials.access_key_id.clone(),
+            ));
+            headers.push(("x-acs-security-token".into(), token.expose().to_string()));
+        }
+        let authorization = signer::sign_request(
+            &self.credentials.access_key_id,
+            self.credentials.access_key_secret.expose(),
+            SigningInput {
+                method: action.method(),
+                path: &path,
+                query,
+                headers: &headers,
+                body_sha256_hex: &body_hash,
+            },
+        );
+        let mut url = self.base.clone();
+        url.set_path(&path);
+        let query_string = query
+            .iter()
+            .map(|(k, v)| {
+                format!(
+                    "{}={}",
+                    signer::percent_encode(k),
+                    signer::percent_encode(v)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("&");
+        url.set_query((!query_string.is_empty()).then_some(query_string.as_str()));
+        let method = reqwest::Method::from_bytes(action.method().as_bytes())
+            .map_err(|e| fail(Error::internal(e.to_string()), false))?;
+        // reqwest sets `host` from the URL; the signed value is the same.
+        let mut req = self
+            .http
+            .request(method, url)
+            .header("accept", "application/json");
+        for (name, value) in headers.iter().filter(|(n, _)| n != "host") {
+            req = req.header(name.as_str(), value.as_str());
+        }
+        req = req.header("authorization", authorization);
+        if !body.is_empty() {
+            req = req.body(body);
+        }
+        let resp = req.send().await.map_err(|e| {
+            let (error, maybe_applied) = errors::from_transport(&e);
+            fail(error, maybe_applied)
+        })?;
+        let status = resp.status().as_u16();
+        let request_id = header(&resp, "x-acs-request-id");
+        let retry_after = header(&resp, "x-acs-retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .filter(|s| *s > 0)
+            .map(Duration::from_secs);
+        let body = resp.bytes().await.map_err(|e| {
+            // The server answered (so it acted); only the body was lost.
+            let (error, _) = errors::from_transport(&e);
+            let error = if error.code == ErrorCode::Timeout {
+                error
+            } else {
+                Error::new(ErrorCode::BadResponse)
+                    .with_reason("body_truncated")
+                    .with_technical(e.to_string())
+            };
+            fail(
+                error.with_server(None, request_id.clone(), Some(status)),
+                true,
+            )
+        })?;
+        Ok(RawResponse {
+            status,
+            request_id,
+            retry_after,
+            body: body.to_vec(),
+        })
+    }
+}
+
+fn header(resp: &reqwest::Response, name: &str) -> Option<String> {
+    resp.headers()
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string)
+}
+
+fn fail(error: Error, maybe_applied: bool) -> AttemptError {
+    AttemptError {
+        error,
+        maybe_applied,
+        retry_after: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_only_for_loopback() {
+        assert!(parse_endpoint("http://127.0.0.1:8080").is_ok());
+        assert!(parse_endpoint("http://localhost:1").is_ok());
+        assert!(parse_endpoint("http://evil.localhost:1").is_err());
+        assert!(parse_endpoint("http://[::1]:9").is_ok());
+        assert!(parse_endpoint("https://modelstudio.cn-beijing.aliyuncs.com").is_ok());
+        assert_eq!(
+            parse_endpoint("modelstudio.us-east-1.aliyuncs.com")
+                .unwrap()
+                .scheme(),
+            "https"
+        );
+        let e = parse_endpoint("http://modelstudio.cn-beijing.aliyuncs.com").unwrap_err();
+        assert_eq!(e.reason.as_deref(), Some("endpoint_plain_http"));
+        assert!(parse_endpoint("http://127.0.0.1.evil.com").is_err());
+        assert!(parse_endpoint("ftp://127.0.0.1").is_err());
+        assert!(parse_endpoint("https://h/x").is_err());
+    }
+
+    #[test]
+    fn credentials_debug_hides_secrets() {
+        let c = Credentials::new("AKID", Secret::new("very-secret"))
+            .with_security_token(Secret::new("tok-secret"));
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("very-secret") && !printed.contains("tok-secret"));
+    }
+}

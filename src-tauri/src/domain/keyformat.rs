@@ -1,0 +1,250 @@
+//! What kind of key a string is, and how to show it without revealing it.
+//!
+//! - `sk-ws-…`: current pay-as-you-go workspace keys.
+//! - `sk-…` (about 32 characters after the prefix): keys made before the
+//!   upgrade, and every key in US (Virginia); still pay-as-you-go.
+//! - `sk-sp-…`: Token Plan / Coding Plan keys: another product with its own
+//!   base URLs, never treated as pay-as-you-go here.
+//! - `st-…`: temporary keys (1 to 1800 seconds).
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, specta::Type)]
+pub enum KeyFormat {
+    /// `sk-ws-…`
+    Workspace,
+    /// `sk-…` without a sub-prefix, about 32 characters of body.
+    Legacy,
+    /// `sk-sp-…` Token Plan / Coding Plan.
+    Plan,
+    /// `st-…` temporary key.
+    Temporary,
+    /// Anything else: not a Model Studio key this app recognises.
+    Unknown,
+}
+
+/// Bounds on the body length of a legacy `sk-` key (32 is the usual length).
+const LEGACY_BODY_LEN: std::ops::RangeInclusive<usize> = 24..=48;
+
+impl KeyFormat {
+    /// Classify a key value (or a masked value: only the prefix and length matter).
+    pub fn classify(value: &str) -> KeyFormat {
+        let v = value.trim();
+        let body_ok = |body: &str| {
+            !body.is_empty()
+                && body
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '*'))
+        };
+        if let Some(body) = v.strip_prefix("sk-ws-") {
+            return if body_ok(body) {
+                KeyFormat::Workspace
+            } else {
+                KeyFormat::Unknown
+            };
+        }
+        if let Some(body) = v.strip_prefix("sk-sp-") {
+            return if body_ok(body) {
+                KeyFormat::Plan
+            } else {
+                KeyFormat::Unknown
+            };
+        }
+        if let Some(body) = v.strip_prefix("st-") {
+            return if body_ok(body) {
+                KeyFormat::Temporary
+            } else {
+                KeyFormat::Unknown
+            };
+        }
+        if let Some(body) = v.strip_prefix("sk-") {
+            if body_ok(body) && LEGACY_BODY_LEN.contains(&body.chars().count()) {
+                return KeyFormat::Legacy;
+            }
+        }
+        KeyFormat::Unknown
+    }
+
+    /// The format of a masked value as a server lists it. A mask hides the
+    /// body's length, so only the prefix can tell: any other `sk-` is legacy.
+    pub fn of_masked(masked: &str) -> KeyFormat {
+        let m = masked.trim();
+        [
+            KeyFormat::Workspace,
+            KeyFormat::Plan,
+            KeyFormat::Temporary,
+            KeyFormat::Legacy,
+        ]
+        .into_iter()
+        .find(|f| m.starts_with(f.prefix()))
+        .unwrap_or(KeyFormat::Unknown)
+    }
+
+    pub fn prefix(self) -> &'static str {
+        match self {
+            KeyFormat::Workspace => "sk-ws-",
+            KeyFormat::Legacy => "sk-",
+            KeyFormat::Plan => "sk-sp-",
+            KeyFormat::Temporary => "st-",
+            KeyFormat::Unknown => "",
+        }
+    }
+
+    /// Whether calls with this key are billed pay-as-you-go (and so whether
+    /// the key management of this app applies to it).
+    pub fn is_pay_as_you_go(self) -> bool {
+        matches!(
+            self,
+            KeyFormat::Workspace | KeyFormat::Legacy | KeyFormat::Temporary
+        )
+    }
+
+    /// Catalog key (`locales/client.yml`) explaining this format to a person.
+    pub fn explanation_key(self) -> &'static str {
+        match self {
+            KeyFormat::Workspace => "keyformat.Workspace",
+            KeyFormat::Legacy => "keyformat.Legacy",
+            KeyFormat::Plan => "keyformat.Plan",
+            KeyFormat::Temporary => "keyformat.Temporary",
+            KeyFormat::Unknown => "keyformat.Unknown",
+        }
+    }
+
+    pub fn explanation(self, lang: crate::domain::i18n::Lang) -> String {
+        crate::domain::i18n::tr(lang, self.explanation_key(), &[])
+    }
+}
+
+/// Characters of the body shown at each end of a mask. The server's own mask
+/// (`sk-ws-djI.8O7d*****2aICctnid4u4`) shows 8 and 12; we show fewer.
+const MASK_HEAD: usize = 4;
+const MASK_TAIL: usize = 4;
+const MASK_FILL: &str = "*****";
+
+/// A display form of a full key value: prefix, 4 characters, `*****`, the last
+/// 4. Short or unrecognised values show no body at all.
+pub fn mask(value: &str) -> String {
+    let v = value.trim();
+    let format = KeyFormat::classify(v);
+    let prefix = format.prefix();
+    let body: Vec<char> = v[prefix.len()..].chars().collect();
+    // Below this length the visible ends would give away too much of the key.
+    if format == KeyFormat::Unknown || body.len() < 3 * (MASK_HEAD + MASK_TAIL) / 2 {
+        return format!("{prefix}{MASK_FILL}");
+    }
+    let head: String = body[..MASK_HEAD].iter().collect();
+    let tail: String = body[body.len() - MASK_TAIL..].iter().collect();
+    format!("{prefix}{head}{MASK_FILL}{tail}")
+}
+
+/// What to show for a key the server listed: its own mask when it is one,
+/// our (shorter) mask when the server sent something unmasked.
+pub fn display_server_value(server_value: &str) -> String {
+    if server_value.contains('*') {
+        server_value.trim().to_string()
+    } else {
+        mask(server_value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn a_masked_value_is_told_apart_by_its_prefix() {
+        assert_eq!(
+            KeyFormat::of_masked("sk-ws-djI.8O7d*****2aICctnid4u4"),
+            KeyFormat::Workspace
+        );
+        assert_eq!(KeyFormat::of_masked("sk-ab*****yz"), KeyFormat::Legacy);
+        assert_eq!(KeyFormat::of_masked("sk-sp-ab*****yz"), KeyFormat::Plan);
+        assert_eq!(KeyFormat::of_masked("st-ab*****yz"), KeyFormat::Temporary);
+        assert_eq!(KeyFormat::of_masked("xx-ab*****yz"), KeyFormat::Unknown);
+    }
+
+    #[test]
+    fn formats_are_told_apart() {
+        assert_eq!(
+            KeyFormat::classify(&format!("sk-ws-djI.8O7d{}2aICctnid4u4", "AbCdEfGh")),
+            KeyFormat::Workspace
+        );
+        assert_eq!(
+            KeyFormat::classify("sk-0123456789abcdef0123456789abcdef"),
+            KeyFormat::Legacy
+        );
+        assert_eq!(
+            KeyFormat::classify("sk-sp-0123456789abcdef0123"),
+            KeyFormat::Plan
+        );
+        assert_eq!(
+            KeyFormat::classify("st-abcdef0123456789"),
+            KeyFormat::Temporary
+        );
+        assert_eq!(KeyFormat::classify("sk-short"), KeyFormat::Unknown);
+        assert_eq!(
+            KeyFormat::classify("LTAI5tFakeAccessKeyId"),
+            KeyFormat::Unknown
+        );
+        assert_eq!(KeyFormat::classify(""), KeyFormat::Unknown);
+    }
+
+    #[test]
+    fn plan_keys_are_never_pay_as_you_go() {
+        assert!(!KeyFormat::Plan.is_pay_as_you_go());
+        assert!(KeyFormat::Workspace.is_pay_as_you_go());
+        let text = KeyFormat::Plan.explanation(crate::domain::i18n::Lang::En);
+        assert!(text.contains("Coding Plan"), "{text}");
+    }
+
+    #[test]
+    fn every_format_is_explained_in_both_languages() {
+        for f in [
+            KeyFormat::Workspace,
+            KeyFormat::Legacy,
+            KeyFormat::Plan,
+            KeyFormat::Temporary,
+            KeyFormat::Unknown,
+        ] {
+            for lang in crate::domain::i18n::Lang::ALL {
+                assert!(
+                    crate::domain::i18n::has(lang, f.explanation_key()),
+                    "{f:?} {lang:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn our_mask_reveals_no_more_than_the_servers() {
+        let full = "sk-ws-djI.8O7dXyZw1234567890qw2aICctnid4u4";
+        let server = "sk-ws-djI.8O7d*****2aICctnid4u4";
+        let ours = mask(full);
+        assert_eq!(ours, "sk-ws-djI.*****d4u4");
+        let (s_head, s_tail) = server.split_once(MASK_FILL).unwrap();
+        let (o_head, o_tail) = ours.split_once(MASK_FILL).unwrap();
+        assert!(s_head.starts_with(o_head) && s_tail.ends_with(o_tail));
+        assert!(o_head.len() + o_tail.len() < s_head.len() + s_tail.len());
+    }
+
+    #[test]
+    fn an_unmasked_server_value_is_masked_before_display() {
+        assert_eq!(
+            display_server_value("sk-ws-djI.8O7d*****2aICctnid4u4"),
+            "sk-ws-djI.8O7d*****2aICctnid4u4"
+        );
+        assert!(!display_server_value("sk-0123456789abcdef0123456789abcdef").contains("56789ab"));
+    }
+
+    proptest! {
+        #[test]
+        fn mask_never_shows_more_than_eight_body_characters(v in "(sk-ws-|sk-|sk-sp-|st-)?[A-Za-z0-9.]{0,60}") {
+            let m = mask(&v);
+            let prefix = KeyFormat::classify(&v).prefix();
+            let shown = m[prefix.len()..].replace(MASK_FILL, "");
+            prop_assert!(shown.chars().count() <= MASK_HEAD + MASK_TAIL);
+            prop_assert!(m.contains(MASK_FILL));
+        }
+    }
+}

@@ -1,0 +1,408 @@
+//! Validation of what a person enters, mirroring the console's rules.
+//!
+//! The numbers live in constants here and the per-region switches in
+//! `regions::REGIONS`, so a rule change is one edit. Every rejection is an
+//! `InvalidInput` error naming the field, the entry and the rule broken.
+
+use crate::domain::error::{Error, Result};
+use crate::domain::regions::Region;
+use crate::protocol::wire::{Auth, ModelAccessScope, AUTH_TYPE_ALL, AUTH_TYPE_CUSTOM};
+use ipnet::IpNet;
+use std::net::IpAddr;
+
+/// At most this many IP whitelist entries (console: "up to 20").
+pub const MAX_ACCESS_IPS: usize = 20;
+/// Description length bound, in characters. Neither the SDK nor the API
+/// reference states one; 100 keeps descriptions readable in the list and is
+/// what this app enforces until Alibaba Cloud documents a bound.
+pub const DESCRIPTION_MAX_CHARS: usize = 100;
+/// Temporary key lifetime in seconds (DashScope `expire_in_seconds`).
+pub const TTL_MIN_SECS: u32 = 1;
+pub const TTL_MAX_SECS: u32 = 1800;
+pub const TTL_DEFAULT_SECS: u32 = 60;
+
+pub const FIELD_ACCESS_IPS: &str = "accessIps";
+pub const FIELD_DESCRIPTION: &str = "description";
+pub const FIELD_TTL: &str = "expireInSeconds";
+pub const FIELD_AUTH_TYPE: &str = "auth.type";
+pub const FIELD_MODELS: &str = "accessibleModels";
+
+/// One whitelist entry in canonical form: a plain address stays an address
+/// (`/32` and `/128` are shown as the address), a block is shown as
+/// `network/prefix` with lower-case compressed IPv6.
+pub fn parse_ip_entry(entry: &str, region: &Region) -> Result<String> {
+    let trimmed = entry.trim();
+    if trimmed.is_empty() {
+        return Err(Error::invalid_input(FIELD_ACCESS_IPS, entry, "ip_empty"));
+    }
+    let net = if trimmed.contains('/') {
+        let net: IpNet = trimmed
+            .parse()
+            .map_err(|_| Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "cidr_invalid"))?;
+        if net.network() != net.addr() {
+            // `10.0.0.1/8` is almost always a typo; say which block was meant
+            // instead of silently widening or narrowing the whitelist.
+            return Err(
+                Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "cidr_host_bits")
+                    .with_param("suggestion", net.trunc().to_string()),
+            );
+        }
+        net
+    } else {
+        let addr: IpAddr = trimmed
+            .parse()
+            .map_err(|_| Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "ip_invalid"))?;
+        IpNet::from(addr)
+    };
+    if matches!(net, IpNet::V6(_)) && !region.ipv6_whitelist {
+        return Err(
+            Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "ipv6_not_in_region")
+                .with_param("region", region.name_en),
+        );
+    }
+    Ok(if net.prefix_len() == net.max_prefix_len() {
+        net.addr().to_string()
+    } else {
+        net.to_string()
+    })
+}
+
+/// The whole whitelist, canonicalised; refuses duplicates (after
+/// canonicalisation, so `1.2.3.4` and `1.2.3.4/32` clash) and more than 20.
+pub fn normalize_access_ips(entries: &[String], region: &Region) -> Result<Vec<String>> {
+    if entries.len() > MAX_ACCESS_IPS {
+        return Err(Error::invalid_input(
+            FIELD_ACCESS_IPS,
+            &entries.len().to_string(),
+            "ip_too_many",
+        )
+        .with_param("max", MAX_ACCESS_IPS.to_string()));
+    }
+    let mut out: Vec<String> = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let canonical = parse_ip_entry(entry, region)?;
+        if out.contains(&canonical) {
+            return Err(Error::invalid_input(
+                FIELD_ACCESS_IPS,
+                entry.trim(),
+                "ip_duplicate",
+            ));
+        }
+        out.push(canonical);
+    }
+    Ok(out)
+}
+
+/// A description trimmed; `None` for blank. Refuses control characters and
+/// anything longer than `DESCRIPTION_MAX_CHARS`.
+pub fn normalize_description(text: &str) -> Result<Option<String>> {
+    let trimmed = text.trim();
+    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+        return Err(
+            Error::invalid_input(FIELD_DESCRIPTION, trimmed, "description_control_char")
+                .with_param("char", format!("U+{:04X}", c as u32)),
+        );
+    }
+    let count = trimmed.chars().count();
+    if count > DESCRIPTION_MAX_CHARS {
+        return Err(
+            Error::invalid_input(FIELD_DESCRIPTION, trimmed, "description_too_long")
+                .with_param("max", DESCRIPTION_MAX_CHARS.to_string())
+                .with_param("length", count.to_string()),
+        );
+    }
+    Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
+}
+
+/// A temporary-key lifetime; `None` gives the default.
+pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {
+    let Some(ttl) = ttl else {
+        return Ok(TTL_DEFAULT_SECS);
+    };
+    if ttl < TTL_MIN_SECS as i64 || ttl > TTL_MAX_SECS as i64 {
+        return Err(
+            Error::invalid_input(FIELD_TTL, &ttl.to_string(), "ttl_out_of_range")
+                .with_param("min", TTL_MIN_SECS.to_string())
+                .with_param("max", TTL_MAX_SECS.to_string()),
+        );
+    }
+    Ok(ttl as u32)
+}
+
+/// Model ids: trimmed, no blanks, no duplicates.
+pub fn normalize_models(models: &[String]) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for m in models {
+        let t = m.trim();
+        if t.is_empty() || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
+            return Err(Error::invalid_input(FIELD_MODELS, m, "model_invalid"));
+        }
+        if out.iter().any(|o| o == t) {
+            return Err(Error::invalid_input(FIELD_MODELS, t, "model_duplicate"));
+        }
+        out.push(t.to_string());
+    }
+    Ok(out)
+}
+
+/// Check and canonicalise an `auth` block for `region`: Custom only where the
+/// region allows it; a Custom block's IPs and models normalised.
+pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
+    let kind = auth.auth_type.as_deref().unwrap_or(AUTH_TYPE_ALL);
+    match kind {
+        AUTH_TYPE_ALL => Ok(Auth {
+            auth_type: Some(AUTH_TYPE_ALL.into()),
+            ..Default::default()
+        }),
+        AUTH_TYPE_CUSTOM => {
+            if !region.custom_permissions {
+                return Err(
+                    Error::invalid_input(FIELD_AUTH_TYPE, kind, "custom_not_in_region")
+                        .with_param("region", region.name_en),
+                );
+            }
+            let access_ips = auth
+                .access_ips
+                .as_deref()
+                .map(|ips| normalize_access_ips(ips, region))
+                .transpose()?;
+            let scope = auth.model_access_scope.clone().unwrap_or_default();
+            let allow_all = scope.allow_all_models.unwrap_or(true);
+            let models = normalize_models(scope.accessible_models.as_deref().unwrap_or(&[]))?;
+            if !allow_all && models.is_empty() {
+                return Err(Error::invalid_input(FIELD_MODELS, "", "models_required"));
+            }
+            Ok(Auth {
+                access_ips,
+                model_access_scope: Some(ModelAccessScope {
+                    accessible_models: (!allow_all).then_some(models),
+                    allow_all_models: Some(allow_all),
+                }),
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+            })
+        }
+        other => Err(Error::invalid_input(
+            FIELD_AUTH_TYPE,
+            other,
+            "auth_type_unknown",
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::regions::RegionId;
+    use crate::ErrorCode;
+    use proptest::prelude::*;
+
+    fn beijing() -> &'static Region {
+        RegionId::CnBeijing.info()
+    }
+    fn singapore() -> &'static Region {
+        RegionId::ApSoutheast1.info()
+    }
+    fn reason(e: Error) -> String {
+        assert_eq!(e.code, ErrorCode::InvalidInput);
+        e.reason.unwrap()
+    }
+
+    #[test]
+    fn entries_are_shown_in_canonical_form() {
+        assert_eq!(
+            parse_ip_entry(" 10.0.0.0/8 ", beijing()).unwrap(),
+            "10.0.0.0/8"
+        );
+        assert_eq!(parse_ip_entry("1.2.3.4", beijing()).unwrap(), "1.2.3.4");
+        assert_eq!(parse_ip_entry("1.2.3.4/32", beijing()).unwrap(), "1.2.3.4");
+        assert_eq!(
+            parse_ip_entry("2001:DB8:0:0::/32", beijing()).unwrap(),
+            "2001:db8::/32"
+        );
+    }
+
+    #[test]
+    fn invalid_cidr_is_refused_naming_the_entry() {
+        let e = parse_ip_entry("10.0.0.300/8", beijing()).unwrap_err();
+        assert!(e
+            .message_in(crate::domain::i18n::Lang::En)
+            .contains("10.0.0.300/8"));
+        assert_eq!(reason(e), "cidr_invalid");
+        assert_eq!(
+            reason(parse_ip_entry("10.0.0.0/33", beijing()).unwrap_err()),
+            "cidr_invalid"
+        );
+        assert_eq!(
+            reason(parse_ip_entry("example.com", beijing()).unwrap_err()),
+            "ip_invalid"
+        );
+        assert_eq!(
+            reason(parse_ip_entry("  ", beijing()).unwrap_err()),
+            "ip_empty"
+        );
+    }
+
+    #[test]
+    fn host_bits_are_refused_with_the_block_meant() {
+        let e = parse_ip_entry("10.1.2.3/8", beijing()).unwrap_err();
+        assert!(e
+            .params
+            .iter()
+            .any(|(k, v)| k == "suggestion" && v == "10.0.0.0/8"));
+        assert_eq!(reason(e), "cidr_host_bits");
+    }
+
+    #[test]
+    fn ipv6_only_in_beijing() {
+        assert!(parse_ip_entry("::1", beijing()).is_ok());
+        let e = parse_ip_entry("2001:db8::/32", singapore()).unwrap_err();
+        assert!(e
+            .message_in(crate::domain::i18n::Lang::En)
+            .contains("Singapore"));
+        assert_eq!(reason(e), "ipv6_not_in_region");
+    }
+
+    #[test]
+    fn more_than_twenty_entries_are_refused() {
+        let ips: Vec<String> = (1..=21).map(|i| format!("10.0.0.{i}")).collect();
+        assert_eq!(
+            reason(normalize_access_ips(&ips, beijing()).unwrap_err()),
+            "ip_too_many"
+        );
+        assert_eq!(
+            normalize_access_ips(&ips[..20], beijing()).unwrap().len(),
+            20
+        );
+    }
+
+    #[test]
+    fn duplicates_are_refused_even_when_spelled_differently() {
+        let ips = vec!["1.2.3.4".to_string(), "1.2.3.4/32".to_string()];
+        assert_eq!(
+            reason(normalize_access_ips(&ips, beijing()).unwrap_err()),
+            "ip_duplicate"
+        );
+    }
+
+    #[test]
+    fn descriptions_are_trimmed_and_bounded() {
+        assert_eq!(
+            normalize_description("  ci runner ").unwrap().as_deref(),
+            Some("ci runner")
+        );
+        assert_eq!(normalize_description("   ").unwrap(), None);
+        assert_eq!(
+            reason(normalize_description("a\u{7}b").unwrap_err()),
+            "description_control_char"
+        );
+        let long = "密".repeat(DESCRIPTION_MAX_CHARS + 1);
+        assert_eq!(
+            reason(normalize_description(&long).unwrap_err()),
+            "description_too_long"
+        );
+        assert!(normalize_description(&"密".repeat(DESCRIPTION_MAX_CHARS)).is_ok());
+    }
+
+    #[test]
+    fn ttl_bounds() {
+        assert_eq!(check_ttl(None).unwrap(), 60);
+        assert_eq!(check_ttl(Some(1)).unwrap(), 1);
+        assert_eq!(check_ttl(Some(1800)).unwrap(), 1800);
+        assert_eq!(reason(check_ttl(Some(0)).unwrap_err()), "ttl_out_of_range");
+        assert_eq!(
+            reason(check_ttl(Some(1801)).unwrap_err()),
+            "ttl_out_of_range"
+        );
+    }
+
+    #[test]
+    fn custom_is_refused_in_virginia() {
+        let auth = Auth {
+            auth_type: Some("Custom".into()),
+            ..Default::default()
+        };
+        let e = validate_auth(&auth, RegionId::UsEast1.info()).unwrap_err();
+        assert!(e
+            .message_in(crate::domain::i18n::Lang::En)
+            .contains("Virginia"));
+        assert_eq!(reason(e), "custom_not_in_region");
+        assert!(validate_auth(&auth, beijing()).is_ok());
+    }
+
+    #[test]
+    fn a_chosen_model_list_must_not_be_empty() {
+        let auth = Auth {
+            auth_type: Some("Custom".into()),
+            model_access_scope: Some(ModelAccessScope {
+                allow_all_models: Some(false),
+                accessible_models: None,
+            }),
+            ..Default::default()
+        };
+        assert_eq!(
+            reason(validate_auth(&auth, beijing()).unwrap_err()),
+            "models_required"
+        );
+    }
+
+    #[test]
+    fn every_reason_used_here_has_text_in_both_languages() {
+        for r in [
+            "ip_empty",
+            "cidr_invalid",
+            "cidr_host_bits",
+            "ip_invalid",
+            "ipv6_not_in_region",
+            "ip_too_many",
+            "ip_duplicate",
+            "description_control_char",
+            "description_too_long",
+            "ttl_out_of_range",
+            "model_invalid",
+            "model_duplicate",
+            "models_required",
+            "custom_not_in_region",
+            "auth_type_unknown",
+        ] {
+            for lang in crate::domain::i18n::Lang::ALL {
+                assert!(
+                    crate::domain::i18n::has(lang, &format!("reasons.{r}")),
+                    "{r} {lang:?}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn any_text_gives_a_canonical_entry_or_an_error_never_a_panic(s in "\\PC{0,40}") {
+            if let Ok(c) = parse_ip_entry(&s, beijing()) {
+                // Canonical form is a fixed point.
+                prop_assert_eq!(parse_ip_entry(&c, beijing()).unwrap(), c);
+            }
+        }
+
+        #[test]
+        fn every_v4_block_round_trips(a in any::<u32>(), len in 0u8..=32) {
+            let net = ipnet::Ipv4Net::new(std::net::Ipv4Addr::from(a), len).unwrap().trunc();
+            let c = parse_ip_entry(&net.to_string(), singapore()).unwrap();
+            let back: IpNet = if c.contains('/') { c.parse().unwrap() } else {
+                IpNet::from(c.parse::<IpAddr>().unwrap())
+            };
+            prop_assert_eq!(back, IpNet::V4(net));
+        }
+
+        #[test]
+        fn descriptions_never_keep_outer_whitespace(s in "\\PC{0,120}") {
+            if let Ok(Some(d)) = normalize_description(&s) {
+                prop_assert_eq!(d.trim(), d.as_str());
+                prop_assert!(d.chars().count() <= DESCRIPTION_MAX_CHARS);
+            }
+        }
+
+        #[test]
+        fn ttl_accepts_exactly_the_range(t in -5000i64..5000) {
+            prop_assert_eq!(check_ttl(Some(t)).is_ok(), (1..=1800).contains(&t));
+        }
+    }
+}

@@ -1,0 +1,9 @@
+//! What this computer keeps: the keychain (`vault`), saved API keys, profiles
+//! and settings, the clipboard and export files. Secrets go to the keychain
+//! only; everything else here holds none.
+
+pub mod clipboard;
+pub mod export;
+pub mod profiles;
+pub mod saved_keys;
+pub mod vault;

@@ -1,0 +1,166 @@
+//! Saved keys: API key values kept in the keychain, with a non-secret index.
+//!
+//! The value of a key lives in the vault under `key:<scope>:<region>:<apiKeyId>`
+//! (see [`crate::storage::vault`]), so the app and `skm` find the same copy whichever
+//! created it. The index (`saved-keys.json` beside `settings.json`) records
+//! which keys have a copy, the key's format, when it was saved and whether the
+//! copy is stale (it no longer verifies, e.g. because the key was reset
+//! elsewhere); it lets the key list show "saved on this computer" without one
+//! keychain call per key. Blocking (keychain and file I/O).
+
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::domain::secret::Secret;
+use crate::storage::profiles::file::{self, ReadOutcome};
+use crate::storage::profiles::store::lock_dir;
+use crate::storage::vault::{EntryName, KeyRef, Vault};
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+
+pub const INDEX_FILE: &str = "saved-keys.json";
+const INDEX_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedKeyRecord {
+    #[serde(flatten)]
+    pub key: KeyRef,
+    /// The key's format name as classified when saved (see `keyformat`).
+    pub format: String,
+    /// Unix milliseconds.
+    pub saved_at: i64,
+    /// The saved value failed a check: the key was probably reset elsewhere.
+    #[serde(default)]
+    pub stale: bool,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct IndexDoc {
+    version: u32,
+    keys: Vec<SavedKeyRecord>,
+}
+
+#[derive(Debug, Clone)]
+pub struct SavedKeys {
+    path: PathBuf,
+    vault: Vault,
+}
+
+impl SavedKeys {
+    /// The index in `dir` (normally the config dir) over `vault`.
+    pub fn new(dir: &Path, vault: Vault) -> Self {
+        SavedKeys {
+            path: dir.join(INDEX_FILE),
+            vault,
+        }
+    }
+
+    pub fn open_default(vault: Vault) -> Self {
+        Self::new(&crate::storage::profiles::paths::config_dir(), vault)
+    }
+
+    /// Every indexed key.
+    pub fn list(&self) -> Result<Vec<SavedKeyRecord>> {
+        Ok(self.load()?.keys)
+    }
+
+    /// The index record of `key`, if this computer has a copy.
+    pub fn record(&self, key: &KeyRef) -> Result<Option<SavedKeyRecord>> {
+        Ok(self.load()?.keys.into_iter().find(|r| &r.key == key))
+    }
+
+    /// Save `value` for `key`: the vault first, then the index. A keychain
+    /// failure leaves the index untouched and is returned to the caller.
+    pub fn save(&self, key: &KeyRef, value: &Secret, format: &str) -> Result<SavedKeyRecord> {
+        self.vault.set(&EntryName::ApiKey(key.clone()), value)?;
+        let record = SavedKeyRecord {
+            key: key.clone(),
+            format: format.to_owned(),
+            saved_at: chrono::Utc::now().timestamp_millis(),
+            stale: false,
+        };
+        let r = record.clone();
+        self.update(move |doc| {
+            doc.keys.retain(|x| x.key != r.key);
+            doc.keys.push(r);
+            Ok(())
+        })?;
+        Ok(record)
+    }
+
+    /// The saved value, or `NotSaved`.
+    pub fn value(&self, key: &KeyRef) -> Result<Secret> {
+        match self.vault.get(&EntryName::ApiKey(key.clone()))? {
+            Some(v) => Ok(v),
+            None => {
+                // The index said otherwise (the entry was removed outside the app): heal it.
+                let _ = self.drop_record(key);
+                Err(Error::new(ErrorCode::NotSaved))
+            }
+        }
+    }
+
+    /// Remove the saved copy; `Ok(false)` when there was none.
+    pub fn forget(&self, key: &KeyRef) -> Result<bool> {
+        let had_entry = self.vault.delete(&EntryName::ApiKey(key.clone()))?;
+        let had_record = self.drop_record(key)?;
+        Ok(had_entry || had_record)
+    }
+
+    /// Flag (or clear) a copy that no longer verifies.
+    pub fn set_stale(&self, key: &KeyRef, stale: bool) -> Result<()> {
+        self.update(|doc| {
+            if let Some(r) = doc.keys.iter_mut().find(|r| &r.key == key) {
+                r.stale = stale;
+            }
+            Ok(())
+        })
+    }
+
+    fn drop_record(&self, key: &KeyRef) -> Result<bool> {
+        self.update(|doc| {
+            let before = doc.keys.len();
+            doc.keys.retain(|r| &r.key != key);
+            Ok(doc.keys.len() != before)
+        })
+    }
+
+    fn load(&self) -> Result<IndexDoc> {
+        match file::read_json(&self.path)? {
+            ReadOutcome::Value(v) => {
+                let version = v.get("version").and_then(|x| x.as_u64()).unwrap_or(0) as u32;
+                if version > INDEX_VERSION {
+                    return Err(Error::new(ErrorCode::Config)
+                        .with_reason("config_newer_version")
+                        .with_param("version", version.to_string()));
+                }
+                match serde_json::from_value(v) {
+                    Ok(doc) => Ok(doc),
+                    Err(e) => {
+                        file::move_aside(&self.path, e.to_string())?;
+                        Ok(IndexDoc {
+                            version: INDEX_VERSION,
+                            keys: Vec::new(),
+                        })
+                    }
+                }
+            }
+            // A lost index loses no secret: the vault entries stay and are
+            // found again when the key is copied or verified.
+            ReadOutcome::Missing | ReadOutcome::Corrupt(_) => Ok(IndexDoc {
+                version: INDEX_VERSION,
+                keys: Vec::new(),
+            }),
+        }
+    }
+
+    fn update<R>(&self, f: impl FnOnce(&mut IndexDoc) -> Result<R>) -> Result<R> {
+        let _lock = lock_dir(&self.path)?;
+        let mut doc = self.load()?;
+        let out = f(&mut doc)?;
+        doc.version = INDEX_VERSION;
+        doc.keys.sort_by(|a, b| a.key.cmp(&b.key));
+        file::write_json_atomic(&self.path, &doc)?;
+        Ok(out)
+    }
+}
