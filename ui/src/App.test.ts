@@ -102,11 +102,17 @@ describe("app", () => {
   });
 
   it("says so when the app cannot start, and can try again", async () => {
-    ipcMock.appInfo.mockRejectedValueOnce("command app_info not found");
+    // What `ipc` throws when Tauri itself fails the call (ipc.test.ts covers the normalising).
+    ipcMock.appInfo.mockRejectedValueOnce({
+      code: "Internal",
+      message: "Studio Keys could not start.",
+      details: { technical: "command app_info not found" },
+    });
     ipcMock.profilesList.mockResolvedValue([sandbox]);
     ipcMock.keysList.mockResolvedValue(makePage([]));
     render(App);
     await vi.waitFor(() => screen.getByTestId("error-banner"));
+    expect(screen.getByTestId("error-banner").textContent).toContain("Studio Keys could not start.");
     await fireEvent.click(screen.getByTestId("error-details"));
     expect(screen.getByTestId("error-details-body").textContent).toContain("command app_info not found");
     await fireEvent.click(screen.getByText("Try again"));

@@ -1,18 +1,26 @@
 // The adaptation layer: Rust's view types (services/views.rs) in, the shapes
-// the screens use out. Answers here are typed as the generated bindings say
-// Rust serializes them, so they cannot drift from the real serde output.
+// the screens use out, and every rejection normalised to an IpcError once.
+// Answers here are typed as the generated bindings say Rust serializes them,
+// so they cannot drift from the real serde output.
+import { render, screen, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { IpcError_Serialize, KeyView_Serialize, OneTimeKey_Serialize, ProfileView_Serialize } from "./bindings";
 
 const commands = vi.hoisted(() => ({}) as Record<string, ReturnType<typeof vi.fn>>);
 vi.mock("./bindings", () => ({ commands }));
 
-import { ipc, isLegacyKey, toIpcError } from "./ipc";
+import { ipc, type IpcError } from "./ipc";
+import { setLang } from "./i18n/index.svelte";
+import { app } from "./stores/app.svelte";
+import { keys } from "./stores/keys.svelte";
+import KeyList from "./components/KeyList.svelte";
 
 const rustKey: KeyView_Serialize = {
   apiKeyId: "9007199254740993",
   region: "cn-beijing",
   maskedValue: "sk-abcd*****wxyz",
+  format: "Legacy",
+  legacy: true,
   description: "old one",
   workspaceId: "ws-1",
   workspaceName: "Main",
@@ -25,21 +33,22 @@ const rustKey: KeyView_Serialize = {
 
 beforeEach(() => {
   for (const k of Object.keys(commands)) delete commands[k];
+  setLang("en");
 });
 
 describe("ipc adapts Rust's views", () => {
-  it("turns a KeyView into a list row: id as string, status, saved state, legacy format", async () => {
-    commands.keysList = vi.fn(async () => ({ keys: [rustKey], totalCount: 1, quota: { used: 1, limit: 50, scope: "Account" } }));
+  it("hands a key list over as Rust sends it: legacy and format are Rust's verdict", async () => {
+    // Rust's word wins over the masked value: this one looks legacy but is not.
+    const current = { ...rustKey, apiKeyId: "1", legacy: false, format: "Workspace" as const };
+    const rustPage = { keys: [rustKey, current], totalCount: 2, quota: { used: 2, limit: 50, scope: "Account" as const } };
+    commands.keysList = vi.fn(async () => rustPage);
     const page = await ipc.keysList("cn-beijing", null);
     expect(commands.keysList).toHaveBeenCalledWith("cn-beijing", null);
-    expect(page.keys[0]).toMatchObject({
-      apiKeyId: "9007199254740993",
-      gmtCreate: 1_750_000_000_000,
-      disabled: true,
-      saved: true,
-      stale: true,
-      legacy: true,
-    });
+    expect(page).toEqual(rustPage);
+    expect(page.keys.map((k) => [k.legacy, k.format])).toEqual([
+      [true, "Legacy"],
+      [false, "Workspace"],
+    ]);
   });
 
   it("reads the keychain status of a one-time key", async () => {
@@ -104,44 +113,87 @@ describe("ipc adapts Rust's views", () => {
     expect((await ipc.keyVerify("cn-beijing", "1")).outcome).toBe("wrongRegion");
   });
 
-  it("reads a saved key that is not stale, a never-saved one, and a missing creation time", async () => {
-    commands.keysList = vi.fn(async () => ({
-      keys: [
-        { ...rustKey, apiKeyId: "1", maskedValue: "sk-ws-abc*****xyz", saved: "saved", enabled: true },
-        { ...rustKey, apiKeyId: "2", saved: "notSaved", createdAt: null },
-      ],
-      totalCount: 2,
-      quota: { used: 2, limit: 20, scope: "Owner" },
-    }));
-    const { keys, quota } = await ipc.keysList("us-east-1", "ws-1");
-    expect(keys[0]).toMatchObject({ saved: true, stale: false, disabled: false, legacy: false });
-    expect(keys[1]).toMatchObject({ saved: false, stale: false, gmtCreate: 0 });
-    // Rust's names that the row shape replaces are not carried along.
-    expect(keys[0]).not.toHaveProperty("enabled");
-    expect(keys[0]).not.toHaveProperty("createdAt");
-    expect(quota).toEqual({ used: 2, limit: 20, scope: "Owner" });
-  });
-
-  it("passes a command's IpcError through untouched (the bindings throw it)", async () => {
+  it("passes a command's IpcError on as it is", async () => {
     const refused = { code: "Forbidden", message: "No.", details: { requestId: "r-1" } };
     commands.keyDelete = vi.fn(async () => {
       throw refused;
     });
-    await expect(ipc.keyDelete("cn-beijing", "7")).rejects.toBe(refused);
+    await expect(ipc.keyDelete("cn-beijing", "7")).rejects.toEqual(refused);
     expect(commands.keyDelete).toHaveBeenCalledWith("cn-beijing", "7");
   });
 });
 
-describe("helpers", () => {
-  it("tell legacy keys from current and plan keys", () => {
-    expect(isLegacyKey("sk-abcd*****wxyz")).toBe(true);
-    expect(isLegacyKey("sk-ws-abc*****xyz")).toBe(false);
-    expect(isLegacyKey("sk-sp-abc*****xyz")).toBe(false);
+describe("every rejection arrives as an IpcError", () => {
+  const unexpected = "Something unexpected happened. Try again; if it keeps happening, report it with the details.";
+
+  async function rejection(call: Promise<unknown>): Promise<IpcError> {
+    return call.then(
+      () => expect.fail("the call should have failed"),
+      (e: IpcError) => e,
+    );
+  }
+
+  it("from a bare string, an Error and Rust's IpcError alike", async () => {
+    const rust: IpcError_Serialize = {
+      code: "NotFound",
+      message: "The key does not exist (any more).",
+      details: { serverCode: "ApiKey.NotFound", requestId: "r-2", httpStatus: 404, technical: null, reason: null },
+    };
+    commands.keyDelete = vi.fn().mockRejectedValueOnce("command key_delete not found");
+    // A failure before the call is even sent (outside Tauri) is thrown, not rejected.
+    commands.keyVerify = vi.fn(() => {
+      throw new TypeError("window.__TAURI_INTERNALS__ is undefined");
+    });
+    commands.keysList = vi.fn().mockRejectedValueOnce(rust);
+
+    expect(await rejection(ipc.keyDelete("cn-beijing", "1"))).toEqual({
+      code: "Internal",
+      message: unexpected,
+      details: { technical: "command key_delete not found" },
+    });
+    expect(await rejection(ipc.keyVerify("cn-beijing", "1"))).toEqual({
+      code: "Internal",
+      message: unexpected,
+      details: { technical: "window.__TAURI_INTERNALS__ is undefined" },
+    });
+    expect(await rejection(ipc.keysList("cn-beijing", null))).toEqual(rust);
   });
 
-  it("turn anything thrown into an IpcError without losing the technical text", () => {
-    expect(toIpcError("command not found", "Oops.")).toEqual({ code: "Internal", message: "Oops.", details: { technical: "command not found" } });
-    const e = { code: "Forbidden", message: "No.", details: { requestId: "r" } };
-    expect(toIpcError(e, "Oops.")).toEqual(e);
+  it("through an adapted call too, with details always present", async () => {
+    commands.profilesList = vi.fn().mockRejectedValueOnce({ code: "KeychainLocked", message: "Locked." });
+    expect(await rejection(ipc.profilesList())).toEqual({ code: "KeychainLocked", message: "Locked.", details: {} });
+  });
+
+  it("says it in the person's language, and says the app could not start when the start-up call fails", async () => {
+    setLang("zh-CN");
+    commands.settingsGet = vi.fn().mockRejectedValueOnce("boom");
+    expect((await rejection(ipc.settingsGet())).message).toBe("发生了意外错误。请重试；如果反复出现，请附上详情反馈问题。");
+    setLang("en");
+    commands.appInfo = vi.fn().mockRejectedValueOnce(new Error("command app_info not found"));
+    expect(await rejection(ipc.appInfo())).toEqual({
+      code: "Internal",
+      message: "Studio Keys could not start.",
+      details: { technical: "command app_info not found" },
+    });
+  });
+
+  it("which a store keeps and the screen shows in its error banner", async () => {
+    commands.keysList = vi.fn().mockRejectedValue("command keys_list not found");
+    keys.forget();
+    render(KeyList);
+    await keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
+    expect(keys.error).toEqual({ code: "Internal", message: unexpected, details: { technical: "command keys_list not found" } });
+    const banner = await vi.waitFor(() => screen.getByTestId("error-banner"));
+    expect(banner.dataset.code).toBe("Internal");
+    expect(banner.textContent).toContain("Something unexpected happened.");
+    within(banner).getByTestId("error-details").click();
+    await vi.waitFor(() =>
+      expect(within(banner).getByTestId("error-details-body").textContent).toContain("command keys_list not found"),
+    );
+    expect(keys.loading).toBe(false);
+
+    commands.appInfo = vi.fn().mockRejectedValueOnce("command app_info not found");
+    expect(await app.load()).toBe(false);
+    expect(app.error?.message).toBe("Studio Keys could not start.");
   });
 });

@@ -36,15 +36,15 @@ export function makeKey(over: Partial<KeyView> = {}): KeyView {
     region: "cn-beijing",
     maskedValue: `sk-ws-abc.${id}*****xyz`,
     description: `key ${id}`,
+    format: "Workspace",
+    legacy: false,
     workspaceId: "ws-default",
     workspaceName: "Default workspace",
     createdBy: "root",
-    gmtCreate: 1_750_000_000_000 + id * 1000,
-    disabled: false,
+    createdAt: 1_750_000_000_000 + id * 1000,
+    enabled: true,
     permission: { type: "All", accessIps: [], allowAllModels: true, accessibleModels: [] },
-    saved: false,
-    stale: false,
-    legacy: false,
+    saved: "notSaved",
     ...over,
   };
 }
@@ -66,7 +66,7 @@ export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
   };
 }
 
-/** An error as Rust throws it: every detail field present. */
+/** An error as Rust throws it (and `ipc` passes it on): every detail field present. */
 export function ipcError(code: ErrorCode, message: string, reason?: string): IpcError_Serialize {
   return {
     code,

@@ -80,9 +80,9 @@ describe("key list", () => {
   });
 
   it("searches by description and sorts", async () => {
-    const a = makeKey({ description: "Website bot", gmtCreate: 1 });
-    const b = makeKey({ description: "Batch jobs", gmtCreate: 3 });
-    const c = makeKey({ description: "website staging", gmtCreate: 2 });
+    const a = makeKey({ description: "Website bot", createdAt: 1 });
+    const b = makeKey({ description: "Batch jobs", createdAt: 3 });
+    const c = makeKey({ description: "website staging", createdAt: 2 });
     await showList(makePage([a, b, c]));
     const ids = () => within(screen.getByTestId("key-list")).getAllByRole("heading").map((h) => h.textContent);
     expect(ids()).toEqual(["Batch jobs", "website staging", "Website bot"]);
@@ -96,10 +96,10 @@ describe("key list", () => {
 
   it("summarizes permissions and shows the badges", async () => {
     const custom = makeKey({
-      saved: true,
+      saved: "saved",
       permission: { type: "Custom", accessIps: ["1.1.1.1", "2.2.2.0/24", "3.3.3.3"], allowAllModels: false, accessibleModels: ["a", "b"] },
     });
-    const legacy = makeKey({ legacy: true, maskedValue: "sk-abc*****def" });
+    const legacy = makeKey({ format: "Legacy", legacy: true, maskedValue: "sk-abc*****def" });
     await showList(makePage([custom, legacy]));
     const row = screen.getByTestId(`key-row-${custom.apiKeyId}`);
     expect(within(row).getByTestId("permission-summary").textContent).toBe("Custom: 3 IPs, 2 models");
@@ -109,6 +109,16 @@ describe("key list", () => {
     expect(within(old).getByTestId("permission-summary").textContent).toBe("All");
     expect(within(old).getByTestId("legacy-badge").textContent).toContain("replacing it is recommended");
     expect((within(old).getByTestId("action-copy-saved") as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it("flags a saved copy that failed its check, and offers to paste it again", async () => {
+    const k = makeKey({ saved: "stale" });
+    await showList(makePage([k]));
+    const row = screen.getByTestId(`key-row-${k.apiKeyId}`);
+    expect(within(row).getByTestId("saved-badge").dataset.stale).toBe("true");
+    expect(within(row).getByTestId("action-save-pasted")).toBeTruthy();
+    expect(within(row).getByTestId("action-forget")).toBeTruthy();
+    expect((within(row).getByTestId("action-copy-saved") as HTMLButtonElement).disabled).toBe(false);
   });
 });
 
@@ -144,7 +154,7 @@ describe("row actions", () => {
   });
 
   it("shows the verify outcome with its latency", async () => {
-    const k = makeKey({ saved: true });
+    const k = makeKey({ saved: "saved" });
     ipcMock.keyVerify.mockResolvedValue({ outcome: "wrongRegion", latencyMs: 87 });
     await showList(makePage([k]));
     const row = screen.getByTestId(`key-row-${k.apiKeyId}`);
@@ -153,7 +163,7 @@ describe("row actions", () => {
   });
 
   it("shows a failed action's error in the row instead of failing silently", async () => {
-    const k = makeKey({ disabled: true });
+    const k = makeKey({ enabled: false });
     ipcMock.keySetEnabled.mockRejectedValue(ipcError("Conflict", "The key is already enabled."));
     await showList(makePage([k]));
     const row = screen.getByTestId(`key-row-${k.apiKeyId}`);

@@ -41,7 +41,7 @@ afterEach(() => {
 describe("copy as .env line", () => {
   it("copies through Rust and counts the clipboard down", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
-    const k = makeKey({ saved: true });
+    const k = makeKey({ saved: "saved" });
     ipcMock.keyCopyEnv.mockResolvedValue({ clearsInSeconds: 30 });
     const row = await showRow(k);
     await fireEvent.click(within(row).getByTestId("action-copy-env"));
@@ -56,7 +56,7 @@ describe("copy as .env line", () => {
   });
 
   it("is unavailable without a saved copy, which can be pasted instead", async () => {
-    const row = await showRow(makeKey({ saved: false }));
+    const row = await showRow(makeKey({ saved: "notSaved" }));
     expect((within(row).getByTestId("action-copy-env") as HTMLButtonElement).disabled).toBe(true);
     expect((within(row).getByTestId("action-export") as HTMLButtonElement).disabled).toBe(true);
     expect(within(row).queryByTestId("action-forget")).toBeNull();
@@ -67,7 +67,7 @@ describe("copy as .env line", () => {
 
 describe("forget the saved copy", () => {
   it("asks first, does nothing on cancel, and drops the saved badge when confirmed", async () => {
-    const k = makeKey({ saved: true, description: "Payroll bot" });
+    const k = makeKey({ saved: "saved", description: "Payroll bot" });
     const row = await showRow(k);
     expect(within(row).queryByTestId("action-save-pasted")).toBeNull();
     await fireEvent.click(within(row).getByTestId("action-forget"));
@@ -87,7 +87,7 @@ describe("forget the saved copy", () => {
 
 describe("save to file", () => {
   it("warns about plain text, exports through Rust's dialog and shows the path", async () => {
-    const k = makeKey({ saved: true });
+    const k = makeKey({ saved: "saved" });
     ipcMock.keyExport.mockResolvedValue("/home/you/project/.env");
     const row = await showRow(k);
     await fireEvent.click(within(row).getByTestId("action-export"));
@@ -102,7 +102,7 @@ describe("save to file", () => {
 
   it("shows nothing when the save dialog is cancelled", async () => {
     ipcMock.keyExport.mockResolvedValue(null);
-    const row = await showRow(makeKey({ saved: true }));
+    const row = await showRow(makeKey({ saved: "saved" }));
     await fireEvent.click(within(row).getByTestId("action-export"));
     await fireEvent.click(within(row).getByTestId("export-txt"));
     await vi.waitFor(() => expect(ipcMock.keyExport).toHaveBeenCalled());
@@ -119,7 +119,7 @@ describe("save a pasted key", () => {
   }
 
   it("sends the value once, then clears it from the input and marks the key saved", async () => {
-    const k = makeKey({ saved: false });
+    const k = makeKey({ saved: "notSaved" });
     ipcMock.keySavePasted.mockResolvedValue("Workspace");
     dialogs.current = { kind: "paste", key: k };
     const input = await openPaste(k);
@@ -131,11 +131,11 @@ describe("save a pasted key", () => {
     expect(ipcMock.keySavePasted).toHaveBeenCalledTimes(1);
     expect(ipcMock.keySavePasted).toHaveBeenCalledWith("cn-beijing", k.apiKeyId, value);
     expect(input.value).toBe("");
-    expect(keys.keys.find((x) => x.apiKeyId === k.apiKeyId)?.saved).toBe(true);
+    expect(keys.keys.find((x) => x.apiKeyId === k.apiKeyId)?.saved).toBe("saved");
   });
 
   it("clears the value even when Rust refuses it, and shows the reason", async () => {
-    const k = makeKey({ saved: false });
+    const k = makeKey({ saved: "notSaved" });
     ipcMock.keySavePasted.mockRejectedValue(ipcError("InvalidInput", "This is not an API key value.", "paste_not_a_key"));
     const input = await openPaste(k);
     await fireEvent.input(input, { target: { value: "not-a-key-value" } });
@@ -149,7 +149,7 @@ describe("save a pasted key", () => {
     ["sk-sp-", "paste_plan_key", "Coding Plan"],
     ["st-", "paste_temporary_key", "temporary key"],
   ])("refuses %s keys before sending, saying why", async (prefix, reason, words) => {
-    const input = await openPaste(makeKey({ saved: false }));
+    const input = await openPaste(makeKey({ saved: "notSaved" }));
     await fireEvent.input(input, { target: { value: fakeKey(prefix) } });
     const refusal = screen.getByTestId("paste-refusal");
     expect(refusal.dataset.reason).toBe(reason);

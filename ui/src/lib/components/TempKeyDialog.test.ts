@@ -10,7 +10,7 @@ import { setLang } from "../i18n/index.svelte";
 import { keys } from "../stores/keys.svelte";
 import TempKeyDialog from "./TempKeyDialog.svelte";
 
-const key = makeKey({ description: "Reporting", saved: true });
+const key = makeKey({ description: "Reporting", saved: "saved" });
 
 beforeEach(() => {
   Object.assign(ipcMock, makeIpcMock());

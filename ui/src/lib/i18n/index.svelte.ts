@@ -78,9 +78,9 @@ export function regionName(r: { nameEn: string; nameZh: string } | undefined): s
 // date per row, so keep one per language.
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 
-/** A local, human date and time for an epoch in milliseconds. */
-export function formatDateTime(epochMs: number): string {
-  if (!Number.isFinite(epochMs) || epochMs <= 0) return "";
+/** A local, human date and time for an epoch in milliseconds; "" when unknown. */
+export function formatDateTime(epochMs: number | null): string {
+  if (epochMs === null || !Number.isFinite(epochMs) || epochMs <= 0) return "";
   let f = dateTimeFormats.get(current);
   if (!f) {
     f = new Intl.DateTimeFormat(current, { dateStyle: "medium", timeStyle: "short" });

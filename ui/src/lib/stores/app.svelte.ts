@@ -1,10 +1,15 @@
 // What the app is: name, version, and the region table that drives the rules.
-import { ipc, toIpcError, type AppInfo, type IpcError, type Region, type RegionId } from "../ipc";
-import { t } from "../i18n/index.svelte";
+import { ipc, type AppInfo, type IpcError, type Region, type RegionId } from "../ipc";
+import { Attempt } from "./attempt.svelte";
 
 class AppStore {
   info = $state<AppInfo | null>(null);
-  error = $state<IpcError | null>(null);
+  #start = new Attempt();
+
+  /** Why the app could not start, for the start-up screen. */
+  get error(): IpcError | null {
+    return this.#start.error;
+  }
 
   get regions(): Region[] {
     return this.info?.regions ?? [];
@@ -15,14 +20,9 @@ class AppStore {
   }
 
   async load(): Promise<boolean> {
-    try {
-      this.info = await ipc.appInfo();
-      this.error = null;
-      return true;
-    } catch (e) {
-      this.error = toIpcError(e, t("app.startFailed"));
-      return false;
-    }
+    const info = await this.#start.run("load", () => ipc.appInfo());
+    if (info) this.info = info;
+    return info !== undefined;
   }
 }
 

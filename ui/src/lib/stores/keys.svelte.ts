@@ -3,7 +3,7 @@
 // behind. Errors never clear the last good list.
 import {
   ipc,
-  toIpcError,
+  unexpectedError,
   type ClipboardStatus,
   type CreateKeyInput,
   type ExportFormat,
@@ -17,24 +17,28 @@ import {
   type TempKeyView,
   type VerifyResult,
 } from "../ipc";
-import { t } from "../i18n/index.svelte";
 import { tick } from "svelte";
 import { app } from "./app.svelte";
+import { Attempt } from "./attempt.svelte";
 import { mark, takeMarks } from "../bench";
 
 export type ListContext = { profileId: string; region: RegionId; workspaceId: string | null };
 
-function fail(e: unknown): never {
-  throw toIpcError(e, t("common.unexpected"));
-}
-
+// Key actions are plain calls: their IpcError goes to the panel that asked
+// (a row, a dialog), which shows it through its own Attempt.
 class KeysStore {
   #cache = new Map<string, KeyPage>();
-  #seq = 0;
+  #load = new Attempt({ mode: "load" });
   context = $state<ListContext | null>(null);
   page = $state<KeyPage | null>(null);
-  loading = $state(false);
-  error = $state<IpcError | null>(null);
+
+  get loading(): boolean {
+    return this.#load.busy !== null;
+  }
+
+  get error(): IpcError | null {
+    return this.#load.error;
+  }
 
   get keys(): KeyView[] {
     return this.page?.keys ?? [];
@@ -57,7 +61,7 @@ class KeysStore {
   async show(c: ListContext): Promise<void> {
     this.context = c;
     this.page = this.#cache.get(this.#key(c)) ?? null;
-    this.error = null;
+    this.#load.error = null;
     if (this.page) this.#painted(c.region, "cache");
     await this.refresh();
   }
@@ -65,22 +69,16 @@ class KeysStore {
   async refresh(): Promise<void> {
     const c = this.context;
     if (!c) return;
-    const seq = ++this.#seq;
-    this.loading = true;
-    try {
+    const page = await this.#load.run("refresh", async () => {
       mark("list-requested");
       const page = await ipc.keysList(c.region, c.workspaceId);
       mark("list-received");
-      if (seq !== this.#seq) return;
-      this.#cache.set(this.#key(c), page);
-      this.page = page;
-      this.error = null;
-      this.#painted(c.region, "network");
-    } catch (e) {
-      if (seq === this.#seq) this.error = toIpcError(e, t("common.unexpected"));
-    } finally {
-      if (seq === this.#seq) this.loading = false;
-    }
+      return page;
+    });
+    if (!page) return;
+    this.#cache.set(this.#key(c), page);
+    this.page = page;
+    this.#painted(c.region, "network");
   }
 
   /** Benchmark builds time launch and region switches by this signal. A
@@ -105,7 +103,7 @@ class KeysStore {
 
   #region(): RegionId {
     const r = this.context?.region;
-    if (!r) throw toIpcError(null, t("common.unexpected"));
+    if (!r) throw unexpectedError();
     return r;
   }
 
@@ -124,122 +122,70 @@ class KeysStore {
   }
 
   async create(input: Omit<CreateKeyInput, "region">): Promise<OneTimeKey> {
-    try {
-      const k = await ipc.keyCreate({ ...input, region: this.#region() });
-      void this.refresh();
-      return k;
-    } catch (e) {
-      fail(e);
-    }
+    const k = await ipc.keyCreate({ ...input, region: this.#region() });
+    void this.refresh();
+    return k;
   }
 
   async reset(id: KeyView["apiKeyId"]): Promise<OneTimeKey> {
-    try {
-      const k = await ipc.keyReset(this.#region(), id);
-      void this.refresh();
-      return k;
-    } catch (e) {
-      fail(e);
-    }
+    const k = await ipc.keyReset(this.#region(), id);
+    void this.refresh();
+    return k;
   }
 
   async update(id: KeyView["apiKeyId"], description: string, permission: Permission | null): Promise<void> {
-    try {
-      const updated = await ipc.keyUpdate(this.#region(), id, description, permission);
-      this.#patch(id, () => updated);
-    } catch (e) {
-      fail(e);
-    }
+    const updated = await ipc.keyUpdate(this.#region(), id, description, permission);
+    this.#patch(id, () => updated);
   }
 
   async setEnabled(id: KeyView["apiKeyId"], enabled: boolean): Promise<void> {
-    try {
-      await ipc.keySetEnabled(this.#region(), id, enabled);
-      this.#patch(id, (k) => ({ ...k, disabled: !enabled }));
-    } catch (e) {
-      fail(e);
-    }
+    await ipc.keySetEnabled(this.#region(), id, enabled);
+    this.#patch(id, (k) => ({ ...k, enabled }));
   }
 
   async remove(id: KeyView["apiKeyId"]): Promise<void> {
-    try {
-      await ipc.keyDelete(this.#region(), id);
-      this.#patch(id, () => null);
-      void this.refresh();
-    } catch (e) {
-      fail(e);
-    }
+    await ipc.keyDelete(this.#region(), id);
+    this.#patch(id, () => null);
+    void this.refresh();
   }
 
   async copySaved(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
-    try {
-      return await ipc.keyCopySaved(this.#region(), id);
-    } catch (e) {
-      fail(e);
-    }
+    return ipc.keyCopySaved(this.#region(), id);
   }
 
   /** `DASHSCOPE_API_KEY=...` with the base URL comment, from the saved copy (in Rust). */
   async copyEnv(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
-    try {
-      return await ipc.keyCopyEnv(this.#region(), id);
-    } catch (e) {
-      fail(e);
-    }
+    return ipc.keyCopyEnv(this.#region(), id);
   }
 
   /** Remove this computer's saved copy; the key itself is not touched. */
   async forgetSaved(id: KeyView["apiKeyId"]): Promise<void> {
-    try {
-      await ipc.keyForget(this.#region(), id);
-      this.#patch(id, (k) => ({ ...k, saved: false, stale: false }));
-    } catch (e) {
-      fail(e);
-    }
+    await ipc.keyForget(this.#region(), id);
+    this.#patch(id, (k) => ({ ...k, saved: "notSaved" }));
   }
 
   /** Save a value the person pasted. The caller drops its copy right after. */
   async savePasted(id: KeyView["apiKeyId"], value: string): Promise<PastedFormat> {
-    try {
-      const format = await ipc.keySavePasted(this.#region(), id, value);
-      this.#patch(id, (k) => ({ ...k, saved: true, stale: false }));
-      return format;
-    } catch (e) {
-      fail(e);
-    }
+    const format = await ipc.keySavePasted(this.#region(), id, value);
+    this.#patch(id, (k) => ({ ...k, saved: "saved" }));
+    return format;
   }
 
   /** Write the saved copy to a file Rust asks for; null when cancelled. */
   async exportSaved(id: KeyView["apiKeyId"], format: ExportFormat): Promise<string | null> {
-    try {
-      return await ipc.keyExport(this.#region(), id, format);
-    } catch (e) {
-      fail(e);
-    }
+    return ipc.keyExport(this.#region(), id, format);
   }
 
   async copyText(text: string): Promise<void> {
-    try {
-      await ipc.clipboardCopyText(text);
-    } catch (e) {
-      fail(e);
-    }
+    await ipc.clipboardCopyText(text);
   }
 
   async verify(id: KeyView["apiKeyId"]): Promise<VerifyResult> {
-    try {
-      return await ipc.keyVerify(this.#region(), id);
-    } catch (e) {
-      fail(e);
-    }
+    return ipc.keyVerify(this.#region(), id);
   }
 
   async tempKey(id: KeyView["apiKeyId"], ttlSeconds: number): Promise<TempKeyView> {
-    try {
-      return await ipc.tempKeyCreate(this.#region(), id, ttlSeconds);
-    } catch (e) {
-      fail(e);
-    }
+    return ipc.tempKeyCreate(this.#region(), id, ttlSeconds);
   }
 }
 

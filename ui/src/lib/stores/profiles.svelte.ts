@@ -1,7 +1,7 @@
-// Connected accounts (profiles). The sandbox is one of them.
+// Connected accounts (profiles). The sandbox is one of them. Failures reach
+// the caller as the IpcError `ipc` threw; the panel that asked shows it.
 import {
   ipc,
-  toIpcError,
   type ConnectionReport,
   type ImportCandidate,
   type ProfileInput,
@@ -10,10 +10,6 @@ import {
   type SandboxIdentity,
 } from "../ipc";
 import { t } from "../i18n/index.svelte";
-
-function fail(e: unknown): never {
-  throw toIpcError(e, t("common.unexpected"));
-}
 
 class ProfilesStore {
   list = $state<ProfileView[]>([]);
@@ -39,96 +35,56 @@ class ProfilesStore {
   }
 
   async load(): Promise<void> {
-    try {
-      this.list = await ipc.profilesList();
-      this.loaded = true;
-    } catch (e) {
-      fail(e);
-    }
+    this.list = await ipc.profilesList();
+    this.loaded = true;
   }
 
   async activate(id: string): Promise<ProfileView> {
-    try {
-      const p = await ipc.profileActivate(id);
-      this.list = this.list.map((x) => (x.id === p.id ? p : { ...x, active: false }));
-      return p;
-    } catch (e) {
-      fail(e);
-    }
+    const p = await ipc.profileActivate(id);
+    this.list = this.list.map((x) => (x.id === p.id ? p : { ...x, active: false }));
+    return p;
   }
 
   async add(input: ProfileInput): Promise<ProfileView> {
-    try {
-      const p = await ipc.profileAdd(input);
-      await this.load();
-      return p;
-    } catch (e) {
-      fail(e);
-    }
+    const p = await ipc.profileAdd(input);
+    await this.load();
+    return p;
   }
 
   async remove(id: string): Promise<void> {
-    try {
-      await ipc.profileDelete(id);
-      await this.load();
-    } catch (e) {
-      fail(e);
-    }
+    await ipc.profileDelete(id);
+    await this.load();
   }
 
-  async importCandidates(): Promise<ImportCandidate[]> {
-    try {
-      return await ipc.profileImportCandidates();
-    } catch (e) {
-      fail(e);
-    }
+  importCandidates(): Promise<ImportCandidate[]> {
+    return ipc.profileImportCandidates();
   }
 
   async import(candidateId: string, name: string): Promise<ProfileView> {
-    try {
-      const p = await ipc.profileImport(candidateId, name);
-      await this.load();
-      return p;
-    } catch (e) {
-      fail(e);
-    }
+    const p = await ipc.profileImport(candidateId, name);
+    await this.load();
+    return p;
   }
 
   async loadIdentities(): Promise<void> {
-    try {
-      this.identities = await ipc.sandboxIdentities();
-    } catch (e) {
-      fail(e);
-    }
+    this.identities = await ipc.sandboxIdentities();
   }
 
   /** The sandbox profile acting as `identity` (added on first use). */
   async addSandboxIdentity(identity: string): Promise<ProfileView> {
-    try {
-      const p = await ipc.profileAddSandboxIdentity(identity);
-      await this.load();
-      await this.loadIdentities();
-      return p;
-    } catch (e) {
-      fail(e);
-    }
+    const p = await ipc.profileAddSandboxIdentity(identity);
+    await this.load();
+    await this.loadIdentities();
+    return p;
   }
 
   async setPreferences(id: string, preferences: ProfilePreferences): Promise<void> {
-    try {
-      const p = await ipc.profileSetPreferences(id, preferences);
-      this.list = this.list.map((x) => (x.id === p.id ? { ...p, active: x.active } : x));
-    } catch (e) {
-      fail(e);
-    }
+    const p = await ipc.profileSetPreferences(id, preferences);
+    this.list = this.list.map((x) => (x.id === p.id ? { ...p, active: x.active } : x));
   }
 
-  async test(id: string): Promise<ConnectionReport> {
-    try {
-      return await ipc.profileTest(id);
-    } catch (e) {
-      fail(e);
-    }
+  test(id: string): Promise<ConnectionReport> {
+    return ipc.profileTest(id);
   }
 }
 

@@ -1,9 +1,8 @@
 // The current account, region and workspace filter, and the moves between them.
-import { ipc, toIpcError, type RegionId } from "../ipc";
-import { t } from "../i18n/index.svelte";
+import { ipc, type RegionId } from "../ipc";
 import { app } from "./app.svelte";
+import { reported } from "./attempt.svelte";
 import { keys } from "./keys.svelte";
-import { notices } from "./notices.svelte";
 import { profiles } from "./profiles.svelte";
 import { forgetModels, workspaces } from "./workspaces.svelte";
 
@@ -34,17 +33,12 @@ class SessionStore {
     this.region = region;
     this.workspaceId = null;
     // Remembering is a convenience: report a failure, but switch anyway.
-    ipc.profileSetRegion(region).catch((e) => notices.error(toIpcError(e, t("common.unexpected"))));
+    void reported(ipc.profileSetRegion(region));
     await this.#show();
   }
 
   async switchProfile(profileId: string): Promise<void> {
-    try {
-      await profiles.activate(profileId);
-    } catch (e) {
-      notices.error(e as ReturnType<typeof toIpcError>);
-      return;
-    }
+    if (!(await reported(profiles.activate(profileId)))) return;
     forgetModels();
     await this.start();
   }

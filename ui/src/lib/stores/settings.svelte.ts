@@ -1,7 +1,7 @@
 // Settings live in Rust (settings_get/settings_set), never in webview storage.
-import { ipc, toIpcError, type Settings } from "../ipc";
-import { setLang, systemLang, t } from "../i18n/index.svelte";
-import { notices } from "./notices.svelte";
+import { ipc, type Settings } from "../ipc";
+import { setLang, systemLang } from "../i18n/index.svelte";
+import { reported } from "./attempt.svelte";
 
 export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false };
 
@@ -16,22 +16,16 @@ class SettingsStore {
     }
   }
 
+  /** Unreadable settings are reported; the defaults (or what was there) still apply. */
   async load(): Promise<void> {
-    try {
-      this.value = await ipc.settingsGet();
-    } catch (e) {
-      notices.error(toIpcError(e, t("common.unexpected")));
-    }
+    const value = await reported(ipc.settingsGet());
+    if (value) this.value = value;
     this.apply();
   }
 
-  /** Saves and applies; throws the IpcError so the settings panel can show it. */
+  /** Saves and applies; rejects with the IpcError so the settings panel can show it. */
   async save(next: Settings): Promise<void> {
-    try {
-      this.value = await ipc.settingsSet(next);
-    } catch (e) {
-      throw toIpcError(e, t("common.unexpected"));
-    }
+    this.value = await ipc.settingsSet(next);
     this.apply();
   }
 }

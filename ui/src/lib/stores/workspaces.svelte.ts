@@ -1,14 +1,16 @@
 // Workspaces and authorized models per account and region, cached so that
 // switching back is instant.
-import { ipc, toIpcError, type IpcError, type ModelView, type RegionId, type WorkspaceView } from "../ipc";
-import { t } from "../i18n/index.svelte";
+import { ipc, type IpcError, type ModelView, type RegionId, type WorkspaceView } from "../ipc";
+import { Attempt } from "./attempt.svelte";
 
 class WorkspacesStore {
   #cache = new Map<string, WorkspaceView[]>();
+  #load = new Attempt({ mode: "load" });
   list = $state<WorkspaceView[]>([]);
-  loading = $state(false);
-  error = $state<IpcError | null>(null);
-  #seq = 0;
+
+  get error(): IpcError | null {
+    return this.#load.error;
+  }
 
   get defaultWorkspace(): WorkspaceView | undefined {
     return this.list.find((w) => w.isDefault) ?? this.list[0];
@@ -20,20 +22,11 @@ class WorkspacesStore {
 
   async show(profileId: string, region: RegionId): Promise<void> {
     const key = `${profileId}|${region}`;
-    const seq = ++this.#seq;
     this.list = this.#cache.get(key) ?? [];
-    this.loading = true;
-    try {
-      const list = await ipc.workspacesList(region);
-      if (seq !== this.#seq) return;
-      this.#cache.set(key, list);
-      this.list = list;
-      this.error = null;
-    } catch (e) {
-      if (seq === this.#seq) this.error = toIpcError(e, t("common.unexpected"));
-    } finally {
-      if (seq === this.#seq) this.loading = false;
-    }
+    const list = await this.#load.run("load", () => ipc.workspacesList(region));
+    if (!list) return;
+    this.#cache.set(key, list);
+    this.list = list;
   }
 
   forget(): void {
@@ -50,13 +43,9 @@ export async function authorizedModels(region: RegionId, workspaceId: string): P
   const key = `${region}|${workspaceId}`;
   const hit = modelCache.get(key);
   if (hit) return hit;
-  try {
-    const list = await ipc.modelsAuthorized(region, workspaceId);
-    modelCache.set(key, list);
-    return list;
-  } catch (e) {
-    throw toIpcError(e, t("common.unexpected"));
-  }
+  const list = await ipc.modelsAuthorized(region, workspaceId);
+  modelCache.set(key, list);
+  return list;
 }
 
 /** Another account sees other models. */
