@@ -2,7 +2,7 @@
 """Produce ACS3-HMAC-SHA256 test vectors with the OFFICIAL Alibaba Cloud runtime.
 
 The Rust signer (src-tauri/src/modelstudio/signer.rs) must reproduce these
-byte for byte; src-tauri/tests/client_signature_vectors.rs checks it.
+byte for byte; src-tauri/tests/suite/client_signature_vectors.rs checks it.
 
 Setup (once):
     python3 -m venv tests/.venv

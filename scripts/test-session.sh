@@ -43,8 +43,22 @@ fi
 
 shift
 # Inside the private bus: start the Secret Service unlocked with a throw-away password.
-eval "$(printf 'studio-keys-tests' | timeout 20 gnome-keyring-daemon --unlock --components=secrets)" \
-  || die "gnome-keyring-daemon could not start on the private D-Bus"
+# In the foreground, as our child: a daemonised one that dies is silently replaced
+# by D-Bus activation with a locked keyring, and tests then hang on an unlock prompt.
+keyring_env="$(mktemp -t studio-keys-keyring.XXXXXX)"
+printf 'studio-keys-tests' | gnome-keyring-daemon --foreground --unlock --components=secrets \
+  >"$keyring_env" 2>"$keyring_env.log" &
+keyring_pid=$!
+trap 'kill "$keyring_pid" 2>/dev/null || true; rm -f "$keyring_env" "$keyring_env.log"' EXIT
+# Ready when it owns the Secret Service name (asking the service itself earlier
+# would make D-Bus start a second, locked daemon).
+secrets_owned() {
+  dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets 2>/dev/null | grep -q 'boolean true'
+}
+for _ in $(seq 1 200); do secrets_owned && break; kill -0 "$keyring_pid" 2>/dev/null || break; sleep 0.1; done
+secrets_owned || die "gnome-keyring-daemon could not start on the private D-Bus: $(cat "$keyring_env.log")"
+eval "$(cat "$keyring_env")"
 export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 # Prove the Secret Service answers before any test relies on it.
 printf probe | timeout 20 secret-tool store --label=probe studio-keys-probe ok >/dev/null 2>&1 \
@@ -52,4 +66,8 @@ printf probe | timeout 20 secret-tool store --label=probe studio-keys-probe ok >
 [ "$(timeout 20 secret-tool lookup studio-keys-probe ok)" = probe ] \
   || die "the Secret Service on the private D-Bus does not return what was written"
 timeout 20 secret-tool clear studio-keys-probe ok || true
-"$@"
+status=0
+"$@" || status=$?
+kill -0 "$keyring_pid" 2>/dev/null \
+  || echo "test-session: gnome-keyring-daemon died during the run: $(cat "$keyring_env.log")" >&2
+exit "$status"

@@ -5,6 +5,7 @@ use crate::cloud::NewKey;
 use crate::domain::error::{Error, IpcError};
 use crate::domain::i18n;
 use crate::domain::keyformat::display_server_value;
+use crate::domain::secret::Secret;
 use crate::protocol::wire::ApiKey;
 use crate::services::views::WorkspaceView;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -92,19 +93,31 @@ pub fn workspace_line(w: &WorkspaceView) -> String {
     )
 }
 
+/// `--json`'s document for a new key: the only one with a full value in it.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct OneTimeKeyDoc<'a> {
+    api_key_id: i64,
+    #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
+    api_key_value: &'a Secret,
+    workspace_id: Option<&'a str>,
+    description: Option<&'a str>,
+    saved: Option<bool>,
+}
+
 /// The one and only display of a new key value: stdout, with a warning on stderr.
 /// `saved`: whether the keychain holds a copy now; `None` when saving was not
 /// asked for (SKM_NO_SAVE, a loopback endpoint), so scripts can tell the two apart.
 pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
     if g.json {
         // Deliberate: the caller asked for the value, and this is the only time it exists.
-        json(&serde_json::json!({
-            "apiKeyId": key.api_key_id,
-            "apiKeyValue": key.value.expose(),
-            "workspaceId": key.workspace_id,
-            "description": key.description,
-            "saved": saved,
-        }));
+        json(&OneTimeKeyDoc {
+            api_key_id: key.api_key_id,
+            api_key_value: &key.value,
+            workspace_id: key.workspace_id.as_deref(),
+            description: key.description.as_deref(),
+            saved,
+        });
     } else {
         println!("{}", key.value.expose());
         eprintln!("{} (apiKeyId {})", t("cli.shown_once"), key.api_key_id);

@@ -54,6 +54,33 @@ pub enum SandboxCommand {
     },
 }
 
+/// `skm sandbox identities --json`: a sandbox-only credential per identity,
+/// printed on request by design (it opens nothing but that sandbox database).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct IdentityDoc<'a> {
+    name: &'a str,
+    kind: &'a str,
+    uid: &'a str,
+    can_manage_keys: bool,
+    access_key_id: &'a str,
+    #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
+    access_key_secret: &'a crate::domain::secret::Secret,
+}
+
+impl<'a> IdentityDoc<'a> {
+    fn of(i: &'a sandbox::Identity) -> Self {
+        IdentityDoc {
+            name: &i.name,
+            kind: i.kind.as_str(),
+            uid: &i.uid,
+            can_manage_keys: i.can_manage_keys,
+            access_key_id: &i.access_key_id,
+            access_key_secret: &i.access_key_secret,
+        }
+    }
+}
+
 /// Runs a sandbox subcommand. `region` is the global `--region` option
 /// (shared with every other command).
 pub async fn run(cmd: SandboxCommand, region: &str) -> Result<()> {
@@ -62,21 +89,11 @@ pub async fn run(cmd: SandboxCommand, region: &str) -> Result<()> {
         SandboxCommand::Identities { db, json } => {
             let ids = sandbox::identities(&db)?;
             if json {
-                let list: Vec<_> = ids
-                    .iter()
-                    .map(|i| {
-                        json!({
-                            "name": i.name,
-                            "kind": i.kind.as_str(),
-                            "uid": i.uid,
-                            "canManageKeys": i.can_manage_keys,
-                            "accessKeyId": i.access_key_id,
-                            // Sandbox-only credential, printed on request by design.
-                            "accessKeySecret": i.access_key_secret.expose(),
-                        })
-                    })
-                    .collect();
-                println!("{}", serde_json::Value::Array(list));
+                let list: Vec<_> = ids.iter().map(IdentityDoc::of).collect();
+                println!(
+                    "{}",
+                    serde_json::to_string(&list).map_err(|e| Error::internal(e.to_string()))?
+                );
             } else {
                 for i in &ids {
                     println!(

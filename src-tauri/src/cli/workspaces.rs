@@ -89,6 +89,15 @@ pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Resu
     Ok(())
 }
 
+/// `skm temp-key --json`: the temporary key, shown this once.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TempKeyDoc<'a> {
+    #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
+    token: &'a crate::domain::secret::Secret,
+    expires_at: i64,
+}
+
 pub async fn temp_key(g: &GlobalArgs, studio: &Studio, a: TempKeyArgs) -> Result<()> {
     // A bad lifetime is refused before anything is read from stdin.
     crate::protocol::rules::check_ttl(a.ttl)?;
@@ -97,9 +106,10 @@ pub async fn temp_key(g: &GlobalArgs, studio: &Studio, a: TempKeyArgs) -> Result
         .temp_key_from_value(context::region(g)?, &key, a.ttl, g.workspace.as_deref())
         .await?;
     if g.json {
-        output::json(
-            &serde_json::json!({ "token": temp.token.expose(), "expiresAt": temp.expires_at }),
-        );
+        output::json(&TempKeyDoc {
+            token: &temp.token,
+            expires_at: temp.expires_at,
+        });
     } else {
         println!("{}", temp.token.expose());
     }

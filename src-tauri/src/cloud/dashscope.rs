@@ -34,7 +34,7 @@ pub enum KeyCheck {
 
 #[derive(Deserialize)]
 struct TokenBody {
-    token: Option<String>,
+    token: Option<Secret>,
     expires_at: Option<i64>,
 }
 
@@ -120,8 +120,8 @@ impl DashScope {
                 .with_server(None, None, Some(status))
         })?;
         match (parsed.token, parsed.expires_at) {
-            (Some(t), Some(exp)) if !t.is_empty() => Ok(TempKey {
-                token: Secret::new(t),
+            (Some(token), Some(exp)) if !token.is_empty() => Ok(TempKey {
+                token,
                 expires_at: exp,
             }),
             _ => Err(Error::new(ErrorCode::BadResponse)

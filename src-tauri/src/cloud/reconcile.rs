@@ -6,7 +6,6 @@
 use super::client::{Client, NewKey};
 use super::errors::{missing, outcome_unknown};
 use crate::domain::error::{Error, ErrorCode, Result};
-use crate::domain::secret::Secret;
 use crate::protocol::requests::{
     Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder,
 };
@@ -91,7 +90,7 @@ async fn create_api_key(client: &Client, request: &CreateApiKeyRequest) -> Resul
                 (Some(api_key_id), Some(value)) => {
                     return Ok(NewKey {
                         api_key_id,
-                        value: Secret::new(value),
+                        value,
                         workspace_id: key.workspace_id,
                         description: key.description,
                         created_by: key.created_by,
@@ -160,7 +159,7 @@ async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<NewKey> {
             };
             return Ok(NewKey {
                 api_key_id: key.api_key_id.unwrap_or(api_key_id),
-                value: Secret::new(value),
+                value,
                 workspace_id: key.workspace_id,
                 description: None,
                 created_by: None,

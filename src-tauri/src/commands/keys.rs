@@ -4,6 +4,7 @@ use super::{ipc, save_dialog};
 use crate::domain::error::IpcError;
 use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
 use crate::services::views::{
     CreateKeyInput, ExportFormat, KeyPage, KeyView, OneTimeKey, TempKeyView, UpdateKeyInput,
     VerifyResult,
@@ -108,7 +109,7 @@ pub async fn key_save_pasted(
     studio: State<'_, Studio>,
     region: RegionId,
     api_key_id: String,
-    value: String,
+    value: Secret,
 ) -> Result<KeyFormat, IpcError> {
     ipc(studio.key_save_pasted(region, api_key_id, value).await)
 }

@@ -7,6 +7,7 @@
 //! The full key value appears only in `CreatedApiKey` and `ResetApiKeyValue`;
 //! their Debug output hides it.
 
+use crate::domain::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// `auth.type` values.
@@ -79,13 +80,16 @@ pub struct ApiKey {
 }
 
 /// CreateApiKey's `apiKey`: the only place besides Reset with the FULL value.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CreatedApiKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key_value: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::domain::secret::serialize_exposed"
+    )]
+    pub api_key_value: Option<Secret>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created_by: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,45 +100,19 @@ pub struct CreatedApiKey {
     pub workspace_id: Option<String>,
 }
 
-impl std::fmt::Debug for CreatedApiKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CreatedApiKey")
-            .field("api_key_id", &self.api_key_id)
-            .field(
-                "api_key_value",
-                &self.api_key_value.as_ref().map(|_| "<redacted>"),
-            )
-            .field("created_by", &self.created_by)
-            .field("description", &self.description)
-            .field("gmt_create", &self.gmt_create)
-            .field("workspace_id", &self.workspace_id)
-            .finish()
-    }
-}
-
 /// ResetApiKey's `apiKey`: same id, new FULL value.
-#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ResetApiKeyValue {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key_id: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub api_key_value: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "crate::domain::secret::serialize_exposed"
+    )]
+    pub api_key_value: Option<Secret>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
-}
-
-impl std::fmt::Debug for ResetApiKeyValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ResetApiKeyValue")
-            .field("api_key_id", &self.api_key_id)
-            .field(
-                "api_key_value",
-                &self.api_key_value.as_ref().map(|_| "<redacted>"),
-            )
-            .field("workspace_id", &self.workspace_id)
-            .finish()
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -356,11 +334,11 @@ mod tests {
     #[test]
     fn full_values_never_reach_debug_output() {
         let created = CreatedApiKey {
-            api_key_value: Some("sk-ws-SECRETVALUE".into()),
+            api_key_value: Some(Secret::new("sk-ws-SECRETVALUE")),
             ..Default::default()
         };
         let reset = ResetApiKeyValue {
-            api_key_value: Some("sk-ws-SECRETVALUE".into()),
+            api_key_value: Some(Secret::new("sk-ws-SECRETVALUE")),
             ..Default::default()
         };
         let printed = format!("{created:?} {reset:?}");

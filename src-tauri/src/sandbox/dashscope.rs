@@ -188,10 +188,7 @@ pub async fn create_token(
                 ],
             )
             .map_err(db_error)?;
-            Ok(
-                axum::Json(json!({"token": token.expose(), "expires_at": expires_at}))
-                    .into_response(),
-            )
+            Ok(axum::Json(TokenAnswer { token, expires_at }).into_response())
         })
     })
     .await;
@@ -224,4 +221,12 @@ pub async fn list_models(
     .await;
     done.unwrap_or_else(|_| Err(DashError::internal()))
         .unwrap_or_else(|e| e.into_response())
+}
+
+/// `POST /api/v1/tokens`'s answer: the temporary key, shown to its caller once.
+#[derive(serde::Serialize)]
+struct TokenAnswer {
+    #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
+    token: crate::domain::secret::Secret,
+    expires_at: i64,
 }

@@ -276,7 +276,7 @@ fn run(
                     api_key: Some(wire::CreatedApiKey {
                         api_key_id: Some(rec.id),
                         // The one answer besides Reset that carries the full value.
-                        api_key_value: Some(value.expose().to_string()),
+                        api_key_value: Some(value),
                         created_by: Some(rec.owner_uid.clone()),
                         description: Some(rec.description.clone()),
                         gmt_create: Some(rec.gmt_create),
@@ -361,7 +361,7 @@ fn run(
                 envelope: envelope(),
                 api_key: Some(wire::ResetApiKeyValue {
                     api_key_id: Some(rec.id),
-                    api_key_value: Some(value.expose().to_string()),
+                    api_key_value: Some(value),
                     workspace_id: Some(rec.workspace_id.clone()),
                 }),
             })

@@ -226,10 +226,10 @@ impl Studio {
         &self,
         region: RegionId,
         api_key_id: String,
-        value: String,
+        value: Secret,
     ) -> Result<KeyFormat> {
         let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = Secret::new(value.trim());
+        let value = Secret::new(value.expose().trim());
         let format = classify_pasted(&value)?;
         let name = format!("{format:?}");
         self.blocking(move |s| s.inner.saved.save(&key, &value, &name))

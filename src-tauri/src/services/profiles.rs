@@ -8,7 +8,6 @@ use super::Studio;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::i18n::{self, Lang};
 use crate::domain::regions::RegionId;
-use crate::domain::secret::Secret;
 use crate::sandbox::IdentityKind;
 use crate::storage::profiles::import::{self, ImportCandidate};
 use crate::storage::profiles::{
@@ -141,11 +140,8 @@ impl Studio {
         let input = ProfileInput {
             name: input.name,
             access_key_id: input.access_key_id,
-            access_key_secret: Secret::new(input.access_key_secret),
-            security_token: input
-                .security_token
-                .filter(|t| !t.is_empty())
-                .map(Secret::new),
+            access_key_secret: input.access_key_secret,
+            security_token: input.security_token.filter(|t| !t.is_empty()),
             default_region: input.default_region,
         };
         self.add_profile(input).await

@@ -128,7 +128,7 @@ impl Studio {
             region,
             workspace_id: new.workspace_id,
             // The one deliberate exposure: the one-time display.
-            value: new.value.expose().to_owned(),
+            value: new.value.clone(),
             saved_to_keychain: match saved {
                 Ok(true) => SaveStatus::Saved,
                 Ok(false) => SaveStatus::Off,

@@ -4,6 +4,7 @@
 
 use crate::domain::error::IpcError;
 use crate::domain::regions::{KeyLimitScope, RegionId};
+use crate::domain::secret::Secret;
 use crate::storage::clipboard::ClipboardStatus;
 pub use crate::storage::export::ExportFormat;
 use crate::storage::profiles::file::MovedAside;
@@ -29,19 +30,6 @@ pub struct Permission {
 }
 
 /// Whether this computer holds the key's value.
-impl std::fmt::Debug for OneTimeKey {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("OneTimeKey")
-            .field("handle", &self.handle)
-            .field("api_key_id", &self.api_key_id)
-            .field("region", &self.region)
-            .field("workspace_id", &self.workspace_id)
-            .field("value", &"<redacted>")
-            .field("saved_to_keychain", &self.saved_to_keychain)
-            .finish()
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub enum SavedState {
@@ -124,15 +112,16 @@ pub enum SaveStatus {
 
 /// The one-time display after Create or Reset. `value` is the only full key
 /// value that ever crosses IPC; Rust keeps it under `handle` until closed.
-/// Debug output leaves the value out (see the manual impl below).
-#[derive(Clone, Serialize, specta::Type)]
+#[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct OneTimeKey {
     pub handle: String,
     pub api_key_id: String,
     pub region: RegionId,
     pub workspace_id: Option<String>,
-    pub value: String,
+    #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
+    #[specta(type = String)]
+    pub value: Secret,
     pub saved_to_keychain: SaveStatus,
 }
 
@@ -204,22 +193,14 @@ pub struct ProfileView {
 }
 
 /// What a person types to add a profile. The secret goes straight to the vault.
-#[derive(Clone, Deserialize, specta::Type)]
+#[derive(Debug, Clone, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ProfileInputView {
     pub name: String,
     pub access_key_id: String,
-    pub access_key_secret: String,
-    pub security_token: Option<String>,
+    pub access_key_secret: Secret,
+    pub security_token: Option<Secret>,
     pub default_region: RegionId,
-}
-
-impl std::fmt::Debug for ProfileInputView {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ProfileInputView")
-            .field("name", &self.name)
-            .finish_non_exhaustive()
-    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -285,7 +266,7 @@ mod tests {
             api_key_id: "1".into(),
             region: RegionId::CnBeijing,
             workspace_id: None,
-            value: "sk-ws-TopSecretValue0123456789".into(),
+            value: Secret::new("sk-ws-TopSecretValue0123456789"),
             saved_to_keychain: SaveStatus::Off,
         };
         let printed = format!("{k:?}");

@@ -338,6 +338,10 @@ export type KeyView_Deserialize = {
 	region: RegionId,
 	/**  As the server masks it, e.g. `sk-ws-djI.8O7d*****2aICctnid4u4`. */
 	maskedValue: string,
+	/**  What kind of key it is, read from the masked value's prefix. */
+	format: KeyFormat,
+	/**  Made before the `sk-ws-` upgrade (a plain `sk-` key): the list flags it. */
+	legacy: boolean,
 	description: string,
 	workspaceId: string,
 	workspaceName?: string | null,
@@ -389,14 +393,12 @@ export type MovedAside = {
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
- *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey = OneTimeKey_Serialize | OneTimeKey_Deserialize;
 
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
- *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey_Deserialize = {
 	handle: string,
@@ -410,7 +412,6 @@ export type OneTimeKey_Deserialize = {
 /**
  *  The one-time display after Create or Reset. `value` is the only full key
  *  value that ever crosses IPC; Rust keeps it under `handle` until closed.
- *  Debug output leaves the value out (see the manual impl below).
  */
 export type OneTimeKey_Serialize = {
 	handle: string,
@@ -606,6 +607,7 @@ export type SaveStatus_Serialize = { state: "saved" } |
 /**  The keychain refused; the value exists only in this dialog now. */
 { state: "failed"; error: IpcError_Serialize };
 
+/**  Whether this computer holds the key's value. */
 export type SavedState = "notSaved" | "saved" | 
 /**  Saved, but the saved value failed a check (reset elsewhere?). */
 "stale";

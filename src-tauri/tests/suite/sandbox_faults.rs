@@ -1,9 +1,7 @@
 //! Fault injection: deterministic under a seed, and off unless asked for.
 #![cfg(feature = "fault-injection")]
 
-mod sandbox_support;
-
-use sandbox_support::{Caller, Req};
+use crate::support::sandbox::{Caller, Req};
 use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
 

@@ -1,8 +1,6 @@
 //! Console rules as the server enforces them, over real HTTP.
 
-mod sandbox_support;
-
-use sandbox_support::{check_key, Req, TestSandbox};
+use crate::support::sandbox::{check_key, Req, TestSandbox};
 use studio_keys::domain::regions::RegionId::{
     self, ApSoutheast1, CnBeijing, CnHongkong, EuCentral1, UsEast1,
 };

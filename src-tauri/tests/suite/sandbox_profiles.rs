@@ -5,6 +5,7 @@
 
 #![allow(clippy::result_large_err)]
 
+use crate::support::app::write_settings_acting_as_a_missing_identity;
 use studio_keys::sandbox::seed::{RAM_ADMIN, RAM_NO_PERMISSION, ROOT};
 use studio_keys::services::profiles::SandboxRole;
 use studio_keys::services::views::{CreateKeyInput, Permission, PermissionType};
@@ -183,17 +184,7 @@ async fn an_identity_the_sandbox_lacks_is_refused_and_adds_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_profile_naming_an_identity_the_sandbox_lacks_says_so() {
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config");
-    std::fs::create_dir_all(&config).unwrap();
-    // As if written by a build whose sandbox had another user.
-    std::fs::write(
-        config.join("settings.json"),
-        r#"{"version":2,"activeProfileId":"sandbox-ghost","profiles":[
-            {"id":"sandbox","name":"Sandbox","kind":"Sandbox","defaultRegion":"cn-beijing"},
-            {"id":"sandbox-ghost","name":"Ghost","kind":"Sandbox","defaultRegion":"cn-beijing",
-             "sandboxIdentity":"ghost"}]}"#,
-    )
-    .unwrap();
+    write_settings_acting_as_a_missing_identity(&dir.path().join("config"));
     let s = studio(dir.path());
     let e = s.keys_list(RegionId::CnBeijing, None).await.unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);

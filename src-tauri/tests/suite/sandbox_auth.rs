@@ -1,8 +1,6 @@
 //! The gateway's authentication checks, over real HTTP.
 
-mod sandbox_support;
-
-use sandbox_support::{Req, TestSandbox};
+use crate::support::sandbox::{Req, TestSandbox};
 use studio_keys::domain::regions::RegionId::CnBeijing;
 
 fn list() -> Req {

@@ -1,10 +1,10 @@
 //! Verify and temporary keys through the services, against the in-process
 //! sandbox's DashScope side, with a real Secret Service.
 //!
-//! `scripts/test-session.sh cargo test --no-default-features --test services_dashscope`
+//! `scripts/test-session.sh cargo test --no-default-features --test suite services_dashscope::`
 
-mod app_support;
-use app_support::Board;
+use crate::support::app::Board;
+use crate::support::keychain;
 
 use studio_keys::cloud::{Client, Credentials};
 use studio_keys::services::views::{
@@ -18,9 +18,12 @@ struct World {
     _root: tempfile::TempDir,
     studio: Studio,
     board: Board,
+    /// Held while the test runs: it uses the Secret Service.
+    _keychain: tokio::sync::MutexGuard<'static, ()>,
 }
 
 async fn world() -> World {
+    let keychain = keychain::lock().await;
     let root = tempfile::tempdir().unwrap();
     let dirs = Dirs {
         config: root.path().join("config"),
@@ -39,6 +42,7 @@ async fn world() -> World {
         _root: root,
         studio,
         board,
+        _keychain: keychain,
     }
 }
 
@@ -58,7 +62,7 @@ async fn create(studio: &Studio, region: RegionId, description: &str) -> (String
         .await
         .unwrap();
     studio.one_time_close(&made.handle);
-    (made.api_key_id, made.value)
+    (made.api_key_id, made.value.expose().to_owned())
 }
 
 /// A client acting as the root account directly on the sandbox: "someone else".
@@ -137,7 +141,7 @@ async fn verify_detects_a_key_pasted_into_the_wrong_region() {
     let (beijing_id, _) = create(&w.studio, RegionId::CnBeijing, "beijing key").await;
     // The person pastes the Tokyo value onto the Beijing key by mistake.
     w.studio
-        .key_save_pasted(RegionId::CnBeijing, beijing_id.clone(), tokyo_value)
+        .key_save_pasted(RegionId::CnBeijing, beijing_id.clone(), tokyo_value.into())
         .await
         .unwrap();
     let r = w

@@ -1,5 +1,6 @@
 //! `skm` end to end against an in-process sandbox: output and exit codes.
 
+use crate::support::keychain;
 use std::process::Command;
 use studio_keys::domain::regions::RegionId::{CnBeijing, UsEast1};
 use studio_keys::sandbox::{self, seed, SandboxConfig, SandboxHandle};
@@ -34,6 +35,7 @@ fn skm(h: &SandboxHandle, region: studio_keys::RegionId, args: &[&str]) -> (i32,
 
 #[tokio::test(flavor = "multi_thread")]
 async fn created_key_is_printed_once_and_errors_exit_by_class() {
+    let _keychain = keychain::lock().await;
     let dir = tempfile::tempdir().unwrap();
     let h = sandbox::start(SandboxConfig::new(dir.path().join("s.db")))
         .await

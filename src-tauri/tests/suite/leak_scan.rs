@@ -6,10 +6,10 @@
 //! for every secret value: each key value and the AccessKey secret. Zero hits.
 //!
 //! Needs a real Secret Service: `scripts/test-session.sh cargo test
-//! --no-default-features --test leak_scan`.
+//! --no-default-features --test suite leak_scan::`.
 
-mod app_support;
-use app_support::Board;
+use crate::support::app::Board;
+use crate::support::keychain;
 
 use std::path::{Path, PathBuf};
 use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission, PermissionType};
@@ -52,6 +52,7 @@ fn hits(roots: &[PathBuf], skip: &Path, secrets: &[String]) -> Vec<String> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
+    let _keychain = keychain::lock().await;
     let root = tempfile::tempdir().unwrap();
     let dirs = Dirs {
         config: root.path().join("config"),
@@ -103,21 +104,21 @@ async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
         })
         .await
         .unwrap();
-    secrets.push(created.value.clone());
+    secrets.push(created.value.expose().to_owned());
     let id = created.api_key_id.clone();
     studio.one_time_copy(created.handle.clone()).await.unwrap();
     studio.one_time_close(&created.handle);
 
     let reset = studio.key_reset(region, id.clone()).await.unwrap();
     assert_ne!(reset.value, created.value);
-    secrets.push(reset.value.clone());
+    secrets.push(reset.value.expose().to_owned());
     studio.one_time_close(&reset.handle);
 
     let copied = studio.key_copy_saved(region, id.clone()).await.unwrap();
     assert!(copied.holds_secret);
     assert_eq!(
         board.0.lock().unwrap().as_deref(),
-        Some(reset.value.as_str())
+        Some(reset.value.expose())
     );
     studio.key_copy_env(region, id.clone()).await.unwrap();
     let env_text = studio
@@ -141,7 +142,7 @@ async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
         })
         .await
         .unwrap();
-    secrets.push(second.value.clone());
+    secrets.push(second.value.expose().to_owned());
     studio.one_time_close(&second.handle);
     studio
         .key_forget(region, second.api_key_id.clone())

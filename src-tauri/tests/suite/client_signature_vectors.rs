@@ -10,7 +10,10 @@ use studio_keys::protocol::signer::{
 use studio_keys::protocol::wire::Auth;
 
 fn vectors() -> Vec<Value> {
-    let text = include_str!("fixtures/signature_vectors.json");
+    let text = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/signature_vectors.json"
+    ));
     let doc: Value = serde_json::from_str(text).expect("fixture is JSON");
     doc["vectors"].as_array().expect("vectors array").clone()
 }

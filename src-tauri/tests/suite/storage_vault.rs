@@ -1,8 +1,9 @@
 //! The vault against a real Secret Service (gnome-keyring on a private D-Bus:
-//! `scripts/test-session.sh cargo test --no-default-features --test storage_vault`).
+//! `scripts/test-session.sh cargo test --no-default-features --test suite storage_vault::`).
 //! Persistence is proven from a second process (`secret-tool`), which an
 //! in-memory mock could not pass. No Secret Service = a loud failure, not a skip.
 
+use crate::support::keychain;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use studio_keys::storage::profiles::{ProfileInput, Profiles, SettingsStore};
@@ -46,6 +47,7 @@ fn unique_key() -> KeyRef {
 
 #[test]
 fn a_saved_secret_is_readable_by_another_process_and_gone_after_delete() {
+    let _keychain = keychain::blocking_lock();
     let vault = vault();
     let name = EntryName::ApiKey(unique_key());
     let value = fake("sk-ws");
@@ -75,6 +77,7 @@ fn a_saved_secret_is_readable_by_another_process_and_gone_after_delete() {
 
 #[test]
 fn profile_secret_lives_in_the_keychain_not_in_the_settings_file() {
+    let _keychain = keychain::blocking_lock();
     let vault = vault();
     let dir = tempfile::tempdir().unwrap();
     let store = Arc::new(SettingsStore::open(dir.path()).unwrap());
@@ -126,6 +129,7 @@ fn profile_secret_lives_in_the_keychain_not_in_the_settings_file() {
 
 #[test]
 fn saved_key_is_found_again_forgotten_and_marked_stale() {
+    let _keychain = keychain::blocking_lock();
     let vault = vault();
     let dir = tempfile::tempdir().unwrap();
     let saved = SavedKeys::new(dir.path(), vault);
@@ -155,6 +159,7 @@ fn saved_key_is_found_again_forgotten_and_marked_stale() {
 
 #[test]
 fn a_key_written_by_another_process_is_read_back() {
+    let _keychain = keychain::blocking_lock();
     let vault = vault();
     let key = unique_key();
     let name = EntryName::ApiKey(key);

@@ -2,36 +2,17 @@
 //! found saved by the app, and `skm --profile sandbox` reaches the app's own
 //! sandbox database. Needs a real Secret Service (scripts/test-session.sh).
 
-mod app_support;
-use app_support::Board;
+use crate::support::app::{skm_on, Board};
+use crate::support::keychain;
 
 use std::path::Path;
-use std::process::Command;
 use studio_keys::services::views::SavedState;
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::RegionId;
 
 fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skm"));
-    cmd.args(["--lang", "en"])
-        .args(args)
-        .env("STUDIO_KEYS_CONFIG_DIR", &dirs.config)
-        .env("STUDIO_KEYS_DATA_DIR", &dirs.data)
-        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_ID")
-        .env_remove("ALIBABA_CLOUD_ACCESS_KEY_SECRET")
-        .env_remove("ALIBABA_CLOUD_SECURITY_TOKEN")
-        .env_remove("ALIBABA_CLOUD_PROFILE")
-        .env_remove("SKM_NO_SAVE");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    skm_on(dirs, "en", args, env)
 }
 
 fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
@@ -46,6 +27,7 @@ fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_created_by_skm_is_saved_for_the_app() {
+    let _keychain = keychain::lock().await;
     let root = tempfile::tempdir().unwrap();
     let board = Board::default();
     let (app, dirs) = studio(root.path(), &board);
@@ -117,6 +99,7 @@ async fn a_key_created_by_skm_is_saved_for_the_app() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn skm_with_the_sandbox_profile_sees_the_apps_sandbox() {
+    let _keychain = keychain::lock().await;
     let root = tempfile::tempdir().unwrap();
     let board = Board::default();
     let (app, dirs) = studio(root.path(), &board);

@@ -1,8 +1,6 @@
 //! Secrets at rest, damaged or foreign database files, restarts.
 
-mod sandbox_support;
-
-use sandbox_support::{check_key, TestSandbox};
+use crate::support::sandbox::{check_key, TestSandbox};
 use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::sandbox::{self, seed, SandboxConfig};
 use studio_keys::ErrorCode;

@@ -1,0 +1,31 @@
+//! Every integration test but `bindings` (which needs the GUI feature), in one
+//! test binary: one link of axum, rusqlite and reqwest instead of one per area.
+//! Laid out after cargo's own `tests/testsuite/main.rs`: one module per area.
+//!
+//! The tests run in parallel threads of one process, so none may change what
+//! the process shares (environment variables, the current directory). A test
+//! that must, runs alone in a child process: see `support::process`.
+//!
+//! Run one area: `cargo test --no-default-features --test suite sandbox_rules::`.
+
+mod support;
+
+mod cli_shared_storage;
+mod client_cli;
+mod client_dashscope;
+mod client_faults;
+mod client_reconcile;
+mod client_roundtrip;
+mod client_signature_vectors;
+mod leak_scan;
+mod one_path;
+mod sandbox_auth;
+mod sandbox_faults;
+mod sandbox_integrity;
+mod sandbox_profiles;
+mod sandbox_rules;
+mod services_dashscope;
+mod services_keys;
+mod storage_profiles;
+mod storage_vault;
+mod storage_vault_unreachable;
