@@ -9,13 +9,18 @@ SESSION := scripts/test-session.sh
 # Rust tests that need no GUI build without Tauri; the sandbox's fault injection is test-only.
 CORE := --no-default-features --features fault-injection
 
-.PHONY: run test deps deps-test ui app skm bindings lint test-rust test-ui test-conformance test-e2e bench fuzz
+.PHONY: run test deps deps-test ui app skm bindings lint test-rust test-ui test-conformance test-e2e test-install dist bench fuzz
+
+# The app as its package ships it: the UI served from the binary
+# (tauri/custom-protocol). Every GUI build uses it, so the bundle step and the
+# bindings test reuse one build of Tauri instead of compiling it twice.
+GUI := --features tauri/custom-protocol
 
 run: deps ui
-	cargo build --bin studio-keys
+	cargo build $(GUI) --bin studio-keys
 	./target/debug/studio-keys
 
-test: deps-test ui lint test-rust test-ui test-conformance test-e2e
+test: deps-test ui lint test-rust test-ui test-conformance test-e2e test-install
 	@echo "make test: every gate and suite passed"
 
 deps:
@@ -28,25 +33,25 @@ ui:
 	cd ui && npm run build
 
 app: ui
-	cargo build --bin studio-keys
+	cargo build $(GUI) --bin studio-keys
 
 skm:
 	cargo build --no-default-features --bin skm
 
 # Regenerate the TypeScript IPC bindings from the Rust command declarations.
 bindings:
-	cargo test --test bindings -q
+	cargo test $(GUI) --test bindings -q
 
 # The layers of src-tauri/src, bottom up (lib.rs): no module imports one above
 # its own layer, and no two modules import each other.
 LAYER_RULES := \
-  --deny crate::domain=crate::protocol,crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
-  --deny crate::protocol=crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
-  --deny crate::cloud=crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
-  --deny crate::sandbox=crate::cloud,crate::storage,crate::services,crate::cli,crate::commands,crate::app \
-  --deny crate::storage=crate::cloud,crate::services,crate::cli,crate::commands,crate::app \
-  --deny crate::services=crate::cli,crate::commands,crate::app \
-  --deny crate::cli=crate::commands,crate::app
+  --deny crate::domain=crate::protocol,crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::protocol=crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::cloud=crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::sandbox=crate::cloud,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::storage=crate::cloud,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::services=crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::cli=crate::commands,crate::app,crate::updates
 
 lint: bindings
 	python3 scripts/test_check_layers.py
@@ -55,6 +60,7 @@ lint: bindings
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy $(CORE) --all-targets -- -D warnings
 	cd ui && npm run check
+	node scripts/lint-workflows.mjs
 	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales
 	@git diff --exit-code -- ui/src/lib/bindings.ts \
 	  || { echo "ui/src/lib/bindings.ts is stale: run 'make bindings' and commit it" >&2; exit 1; }
@@ -71,6 +77,16 @@ test-conformance: skm
 
 test-e2e: app skm
 	$(SESSION) tests/e2e/run.sh
+
+# Bundle the binaries just tested, install the .deb with apt, open the installed
+# app (smoke journey), run the installed skm, remove the package (needs root or sudo).
+test-install: ui skm
+	$(SESSION) tests/install/run.sh
+
+# Release bundles of this OS (Linux: .deb and .rpm; the AppImage comes from the
+# release pipeline). Signed update artifacts need TAURI_SIGNING_PRIVATE_KEY.
+dist: deps ui
+	scripts/dist.sh
 
 bench:
 	scripts/bench.sh

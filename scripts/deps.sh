@@ -12,7 +12,8 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libd
             pkg-config build-essential libssl-dev file)
 # Xvfb + a real Secret Service + the WebKit WebDriver + clipboard tools for the tests.
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver xclip
-           python3-venv imagemagick fonts-noto-cjk xdotool)
+           python3-venv imagemagick fonts-noto-cjk xdotool
+           desktop-file-utils appstream)
 
 apt_install() {
   local missing=()

@@ -98,6 +98,10 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .plugin(tauri_plugin_window_state::Builder::default().build())
     .plugin(tauri_plugin_clipboard_manager::init())
     .plugin(tauri_plugin_dialog::init())
+    // Checks only when asked (the UI asks once after its first paint, and from
+    // Settings); see updates.rs.
+    .plugin(tauri_plugin_updater::Builder::new().build())
+    .manage(crate::updates::Updates::default())
     .invoke_handler(builder.invoke_handler())
     // `make bench` reads these lines for its launch timeline.
     .on_page_load(|_, payload| {

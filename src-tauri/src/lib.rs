@@ -2,7 +2,8 @@
 //!
 //! Layers, from the top down; each module uses only those below it (checked
 //! by `scripts/check_layers.py` in `make lint`):
-//! - `commands/` and `app` — the Tauri shell (feature `gui`): IPC translation only.
+//! - `commands/`, `app` and `updates` — the Tauri shell (feature `gui`): IPC
+//!   translation, the window, and the app's own signed updates.
 //! - `cli` — `skm`, beside `commands/`: parses arguments, calls `services`, prints.
 //! - `services` — `Studio`: one operation per thing a person does.
 //! - `storage` — the keychain (`vault`), saved keys, profiles and settings,
@@ -34,6 +35,8 @@ pub mod cli;
 pub mod app;
 #[cfg(feature = "gui")]
 pub mod commands;
+#[cfg(feature = "gui")]
+pub mod updates;
 
 pub use domain::error::{Error, ErrorCode, Result};
 pub use domain::regions::{Region, RegionId};

@@ -7,6 +7,7 @@ pub mod keys;
 pub mod profiles;
 pub mod settings;
 pub mod state;
+pub mod updates;
 pub mod workspaces;
 
 use crate::domain::error::IpcError;
@@ -52,6 +53,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             settings::settings_get,
             settings::settings_set,
             settings::storage_status,
+            updates::update_check,
+            updates::update_download,
+            updates::update_install,
             workspaces::models_authorized,
             workspaces::workspaces_list,
         ])

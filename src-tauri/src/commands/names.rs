@@ -38,5 +38,8 @@
     "temp_key_copy",
     "temp_key_create",
     "ui_painted",
+    "update_check",
+    "update_download",
+    "update_install",
     "workspaces_list",
 ]

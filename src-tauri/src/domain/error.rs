@@ -194,7 +194,14 @@ impl Error {
             }
             _ => i18n::tr(lang, &format!("errors.{}.what", self.code), &params),
         };
-        let action = i18n::tr(lang, &format!("errors.{}.action", self.code), &params);
+        // A reason may say better than its class what to do next (`reason_actions`).
+        let action_key = self
+            .reason
+            .as_ref()
+            .map(|r| format!("reason_actions.{r}"))
+            .filter(|k| i18n::has(lang, k))
+            .unwrap_or_else(|| format!("errors.{}.action", self.code));
+        let action = i18n::tr(lang, &action_key, &params);
         if action.is_empty() {
             what
         } else {
@@ -237,6 +244,24 @@ impl From<Error> for IpcError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_reason_with_its_own_next_step_replaces_the_classes() {
+        let e = Error::new(ErrorCode::BadResponse).with_reason("update_wrong_key");
+        for lang in Lang::ALL {
+            let generic = i18n::tr(lang, "errors.BadResponse.action", &[]);
+            let text = e.message_in(lang);
+            assert!(!text.contains(&generic), "{lang:?}: {text}");
+            assert!(text.ends_with(&i18n::tr(lang, "reason_actions.update_wrong_key", &[])));
+        }
+        // Without one, the class says what to do.
+        let plain = Error::new(ErrorCode::BadResponse).with_reason("body_not_json");
+        assert!(plain.message_in(Lang::En).ends_with(&i18n::tr(
+            Lang::En,
+            "errors.BadResponse.action",
+            &[]
+        )));
+    }
 
     #[test]
     fn every_code_has_a_message_and_action_in_both_languages() {

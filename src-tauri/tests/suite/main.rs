@@ -19,6 +19,7 @@ mod client_roundtrip;
 mod client_signature_vectors;
 mod leak_scan;
 mod one_path;
+mod release_version;
 mod sandbox_auth;
 mod sandbox_faults;
 mod sandbox_integrity;

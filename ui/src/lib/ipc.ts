@@ -42,7 +42,11 @@ import {
   type StorageStatus_Serialize,
   type VerifyResult_Serialize,
   type WorkspaceView_Serialize,
+  type DownloadProgress_Deserialize,
+  type UpdateCheck_Serialize,
+  type UpdateInfo_Serialize,
 } from "./bindings";
+import { Channel } from "@tauri-apps/api/core";
 import { t, type MessageKey } from "./i18n/index.svelte";
 
 // ---- Generated types, under the names the screens use ----
@@ -85,6 +89,10 @@ export type KeyPage = KeyPage_Serialize;
 /** The format of a key a person pasted and saved. */
 export type PastedFormat = KeyFormat;
 export type StorageStatus = StorageStatus_Serialize;
+export type UpdateCheck = UpdateCheck_Serialize;
+export type UpdateInfo = UpdateInfo_Serialize;
+/** Bytes received of the announced total (null when the server did not say). */
+export type DownloadProgress = { received: number | null; total: number | null };
 /** A seeded sandbox identity (never its AccessKey). */
 export type SandboxIdentity = SandboxIdentityView_Serialize;
 
@@ -206,6 +214,15 @@ export const ipc = normalised(
     oneTimeClose: (handle: string) => commands.oneTimeClose(handle),
     clipboardCopyText: (text: string) => commands.clipboardCopyText(text),
     storageStatus: (): Promise<StorageStatus> => commands.storageStatus(),
+    updateCheck: (): Promise<UpdateCheck> => commands.updateCheck(),
+    /** Resolves once the update is downloaded and its signature verified. */
+    updateDownload: (onProgress: (p: DownloadProgress) => void) => {
+      // The generated type of a channel's messages is the Deserialize phase.
+      const channel = new Channel<DownloadProgress_Deserialize>();
+      channel.onmessage = (p) => onProgress({ received: p.received, total: p.total ?? null });
+      return commands.updateDownload(channel);
+    },
+    updateInstall: () => commands.updateInstall(),
   },
   { appInfo: "app.startFailed" },
 );

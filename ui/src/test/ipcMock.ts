@@ -41,5 +41,8 @@ export function makeIpcMock() {
     oneTimeExport: vi.fn(),
     oneTimeClose: vi.fn(async () => undefined),
     clipboardCopyText: vi.fn(async () => undefined),
+    updateCheck: vi.fn(async (): Promise<unknown> => ({ state: "notConfigured" })),
+    updateDownload: vi.fn(async (..._args: unknown[]) => null),
+    updateInstall: vi.fn(async () => null),
   };
 }

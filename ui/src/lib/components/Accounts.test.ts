@@ -88,4 +88,10 @@ describe("settings", () => {
     expect(document.documentElement.dataset.theme).toBe("light");
     expect(storage).not.toHaveBeenCalled();
   });
+
+  it("says which version is running", () => {
+    dialogs.current = { kind: "settings" };
+    render(SettingsDialog);
+    expect(screen.getByTestId("about-version").textContent).toBe(`Studio Keys ${APP_INFO.version}`);
+  });
 });

@@ -10,6 +10,7 @@ export type DialogState =
   | { kind: "settings" }
   | { kind: "profiles" }
   | { kind: "connect" }
+  | { kind: "update" }
   | null;
 
 export type ConfirmRequest = {

@@ -1,0 +1,160 @@
+"""Updates, on the app installed from its .deb (tests/install/run.sh runs this).
+
+That build trusts a throw-away public key and asks a loopback server for
+updates (both given to it with `tauri build --config` at test time). The server
+below announces a signed 0.2.0; each test serves it whole, tampered, signed with
+another key or cut short, or does not run at all. After every one of them the
+installed app is byte for byte what it was, and dpkg still has the old version.
+"""
+import hashlib
+import http.server
+import json
+import os
+import pathlib
+import subprocess
+import threading
+
+import pytest
+
+from pages import App
+
+FIXTURES = pathlib.Path(os.environ.get("UPDATE_FIXTURES", ""))
+PORT = int(os.environ.get("UPDATE_PORT", "0"))
+INSTALLED = pathlib.Path("/usr/bin/studio-keys")
+
+
+
+@pytest.fixture(autouse=True)
+def fixtures_built():
+    if not PORT or not (FIXTURES / "update.deb").exists():
+        pytest.fail("run these through tests/install/run.sh: it installs the test build and signs the fixtures")
+
+
+class Server(http.server.ThreadingHTTPServer):
+    """`latest.json` and the artifact, as the scenario says."""
+
+    allow_reuse_address = True
+    daemon_threads = True
+    scenario = "good"
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_GET(self):
+        scenario = self.server.scenario
+        deb = (FIXTURES / "update.deb").read_bytes()
+        if self.path == "/latest.json":
+            signature = {
+                "good": "update.deb.sig",
+                "truncated": "update.deb.sig",
+                "tampered": "tampered.sig",
+                "wrong-key": "wrong-key.sig",
+            }[scenario]
+            body = json.dumps({
+                "version": "0.2.0",
+                "notes": "Faster key lists.\nA clearer one-time dialog.",
+                "pub_date": "2026-12-01T09:00:00Z",
+                "platforms": {
+                    "linux-x86_64-deb": {
+                        "url": f"http://127.0.0.1:{PORT}/studio-keys_0.2.0_amd64.deb",
+                        "signature": (FIXTURES / signature).read_text().strip(),
+                    }
+                },
+            }).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+        elif self.path == "/studio-keys_0.2.0_amd64.deb":
+            self.send_response(200)
+            self.send_header("Content-Type", "application/octet-stream")
+            self.send_header("Content-Length", str(len(deb)))
+            self.end_headers()
+            if scenario == "truncated":
+                # Announce the whole file, send half of it, and hang up.
+                self.wfile.write(deb[: len(deb) // 2])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)
+            else:
+                self.wfile.write(deb)
+        else:
+            self.send_error(404)
+
+
+@pytest.fixture
+def server():
+    srv = Server(("127.0.0.1", PORT), Handler)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+@pytest.fixture
+def untouched():
+    """The installed app and package as they were before the test."""
+    def state():
+        version = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "studio-keys"],
+                                 capture_output=True, text=True).stdout
+        return hashlib.sha256(INSTALLED.read_bytes()).hexdigest(), version
+
+    before = state()
+    assert before[1].startswith("0.1.0"), before
+    yield
+    assert state() == before, "the installed app changed"
+
+
+def open_update(app):
+    app.visible("update-banner", timeout=40)
+    assert "0.2.0" in app.text("update-banner")
+    app.click("update-open")
+    app.visible("update-dialog")
+    assert "Faster key lists." in app.text("update-notes")
+
+
+VERIFIED = {"en": "signature checks out", "zh-CN": "签名校验通过"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_an_update_is_found_shown_downloaded_and_verified(driver, server, untouched, lang):
+    app = App(driver).ready()
+    open_update(app)
+    app.click("update-download")
+    app.visible("update-verified", timeout=60)
+    assert VERIFIED[lang] in app.text("update-verified")
+    assert app.present("update-install"), "a verified update can be installed on the person's word"
+
+
+@pytest.mark.parametrize("scenario,words", [
+    ("tampered", "does not match its signature"),
+    ("wrong-key", "does not trust"),
+    ("truncated", "cut short"),
+])
+def test_a_bad_update_is_refused_and_the_app_untouched(driver, server, untouched, scenario, words):
+    server.scenario = scenario
+    app = App(driver).ready()
+    open_update(app)
+    app.click("update-download")
+    banner = app.visible("error-banner", timeout=60)
+    assert words in banner.get_attribute("textContent"), banner.get_attribute("textContent")
+    assert not app.present("update-install")
+    assert not app.present("update-verified")
+
+
+def test_an_unreachable_server_is_quiet(driver, untouched):
+    app = App(driver).ready()
+    # The check runs after the first paint; give it time to fail.
+    app.wait(30).until(lambda d: d.execute_script(
+        "return document.querySelector('[data-testid=update-banner]') === null"))
+    app.click("settings")
+    status = app.wait(30).until(
+        lambda d: next((e for e in app.all("update-status") if e.get_attribute("data-state") == "unreachable"), False),
+        "Settings does not say the update server was unreachable",
+    )
+    assert "could not be reached" in status.get_attribute("textContent")
+    assert not app.present("error-banner"), "no error dialog at start"

@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Install test: the Linux package as a person gets it. Builds the app as
+# `make app` does, but trusting a throw-away update key and a loopback update
+# server (given through TAURI_CONFIG, as `tauri build --config` does; a release
+# build cannot change its key at run time), bundles it, installs the .deb with
+# the system's package manager, checks what the desktop needs, opens the
+# installed app (smoke journey, then the update journeys against a signed
+# "newer" 0.2.0), runs the installed `skm`, then removes the package and checks
+# nothing of it is left. Needs root (or sudo) for apt, and a session from
+# scripts/test-session.sh for the window. No private key outlives the run.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/../.." && pwd)"
+die() { echo "install test: $*" >&2; exit 1; }
+if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
+command -v dpkg >/dev/null || { echo "install test: no dpkg here; skipped on this OS" >&2; exit 0; }
+
+package=studio-keys
+if dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+  die "$package is already installed on this machine; the test installs and removes it, so it will not touch yours"
+fi
+version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/src-tauri/Cargo.toml" | head -1)"
+
+tauri="$root/ui/node_modules/.bin/tauri"
+work="$(mktemp -d)"
+cleanup() {
+  $SUDO apt-get purge -y -qq "$package" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+started=$(date +%s)
+
+# 1. Throw-away update keys: the one the test build trusts, and another.
+mkdir -p "$work/keys" "$work/fixtures"
+"$tauri" signer generate -w "$work/keys/trusted.key" --ci -p '' >/dev/null
+"$tauri" signer generate -w "$work/keys/other.key" --ci -p '' >/dev/null
+update_port=18765
+config="$(python3 - "$work/keys/trusted.key.pub" "$update_port" <<'PY'
+import json, sys
+print(json.dumps({
+    "bundle": {"createUpdaterArtifacts": True},
+    "plugins": {"updater": {
+        "pubkey": open(sys.argv[1]).read().strip(),
+        "endpoints": [f"http://127.0.0.1:{sys.argv[2]}/latest.json"],
+        "dangerousInsecureTransportProtocol": True,
+    }},
+}))
+PY
+)"
+# The bundler reads the key (a path here) to sign the update artifacts.
+export TAURI_SIGNING_PRIVATE_KEY="$work/keys/trusted.key" TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
+
+# 2. The test build (only this crate recompiles), bundled: .deb and .rpm.
+(cd "$root/src-tauri" && TAURI_CONFIG="$config" cargo build --features tauri/custom-protocol --bin studio-keys)
+(cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb,rpm --config "$config")
+bundles="$root/target/debug/bundle"
+deb="$(ls "$bundles"/deb/*_"${version}"_*.deb | head -1)"
+rpm="$(ls "$bundles"/rpm/*-"${version}"-*.rpm | head -1)"
+[ -f "$deb" ] || die "no .deb for $version under $bundles/deb"
+[ -f "$rpm" ] || die "no .rpm for $version under $bundles/rpm"
+echo "install test: bundled in $(( $(date +%s) - started )) s: $(du -h "$deb" | cut -f1) .deb, $(du -h "$rpm" | cut -f1) .rpm"
+
+# The package declares what a Debian user needs to run it.
+fields="$(dpkg-deb -f "$deb" Package Version Depends Recommends Maintainer Homepage)"
+echo "$fields"
+for want in "Version: $version" "libwebkit2gtk-4.1-0" "libgtk-3-0" "Recommends: gnome-keyring" "Maintainer: " "Homepage: "; do
+  grep -q "$want" <<<"$fields" || die "the .deb lacks '$want'"
+done
+
+# The "newer" release the update journeys are offered: the same binary bundled
+# as 0.2.0 and signed by the trusted key; then a signature by the other key, and
+# a signature by the trusted key over other bytes (a tampered one).
+(cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb --config "$config" --config '{"version":"0.2.0"}')
+unset TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD
+newer="$(ls "$bundles"/deb/*_0.2.0_*.deb | head -1)"
+cp "$newer" "$work/fixtures/update.deb"
+cp "$newer.sig" "$work/fixtures/update.deb.sig"
+cp "$newer" "$work/fixtures/other-key.deb"
+"$tauri" signer sign -f "$work/keys/other.key" -p '' --app-version 0.2.0 "$work/fixtures/other-key.deb" >/dev/null
+mv "$work/fixtures/other-key.deb.sig" "$work/fixtures/wrong-key.sig"
+printf 'not the update' > "$work/fixtures/other-bytes"
+"$tauri" signer sign -f "$work/keys/trusted.key" -p '' --app-version 0.2.0 "$work/fixtures/other-bytes" >/dev/null
+mv "$work/fixtures/other-bytes.sig" "$work/fixtures/tampered.sig"
+rm -rf "$bundles"/deb/*_0.2.0_* "$work/keys/trusted.key" "$work/keys/other.key"
+
+# 3. Install it for real: apt resolves the dependencies from the package's own fields.
+cp "$deb" "$work/$package.deb"
+chmod 644 "$work/$package.deb"
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "$work/$package.deb" >/dev/null
+dpkg-query -L "$package" > "$work/files"
+echo "install test: installed $(wc -l < "$work/files") paths"
+
+# 4. Where the desktop looks.
+for f in /usr/bin/studio-keys /usr/bin/skm; do [ -x "$f" ] || die "$f is not installed"; done
+desktop="$(grep '^/usr/share/applications/.*\.desktop$' "$work/files" | head -1)"
+[ -n "$desktop" ] || die "no desktop entry installed"
+desktop-file-validate "$desktop" || die "the desktop entry is invalid"
+grep -q '^Keywords\[zh_CN\]=' "$desktop" || die "the desktop entry has no Chinese keywords"
+metainfo=/usr/share/metainfo/app.studiokeys.desktop.metainfo.xml
+[ -f "$metainfo" ] || die "no AppStream metainfo installed"
+appstreamcli validate --no-net "$metainfo" || die "the AppStream metainfo is invalid"
+for size in 16 24 32 48 64 128 256 512; do
+  [ -f "/usr/share/icons/hicolor/${size}x${size}/apps/studio-keys.png" ] || die "no ${size}x${size} icon"
+done
+
+# 5. The installed programs work: skm from PATH, the app's smoke and update journeys.
+[ "$(command -v skm)" = /usr/bin/skm ] || die "skm is not the installed one on PATH"
+skm --version | grep -q "$version" || die "skm --version does not say $version"
+skm sandbox identities --db "$work/sandbox.db" --json | grep -q '"name"' || die "the installed skm cannot run the sandbox"
+STUDIO_KEYS_APP=/usr/bin/studio-keys E2E_ARTIFACTS="$root/artifacts/install" \
+  UPDATE_FIXTURES="$work/fixtures" UPDATE_PORT="$update_port" \
+  "$root/tests/e2e/run.sh" "$root/tests/e2e/test_smoke.py" "$root/tests/e2e/installed"
+
+# 6. Remove it: nothing of the package is left.
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$package" >/dev/null
+! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "installed" || die "dpkg still lists $package"
+left=()
+while read -r f; do
+  if [ -f "$f" ] || [ -L "$f" ]; then left+=("$f"); fi
+done < "$work/files"
+[ ${#left[@]} -eq 0 ] || die "left behind after removal: ${left[*]}"
+echo "install test: installed, opened, used and removed in $(( $(date +%s) - started )) s"
