@@ -139,7 +139,7 @@ async fn serve(port: u16, db: PathBuf, as_json: bool) -> Result<()> {
     } else {
         PortChoice::From(port)
     };
-    let handle = sandbox::start(SandboxConfig {
+    let handle = sandbox::serve(SandboxConfig {
         db_path: db,
         ports,
         fault: None,

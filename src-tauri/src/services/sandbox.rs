@@ -8,8 +8,8 @@ use std::path::Path;
 pub use crate::sandbox::seed::ROOT as ROOT_IDENTITY;
 pub use crate::sandbox::{Identity, PortChoice, SandboxConfig, SandboxHandle, SeedCount};
 
-/// Start serving all six regions on `config.db_path`, creating its folder.
-pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
+/// Serve all six regions on `config.db_path`, creating its folder.
+pub async fn serve(config: SandboxConfig) -> Result<SandboxHandle> {
     if let Some(dir) = config.db_path.parent() {
         std::fs::create_dir_all(dir)?;
     }

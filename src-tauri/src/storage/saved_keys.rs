@@ -55,10 +55,6 @@ impl SavedKeys {
         }
     }
 
-    pub fn open_default(vault: Vault) -> Self {
-        Self::new(&crate::storage::profiles::paths::config_dir(), vault)
-    }
-
     /// Every indexed key.
     pub fn list(&self) -> Result<Vec<SavedKeyRecord>> {
         Ok(self.load()?.keys)

@@ -30,11 +30,6 @@ impl SettingsStore {
         Ok(store)
     }
 
-    /// The store in the platform config dir (or `STUDIO_KEYS_CONFIG_DIR`).
-    pub fn open_default() -> Result<Self> {
-        Self::open(&super::paths::config_dir())
-    }
-
     pub fn path(&self) -> &Path {
         &self.path
     }
