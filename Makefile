@@ -51,7 +51,7 @@ LAYER_RULES := \
   --deny crate::sandbox=crate::cloud,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::storage=crate::cloud,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::services=crate::cli,crate::commands,crate::app,crate::updates \
-  --deny crate::cli=crate::commands,crate::app,crate::updates
+  --deny crate::cli=crate::commands,crate::app,crate::updates,crate::cloud,crate::sandbox,crate::storage
 
 lint: bindings
 	python3 scripts/test_check_layers.py

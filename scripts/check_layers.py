@@ -23,7 +23,9 @@ Choices, so a report can be judged:
   for between parts that do not contain each other: siblings, cousins, layers.
 - Cycles: strongly connected components of 2+ modules, printed with every edge in
   them and the first file:line making it. `--deny FROM=TO` (repeatable): no module
-  at or under FROM may refer to one at or under TO (`--deny crate::sandbox=crate::cloud`).
+  at or under FROM may name one at or under TO (`--deny crate::sandbox=crate::cloud`),
+  judged by the path as written: reaching a type through an allowed layer's
+  re-export is fine, naming the forbidden layer (facade or not) is not.
 Exit 1 on a cycle or violation, 0 otherwise, 2 on bad input.
 Not understood: paths built by macros, `#[path]`, names from globs (`use x::*` is an
 edge to x), `super` inside a non-test inline `mod m { }` (read as the file's own).
@@ -191,11 +193,14 @@ class Crate:
             if path is not None:
                 self.refs.append((mod, path, file, line(m.start()), False))
 
-    def edges(self):
-        """{(from, to): (file, line)} with the first place each edge is made."""
+    def edges(self, through_facades=True):
+        """{(from, to): (file, line)} with the first place each edge is made. With
+        `through_facades=False` an edge goes to the module the path names, not to
+        where a re-export leads: a lower layer reaching a type through a higher
+        layer's `pub use` still names that higher layer."""
         out = {}
         for src, path, file, line, facade in self.refs:
-            dst = self.resolve(path)
+            dst = self.resolve(path) if through_facades else self.module_of(path)
             if facade or dst == src or nested(src, dst) or nested(dst, src):
                 continue
             if (src, dst) not in out or line < out[src, dst][1]:
@@ -282,8 +287,11 @@ def main(argv=None):
         for (a, b), (file, line) in sorted(edges.items()):
             if a in comp and b in comp:
                 print(f"  {name(a)} -> {name(b)}    {file}:{line}")
+    # Layers are judged by what a file names: a path through an allowed layer's
+    # re-export is fine, one that names a forbidden layer is not, facade or no.
+    named = crate.edges(through_facades=False)
     for rule, frm, to in rules:
-        for (a, b), (file, line) in sorted(edges.items()):
+        for (a, b), (file, line) in sorted(named.items()):
             if under(a, frm) and under(b, to):
                 failed = True
                 print(f"layer violation (--deny {rule}): {name(a)} -> {name(b)}    {file}:{line}")

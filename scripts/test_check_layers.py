@@ -49,6 +49,13 @@ class CheckLayers(unittest.TestCase):
         code, out = run("deny", "--deny", "crate::high=crate::low")
         self.assertEqual(code, 0, out)
 
+    def test_a_deny_rule_sees_through_no_facade(self):
+        # low takes Thing through high's `pub use`: it still names high.
+        self.assertEqual(run("deny_facade")[0], 0)
+        code, out = run("deny_facade", "--deny", "crate::low=crate::high")
+        self.assertEqual(code, 1, out)
+        self.assertIn("crate::low -> crate::high", out)
+
     def test_bad_deny_rule_is_a_usage_error(self):
         self.assertEqual(run("deny", "--deny", "crate::low")[0], 2)
 

@@ -14,8 +14,9 @@ use std::sync::Mutex;
 use tauri::AppHandle;
 use tauri_plugin_updater::{Update, UpdaterExt};
 
-/// How long a check or a download may take before it counts as unreachable.
-const TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
+/// How long a check may take before the server counts as unreachable. A
+/// download has no such bound: a large installer on a slow link takes long.
+const CHECK_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// What a check found.
 #[derive(Debug, Clone, Serialize, specta::Type)]
@@ -86,12 +87,19 @@ fn install_mode() -> InstallMode {
 
 /// Ask the release server. Unreachable is an error the caller may keep quiet.
 pub async fn check(app: &AppHandle, updates: &Updates) -> Result<UpdateCheck> {
-    let updater = match app.updater_builder().timeout(TIMEOUT).build() {
+    let updater = match app.updater() {
         Ok(u) => u,
         Err(tauri_plugin_updater::Error::EmptyEndpoints) => return Ok(UpdateCheck::NotConfigured),
         Err(e) => return Err(error(e)),
     };
-    let found = updater.check().await.map_err(error)?;
+    let found = tokio::time::timeout(CHECK_TIMEOUT, updater.check())
+        .await
+        .map_err(|_| {
+            Error::new(ErrorCode::Timeout)
+                .with_reason("update_unreachable")
+                .with_technical(format!("no answer in {} s", CHECK_TIMEOUT.as_secs()))
+        })?
+        .map_err(error)?;
     let Some(update) = found else {
         *updates.lock() = None;
         return Ok(UpdateCheck::UpToDate);
@@ -145,28 +153,39 @@ pub async fn download(
             error(e)
         })?;
     log::info!("update {} downloaded and verified", update.version);
-    if let Some(p) = updates.lock().as_mut() {
-        p.verified = Some(bytes);
+    // A check while downloading may have found another release: these bytes
+    // are kept only for the one they were verified against.
+    match updates.lock().as_mut() {
+        Some(p) if p.update.version == update.version && p.update.signature == update.signature => {
+            p.verified = Some(bytes);
+            Ok(())
+        }
+        _ => Err(Error::new(ErrorCode::Conflict).with_reason("update_not_checked")),
     }
-    Ok(())
 }
 
-/// Install the verified update, then restart into it.
-pub fn install(app: &AppHandle, updates: &Updates) -> Result<()> {
-    let pending = updates.lock().take();
-    let Some(Pending {
-        update,
-        verified: Some(bytes),
-    }) = pending
-    else {
-        return Err(Error::new(ErrorCode::NotFound).with_reason("update_not_downloaded"));
-    };
+/// Install the verified update, then restart into it. On failure the update
+/// stays, verified, so the person can try again.
+pub async fn install(app: &AppHandle, updates: &Updates) -> Result<()> {
     if install_mode() == InstallMode::Manual {
         return Err(Error::new(ErrorCode::Unsupported).with_reason("update_manual_install"));
     }
-    // `install` verifies the bytes once more before it replaces anything.
-    update.install(&bytes).map_err(error)?;
-    log::info!("update {} installed; restarting", update.version);
+    let (update, bytes) = match updates.lock().as_ref() {
+        Some(Pending {
+            update,
+            verified: Some(bytes),
+        }) => (update.clone(), bytes.clone()),
+        _ => return Err(Error::new(ErrorCode::NotFound).with_reason("update_not_downloaded")),
+    };
+    // The package manager asks for the administrator's password and runs dpkg
+    // or rpm: blocking work, off the async workers. `install` verifies the
+    // bytes once more before it replaces anything.
+    let version = update.version.clone();
+    tauri::async_runtime::spawn_blocking(move || update.install(&bytes))
+        .await
+        .map_err(|e| Error::internal(format!("install task failed: {e}")))?
+        .map_err(error)?;
+    log::info!("update {version} installed; restarting");
     app.request_restart();
     Ok(())
 }

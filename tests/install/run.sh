@@ -24,7 +24,9 @@ tauri="$root/ui/node_modules/.bin/tauri"
 work="$(mktemp -d)"
 cleanup() {
   $SUDO apt-get purge -y -qq "$package" >/dev/null 2>&1 || true
-  rm -rf "$work"
+  # The test build trusts a throw-away key and a plain-http server: leave no
+  # bundle of it behind (the next `make app` rebuilds the binary anyway).
+  rm -rf "$work" "$root/target/debug/bundle"
 }
 trap cleanup EXIT
 started=$(date +%s)
@@ -53,8 +55,9 @@ export TAURI_SIGNING_PRIVATE_KEY="$work/keys/trusted.key" TAURI_SIGNING_PRIVATE_
 (cd "$root/src-tauri" && TAURI_CONFIG="$config" cargo build --features tauri/custom-protocol --bin studio-keys)
 (cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb,rpm --config "$config")
 bundles="$root/target/debug/bundle"
-deb="$(ls "$bundles"/deb/*_"${version}"_*.deb | head -1)"
-rpm="$(ls "$bundles"/rpm/*-"${version}"-*.rpm | head -1)"
+# File names hold spaces ("Studio Keys_…"): globs into arrays, no ls.
+debs=("$bundles"/deb/*_"${version}"_*.deb) rpms=("$bundles"/rpm/*-"${version}"-*.rpm)
+deb="${debs[0]}" rpm="${rpms[0]}"
 [ -f "$deb" ] || die "no .deb for $version under $bundles/deb"
 [ -f "$rpm" ] || die "no .rpm for $version under $bundles/rpm"
 echo "install test: bundled in $(( $(date +%s) - started )) s: $(du -h "$deb" | cut -f1) .deb, $(du -h "$rpm" | cut -f1) .rpm"
@@ -71,7 +74,9 @@ done
 # a signature by the trusted key over other bytes (a tampered one).
 (cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb --config "$config" --config '{"version":"0.2.0"}')
 unset TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD
-newer="$(ls "$bundles"/deb/*_0.2.0_*.deb | head -1)"
+newers=("$bundles"/deb/*_0.2.0_*.deb)
+newer="${newers[0]}"
+[ -f "$newer" ] || die "the 0.2.0 bundle was not made"
 cp "$newer" "$work/fixtures/update.deb"
 cp "$newer.sig" "$work/fixtures/update.deb.sig"
 cp "$newer" "$work/fixtures/other-key.deb"
@@ -91,7 +96,7 @@ echo "install test: installed $(wc -l < "$work/files") paths"
 
 # 4. Where the desktop looks.
 for f in /usr/bin/studio-keys /usr/bin/skm; do [ -x "$f" ] || die "$f is not installed"; done
-desktop="$(grep '^/usr/share/applications/.*\.desktop$' "$work/files" | head -1)"
+desktop="$(grep -m1 '^/usr/share/applications/.*\.desktop$' "$work/files" || true)"
 [ -n "$desktop" ] || die "no desktop entry installed"
 desktop-file-validate "$desktop" || die "the desktop entry is invalid"
 grep -q '^Keywords\[zh_CN\]=' "$desktop" || die "the desktop entry has no Chinese keywords"
@@ -112,7 +117,8 @@ STUDIO_KEYS_APP=/usr/bin/studio-keys E2E_ARTIFACTS="$root/artifacts/install" \
 
 # 6. Remove it: nothing of the package is left.
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$package" >/dev/null
-! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "installed" || die "dpkg still lists $package"
+[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ] \
+  || die "dpkg still has $package installed"
 left=()
 while read -r f; do
   if [ -f "$f" ] || [ -L "$f" ]; then left+=("$f"); fi

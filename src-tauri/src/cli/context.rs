@@ -4,11 +4,10 @@
 //! keychain itself: `Studio` does, exactly as it does for the app.
 
 use super::GlobalArgs;
-use crate::cloud::Credentials;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
-use crate::services::{Acting, Dirs, Studio, Who};
+use crate::services::{Acting, Credentials, Dirs, Studio, Who};
 
 pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
@@ -51,17 +50,25 @@ pub fn studio(g: &GlobalArgs) -> Result<Studio> {
 }
 
 /// `studio`, for a command that needs someone to act as: says what to do,
-/// before any request, when there is no one.
+/// before any request, when there is no one (a `--profile` that does not
+/// exist says so itself).
 pub async fn acting_studio(g: &GlobalArgs) -> Result<Studio> {
     let studio = studio(g)?;
+    let active = matches!(who(g), Who::ActiveProfile);
     studio.acting_profile().await.map_err(|e| {
-        if e.code == ErrorCode::NotFound || e.code == ErrorCode::Config {
+        if active && (e.code == ErrorCode::NotFound || e.code == ErrorCode::Config) {
             Error::new(ErrorCode::InvalidCredentials).with_reason("cli_no_credentials")
         } else {
             e
         }
     })?;
     Ok(studio)
+}
+
+/// The `Studio` exactly as the app opens it: the active profile, the official
+/// endpoints (for `skm profiles`, which manage the app's own profiles).
+pub fn app_studio() -> Result<Studio> {
+    Studio::open(Dirs::from_env())
 }
 
 /// An API key value for DashScope commands: `DASHSCOPE_API_KEY`, else the

@@ -211,7 +211,9 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
         }
         KeysCmd::Delete { api_key_id } => {
             // Also forgets the saved copy: it is worthless once the key is gone.
-            studio.key_delete(region, api_key_id.to_string()).await?;
+            studio
+                .key_delete_reporting(region, api_key_id.to_string())
+                .await?;
             output::done(g, "delete", &api_key_id.to_string());
         }
         KeysCmd::Reset { api_key_id } => {

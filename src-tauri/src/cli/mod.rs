@@ -110,7 +110,15 @@ fn run(g: &GlobalArgs, command: Command) -> Result<()> {
         let studio = match command {
             // A sandbox of its own (`--db`): no profile or keychain involved.
             Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region).await,
-            Command::Profiles(cmd) => return profiles::run(&context::studio(g)?, cmd).await,
+            // Profiles are the app's: no environment credentials or endpoint override.
+            Command::Profiles(cmd) => return profiles::run(&context::app_studio()?, cmd).await,
+            // A key value from the environment or stdin needs no one to act as.
+            Command::TempKey(args) => {
+                return workspaces::temp_key(g, &context::studio(g)?, args).await
+            }
+            Command::Verify(args) if args.key => {
+                return workspaces::verify(g, &context::studio(g)?, args).await
+            }
             _ => context::acting_studio(g).await?,
         };
         match command {

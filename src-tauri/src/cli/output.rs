@@ -1,13 +1,13 @@
 //! Printing results and errors, as text or as JSON.
 
 use super::GlobalArgs;
-use crate::cloud::NewKey;
 use crate::domain::error::{Error, IpcError};
 use crate::domain::i18n;
 use crate::domain::keyformat::display_server_value;
 use crate::domain::secret::Secret;
 use crate::protocol::wire::ApiKey;
 use crate::services::views::WorkspaceView;
+use crate::services::NewKey;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether a JSON document is already on stdout: a script reads exactly one,

@@ -8,8 +8,8 @@
 use crate::domain::error::{Error, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
+use crate::services::ProfileInput;
 use crate::services::Studio;
-use crate::storage::profiles::ProfileInput;
 use std::io::BufRead;
 
 #[derive(Debug, clap::Subcommand)]

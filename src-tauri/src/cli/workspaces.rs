@@ -1,8 +1,8 @@
 //! `skm workspaces ...`, `skm models authorized`, `skm temp-key`, `skm verify`.
 
 use super::{context, output, GlobalArgs};
-use crate::cloud::dashscope::KeyCheck;
 use crate::domain::error::{Error, ErrorCode, Result};
+use crate::services::KeyCheck;
 use crate::services::Studio;
 use clap::{Args, Subcommand};
 

@@ -30,5 +30,5 @@ pub async fn update_download(
 #[tauri::command]
 #[specta::specta]
 pub async fn update_install(app: AppHandle, updates: State<'_, Updates>) -> Result<(), IpcError> {
-    ipc(updates::install(&app, &updates))
+    ipc(updates::install(&app, &updates).await)
 }

@@ -3,7 +3,7 @@
 
 use super::held::Held;
 use super::views::{TempKeyView, VerifyOutcome, VerifyResult};
-use super::Studio;
+use super::{Studio, Who};
 use crate::cloud::dashscope::{DashScope, KeyCheck, TempKey};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
@@ -189,17 +189,26 @@ impl Studio {
         dashscope.check_key(value).await
     }
 
-    /// DashScope for the acting profile, at `workspace_id`'s host when it can
-    /// be found (best effort), else the region's shared host.
+    /// Where a value the caller holds is checked: the base URL override if
+    /// given; the named profile's DashScope (the sandbox's for a sandbox
+    /// profile), at `workspace_id`'s host when it can be found (best effort);
+    /// otherwise the region's shared host: a key from the environment is a
+    /// cloud key unless said otherwise.
     async fn dashscope_near(
         &self,
         region: RegionId,
         workspace_id: Option<&str>,
     ) -> Result<DashScope> {
+        if let Some(url) = &self.inner.acting.dashscope_url {
+            return DashScope::new(region, None, Some(url));
+        }
+        if matches!(self.inner.acting.who, Who::ActiveProfile) {
+            return DashScope::new(region, None, None);
+        }
         let profile = self.acting_profile().await?;
-        let host = match (workspace_id, &self.inner.acting.dashscope_url) {
-            (Some(ws), None) => self.workspace_api_host(&profile, region, Some(ws)).await,
-            _ => None,
+        let host = match workspace_id {
+            Some(ws) => self.workspace_api_host(&profile, region, Some(ws)).await,
+            None => None,
         };
         self.dashscope_for(&profile, region, host.as_deref()).await
     }

@@ -15,7 +15,6 @@ pub mod sandbox;
 pub mod views;
 pub mod workspaces;
 
-use crate::cloud::Credentials;
 use crate::domain::error::{Error, Result};
 use crate::domain::regions::RegionId;
 use crate::storage::clipboard::{ClipboardStatus, SecretClipboard};
@@ -39,6 +38,12 @@ impl Dirs {
         }
     }
 }
+
+// What `skm` needs to name from the layers below, so that it reaches none of
+// them but through this one (checked by `make lint`).
+pub use crate::cloud::dashscope::KeyCheck;
+pub use crate::cloud::{Credentials, NewKey};
+pub use crate::storage::profiles::ProfileInput;
 
 /// Who `Studio` acts as and where it sends requests. The app always acts as
 /// the active profile at the official endpoints (`Acting::default()`); `skm`
@@ -167,20 +172,26 @@ impl Studio {
     }
 
     /// Whether a new key value is saved for `profile`: its preference, unless
-    /// saving is turned off, or requests go to a loopback endpoint other than
-    /// the app's own sandbox. That is some other sandbox, whose key ids repeat
-    /// across databases: saving could overwrite the app's copies.
+    /// saving is turned off or the keychain's names are not this endpoint's.
     pub(crate) fn saves_new_keys(&self, profile: &Profile) -> bool {
-        let acting = &self.inner.acting;
-        let foreign_loopback = acting
+        profile.preferences.save_keys_on_create
+            && self.inner.acting.save_new_keys != Some(false)
+            && self.keychain_names_are_ours()
+    }
+
+    /// Whether saved copies of keys this Studio reaches are named as the app
+    /// names them. Not when requests go to a loopback endpoint other than the
+    /// app's own sandbox: that is some other sandbox, whose key ids repeat across
+    /// databases, so saving or forgetting would touch the app's unrelated copies.
+    pub(crate) fn keychain_names_are_ours(&self) -> bool {
+        !self
+            .inner
+            .acting
             .endpoint
             .as_deref()
             .and_then(|e| url::Url::parse(e).ok())
             .and_then(|u| u.host_str().map(crate::cloud::transport::is_loopback))
-            .unwrap_or(false);
-        profile.preferences.save_keys_on_create
-            && acting.save_new_keys != Some(false)
-            && !foreign_loopback
+            .unwrap_or(false)
     }
 
     /// How a key of the active profile is named in the vault.

@@ -237,9 +237,11 @@ impl Studio {
             ),
             _ => None,
         };
+        // Update sends the whole state: an empty description clears it.
+        let description = crate::protocol::rules::normalize_description(&input.description)?;
         let request = UpdateApiKeyRequest {
             auth,
-            description: crate::protocol::rules::normalize_description(&input.description)?,
+            description: Some(description.unwrap_or_default()),
         };
         let client = self.client_for(&profile, input.region).await?;
         client.update_api_key(id, &request).await?;
@@ -260,21 +262,35 @@ impl Studio {
         }
     }
 
-    /// Delete the key and its saved copy (the copy is worthless once the key is gone).
+    /// Delete the key and its saved copy (the copy is worthless once the key is
+    /// gone). A key deleted elsewhere already counts as done.
     pub async fn key_delete(&self, region: RegionId, api_key_id: String) -> Result<()> {
+        match self.key_delete_reporting(region, api_key_id).await {
+            Err(e) if e.code == ErrorCode::NotFound => Ok(()),
+            other => other,
+        }
+    }
+
+    /// `key_delete`, but a key that was already gone is still reported as
+    /// `NotFound` (after its saved copy is forgotten): `skm` exits by it.
+    pub async fn key_delete_reporting(&self, region: RegionId, api_key_id: String) -> Result<()> {
         let id = parse_api_key_id(&api_key_id)?;
         let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
-        match client.delete_api_key(id).await {
-            Ok(()) => {}
-            // Deleted elsewhere already: still forget our copy.
-            Err(e) if e.code == ErrorCode::NotFound => {}
-            Err(e) => return Err(e),
+        let deleted = client.delete_api_key(id).await;
+        let gone = match &deleted {
+            Ok(()) => true,
+            Err(e) => e.code == ErrorCode::NotFound,
+        };
+        if gone {
+            let key = Studio::key_ref(&profile, region, id);
+            self.inner.held.remove_key(&key);
+            if self.keychain_names_are_ours() {
+                self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
+                    .await?;
+            }
         }
-        let key = Studio::key_ref(&profile, region, id);
-        self.inner.held.remove_key(&key);
-        self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
-            .await
+        deleted
     }
 
     /// Which regions answer ListWorkspaces with these credentials, and whether

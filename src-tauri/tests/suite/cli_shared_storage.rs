@@ -162,3 +162,67 @@ fn skm_prints_a_new_key_it_could_not_save_and_fails() {
     assert_eq!(error["error"]["code"], "KeychainUnavailable");
     assert!(err.contains("gnome-keyring-daemon"), "{err}");
 }
+
+/// Through another sandbox (a loopback `--endpoint`), key ids repeat what the
+/// app's keys are named by: skm must neither save under nor forget those names.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skm_through_another_sandbox_leaves_the_apps_saved_copies_alone() {
+    use studio_keys::sandbox::{self, seed, SandboxConfig};
+    use studio_keys::storage::vault::{KeyRef, KeyScope};
+    use studio_keys::Secret;
+    let _keychain = keychain::lock().await;
+    let root = tempfile::tempdir().unwrap();
+    let board = Board::default();
+    let (app, dirs) = studio(root.path(), &board);
+    let other = sandbox::start(SandboxConfig::new(root.path().join("other.db")))
+        .await
+        .unwrap();
+    let region = RegionId::CnBeijing;
+    let who = other.identity(seed::ROOT).unwrap();
+    let env = [
+        ("ALIBABA_CLOUD_ACCESS_KEY_ID", who.access_key_id.as_str()),
+        (
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            who.access_key_secret.expose(),
+        ),
+    ];
+    let endpoint = other.openapi_base_url(region);
+    let skm_other = |args: &[&str]| {
+        let mut all = vec![
+            "--region",
+            region.as_str(),
+            "--endpoint",
+            endpoint.as_str(),
+            "--json",
+        ];
+        all.extend_from_slice(args);
+        skm(&dirs, &all, &env)
+    };
+
+    let (code, out, err) = skm_other(&["keys", "create", "--description", "elsewhere"]);
+    assert_eq!(code, 0, "{err}");
+    let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        made["saved"],
+        serde_json::Value::Null,
+        "not saved: not the app's names"
+    );
+    let id = made["apiKeyId"].as_i64().unwrap();
+
+    // The app's own copy under the same name, as if it had a cloud key with that id.
+    let apps = KeyRef::new(KeyScope::Cloud, region, id);
+    let value = Secret::new(format!("sk-ws-{}", "a".repeat(40)));
+    app.saved_keys().save(&apps, &value, "Workspace").unwrap();
+
+    let (code, _, err) = skm_other(&["keys", "delete", &id.to_string()]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        app.saved_keys().value(&apps).unwrap(),
+        value,
+        "the app's copy is still there"
+    );
+    // A key that is already gone is reported, as before the one-path change.
+    let (code, _, err) = skm_other(&["keys", "delete", &id.to_string()]);
+    assert_eq!(code, 5, "{err}");
+    app.saved_keys().forget(&apps).unwrap();
+}

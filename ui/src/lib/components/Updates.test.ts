@@ -87,3 +87,20 @@ describe("updates", () => {
     expect(ipcMock.updateInstall).not.toHaveBeenCalled();
   });
 });
+
+describe("updates, again", () => {
+  beforeEach(() => {
+    Object.assign(updates, { state: "unknown", info: null, progress: null, checkError: null, bannerDismissed: false });
+  });
+
+  it("a failed re-check keeps the update already downloaded and verified", async () => {
+    ipcMock.updateCheck.mockResolvedValueOnce(AVAILABLE);
+    await updates.check();
+    await updates.download();
+    expect(updates.state).toBe("ready");
+    ipcMock.updateCheck.mockRejectedValueOnce(ipcError("Network", "The update server could not be reached."));
+    await updates.check();
+    expect(updates.state).toBe("ready");
+    expect(updates.info?.version).toBe("0.2.0");
+  });
+});

@@ -27,6 +27,7 @@ class UpdatesStore {
 
   async check(): Promise<void> {
     if (this.state === "checking" || this.state === "downloading") return;
+    const before = this.state;
     this.state = "checking";
     try {
       const found = await ipc.updateCheck();
@@ -40,13 +41,14 @@ class UpdatesStore {
         this.state = found.state;
       }
     } catch (e) {
+      // A failed re-check forgets nothing: an update found (or downloaded) before stays.
       this.checkError = e as IpcError;
-      this.state = this.info ? "available" : "unreachable";
+      this.state = this.info ? before : "unreachable";
     }
   }
 
   async download(): Promise<void> {
-    if (!this.info) return;
+    if (!this.info || this.state === "checking" || this.state === "downloading") return;
     this.progress = { received: 0, total: null };
     this.state = "downloading";
     const done = await this.action.run("download", async () => {

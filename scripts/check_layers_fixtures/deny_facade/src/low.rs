@@ -1,0 +1,5 @@
+use crate::high::Thing;
+
+pub fn make() -> Thing {
+    Thing
+}
