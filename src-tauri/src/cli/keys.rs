@@ -95,7 +95,7 @@ impl PermArgs {
     /// The permission block these options describe; the rules are checked by `Studio`.
     fn permission(&self) -> Permission {
         if !self.is_custom() {
-            return all_permissions();
+            return Permission::all();
         }
         Permission {
             kind: PermissionType::Custom,
@@ -103,15 +103,6 @@ impl PermArgs {
             allow_all_models: self.model.is_empty(),
             accessible_models: self.model.clone(),
         }
-    }
-}
-
-fn all_permissions() -> Permission {
-    Permission {
-        kind: PermissionType::All,
-        access_ips: vec![],
-        allow_all_models: true,
-        accessible_models: vec![],
     }
 }
 
@@ -181,7 +172,7 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
             // The server replaces the whole block: unchanged options send the current one.
             let current = studio.key_get(region, api_key_id.to_string()).await?;
             let permission = if all {
-                all_permissions()
+                Permission::all()
             } else if perm.is_custom() {
                 perm.permission()
             } else {

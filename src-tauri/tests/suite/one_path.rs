@@ -11,7 +11,7 @@ use crate::support::keychain;
 use std::path::Path;
 use studio_keys::domain::error::IpcError;
 use studio_keys::domain::i18n::Lang;
-use studio_keys::services::views::{CreateKeyInput, Permission, PermissionType, SaveStatus};
+use studio_keys::services::views::{CreateKeyInput, Permission, SaveStatus};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::storage::vault::{EntryName, KeyRef, KeyScope, Vault};
@@ -53,15 +53,6 @@ fn app(root: &Path) -> (Studio, Dirs) {
     (studio, dirs)
 }
 
-fn all_permissions() -> Permission {
-    Permission {
-        kind: PermissionType::All,
-        access_ips: vec![],
-        allow_all_models: true,
-        accessible_models: vec![],
-    }
-}
-
 /// What the app's command returns for `e`, in English like `skm --lang en`.
 fn as_the_app_reports(e: studio_keys::Error) -> IpcError {
     IpcError {
@@ -93,7 +84,7 @@ async fn skm_and_the_app_keep_a_key_in_the_same_keychain_entry() {
             region: REGION,
             workspace_id: None,
             description: "one path".into(),
-            permission: all_permissions(),
+            permission: Permission::all(),
         })
         .await
         .unwrap();
@@ -166,7 +157,7 @@ async fn skm_and_the_app_refuse_bad_input_with_the_same_words_and_class() {
                 region: REGION,
                 workspace_id: None,
                 description: too_long.clone(),
-                permission: all_permissions(),
+                permission: Permission::all(),
             })
             .await
             .unwrap_err(),
