@@ -173,7 +173,6 @@ impl Studio {
         ttl_seconds: Option<i64>,
         workspace_id: Option<&str>,
     ) -> Result<TempKey> {
-        crate::protocol::rules::check_ttl(ttl_seconds)?;
         let dashscope = self.dashscope_near(region, workspace_id).await?;
         dashscope.temporary_key(value, ttl_seconds).await
     }

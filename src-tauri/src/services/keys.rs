@@ -102,6 +102,12 @@ impl Studio {
         }
     }
 
+    /// A client for the profile this Studio acts as.
+    pub(crate) async fn acting_client(&self, region: RegionId) -> Result<Client> {
+        let profile = self.acting_profile().await?;
+        self.client_for(&profile, region).await
+    }
+
     /// The AccessKey of a cloud profile: the environment's when acting with
     /// it, else the vault's (read once per profile, then kept in memory).
     async fn cloud_credentials(&self, profile: &Profile) -> Result<Credentials> {

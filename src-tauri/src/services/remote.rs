@@ -203,8 +203,7 @@ impl Studio {
         region: RegionId,
         request: ListApiKeysRequest,
     ) -> Result<Vec<ApiKey>> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         let keys = client.list_api_keys(&request).await?;
         Ok(keys.into_iter().map(masked).collect())
     }
@@ -212,15 +211,13 @@ impl Studio {
     /// One key as the server has it, its value never more than masked.
     pub async fn key_get(&self, region: RegionId, api_key_id: String) -> Result<ApiKey> {
         let id = parse_api_key_id(&api_key_id)?;
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         Ok(masked(client.get_api_key(id).await?))
     }
 
     /// Whether the acting credentials work in `region`: its workspace count.
     pub async fn credentials_check(&self, region: RegionId) -> Result<usize> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         let list = client
             .list_workspaces(&ListWorkspacesRequest::default())
             .await?;
@@ -253,8 +250,7 @@ impl Studio {
 
     pub async fn key_set_enabled(&self, region: RegionId, id: String, enabled: bool) -> Result<()> {
         let id = parse_api_key_id(&id)?;
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         if enabled {
             client.enable_api_key(id).await
         } else {

@@ -10,8 +10,7 @@ use crate::storage::profiles::Profile;
 
 impl Studio {
     pub async fn workspaces_list(&self, region: RegionId) -> Result<Vec<WorkspaceView>> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         let list = client
             .list_workspaces(&ListWorkspacesRequest::default())
             .await?;
@@ -39,8 +38,7 @@ impl Studio {
     }
 
     pub async fn models_authorized(&self, region: RegionId, ws: String) -> Result<Vec<ModelView>> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         Ok(model_views(&client.authorized_models(&ws).await?))
     }
 
@@ -66,8 +64,7 @@ impl Studio {
         name: String,
         service_site: Option<String>,
     ) -> Result<WorkspaceView> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         let made = client
             .create_workspace(&CreateWorkspaceRequest {
                 workspace_name: name,
@@ -80,8 +77,7 @@ impl Studio {
     /// Refused with `Conflict` and the server's reasons while keys are inside
     /// or for the default workspace.
     pub async fn workspace_delete(&self, region: RegionId, workspace_id: String) -> Result<()> {
-        let profile = self.acting_profile().await?;
-        let client = self.client_for(&profile, region).await?;
+        let client = self.acting_client(region).await?;
         client.delete_workspace(&workspace_id).await
     }
 }

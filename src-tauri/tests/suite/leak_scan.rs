@@ -12,7 +12,7 @@ use crate::support::app::Board;
 use crate::support::keychain;
 
 use std::path::{Path, PathBuf};
-use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission, PermissionType};
+use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::RegionId;
@@ -95,12 +95,7 @@ async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
             region,
             workspace_id: None,
             description: "leak scan".into(),
-            permission: Permission {
-                kind: PermissionType::All,
-                access_ips: vec![],
-                allow_all_models: true,
-                accessible_models: vec![],
-            },
+            permission: Permission::all(),
         })
         .await
         .unwrap();
@@ -133,12 +128,7 @@ async fn no_secret_value_is_left_in_any_file_after_a_full_journey() {
             region,
             workspace_id: None,
             description: "second".into(),
-            permission: Permission {
-                kind: PermissionType::All,
-                access_ips: vec![],
-                allow_all_models: true,
-                accessible_models: vec![],
-            },
+            permission: Permission::all(),
         })
         .await
         .unwrap();

@@ -8,7 +8,7 @@
 use crate::support::app::write_settings_acting_as_a_missing_identity;
 use studio_keys::sandbox::seed::{RAM_ADMIN, RAM_NO_PERMISSION, ROOT};
 use studio_keys::services::profiles::SandboxRole;
-use studio_keys::services::views::{CreateKeyInput, Permission, PermissionType};
+use studio_keys::services::views::{CreateKeyInput, Permission};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::{ClipboardBackend, SecretClipboard};
 use studio_keys::storage::profiles::{ProfilePreferences, SANDBOX_PROFILE_ID};
@@ -65,12 +65,7 @@ fn uid_of(s: &Studio, name: &str) -> String {
 }
 
 fn all_permission() -> Permission {
-    Permission {
-        kind: PermissionType::All,
-        access_ips: vec![],
-        allow_all_models: true,
-        accessible_models: vec![],
-    }
+    Permission::all()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

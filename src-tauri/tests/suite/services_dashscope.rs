@@ -7,9 +7,7 @@ use crate::support::app::Board;
 use crate::support::keychain;
 
 use studio_keys::cloud::{Client, Credentials};
-use studio_keys::services::views::{
-    CreateKeyInput, Permission, PermissionType, SavedState, VerifyOutcome,
-};
+use studio_keys::services::views::{CreateKeyInput, Permission, SavedState, VerifyOutcome};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::{ErrorCode, RegionId};
@@ -52,12 +50,7 @@ async fn create(studio: &Studio, region: RegionId, description: &str) -> (String
             region,
             workspace_id: None,
             description: description.into(),
-            permission: Permission {
-                kind: PermissionType::All,
-                access_ips: vec![],
-                allow_all_models: true,
-                accessible_models: vec![],
-            },
+            permission: Permission::all(),
         })
         .await
         .unwrap();
