@@ -9,7 +9,7 @@ SESSION := scripts/test-session.sh
 # Rust tests that need no GUI build without Tauri; the sandbox's fault injection is test-only.
 CORE := --no-default-features --features fault-injection
 
-.PHONY: run test deps deps-test ui app skm bindings lint test-rust test-ui test-conformance test-e2e test-install dist bench fuzz
+.PHONY: run test deps deps-test ui app skm skm-faults bindings lint test-rust test-ui test-conformance test-e2e test-install dist bench fuzz
 
 # The app as its package ships it: the UI served from the binary
 # (tauri/custom-protocol). Every GUI build uses it, so the bundle step and the
@@ -36,6 +36,14 @@ app: ui
 	cargo build $(GUI) --bin studio-keys
 
 skm:
+	cargo build --no-default-features --bin skm
+
+# The test build of skm (the `fault-injection` feature: it can pause after an
+# answer, to be killed there) as target/debug/skm-faults, then the real skm
+# again in its place. Both variants stay cached, so each step is a relink.
+skm-faults:
+	cargo build $(CORE) --bin skm
+	cp target/debug/skm target/debug/skm-faults
 	cargo build --no-default-features --bin skm
 
 # Regenerate the TypeScript IPC bindings from the Rust command declarations.
@@ -75,7 +83,7 @@ test-ui:
 test-conformance: skm
 	SKM_BIN=$(CURDIR)/target/debug/skm $(VENV)/bin/python -m pytest -q tests/conformance
 
-test-e2e: app skm
+test-e2e: app skm skm-faults
 	$(SESSION) tests/e2e/run.sh
 
 # Bundle the binaries just tested, install the .deb with apt, open the installed

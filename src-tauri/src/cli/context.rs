@@ -42,6 +42,7 @@ pub fn studio(g: &GlobalArgs) -> Result<Studio> {
         who: who(g),
         endpoint: g.endpoint.clone(),
         dashscope_url: g.dashscope_url.clone(),
+        allow_foreign_endpoint: g.allow_foreign_endpoint,
         save_new_keys: std::env::var("SKM_NO_SAVE")
             .is_ok_and(|v| v == "1")
             .then_some(false),
@@ -62,6 +63,8 @@ pub async fn acting_studio(g: &GlobalArgs) -> Result<Studio> {
             e
         }
     })?;
+    // An earlier run killed mid-Create or mid-Reset: settle it, say so.
+    super::output::notices(&studio.intents_resume().await);
     Ok(studio)
 }
 

@@ -43,12 +43,17 @@ pub struct GlobalArgs {
     /// Print JSON for scripts instead of text.
     #[arg(long, global = true)]
     pub json: bool,
-    /// Override the OpenAPI endpoint (https://host[:port]; http only for loopback).
+    /// Override the OpenAPI endpoint: https://*.aliyuncs.com or this computer
+    /// (http allowed only there); others need --allow-foreign-endpoint.
     #[arg(long, global = true, value_name = "URL", env = "SKM_ENDPOINT")]
     pub endpoint: Option<String>,
     /// Override the DashScope base URL (temp-key, verify --key).
     #[arg(long, global = true, value_name = "URL", env = "DASHSCOPE_BASE_URL")]
     pub dashscope_url: Option<String>,
+    /// Allow --endpoint / --dashscope-url to name a host that is neither
+    /// https://*.aliyuncs.com nor this computer (it receives your credentials).
+    #[arg(long, global = true)]
+    pub allow_foreign_endpoint: bool,
     /// Language of messages: en or zh-CN (default: from the environment).
     #[arg(long, global = true)]
     pub lang: Option<String>,

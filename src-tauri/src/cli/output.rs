@@ -103,6 +103,9 @@ struct OneTimeKeyDoc<'a> {
     workspace_id: Option<&'a str>,
     description: Option<&'a str>,
     saved: Option<bool>,
+    /// The first answer was lost and the value came from a second try.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    recovered: bool,
 }
 
 /// The one and only display of a new key value: stdout, with a warning on stderr.
@@ -117,10 +120,22 @@ pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
             workspace_id: key.workspace_id.as_deref(),
             description: key.description.as_deref(),
             saved,
+            recovered: key.recovered.is_some(),
         });
     } else {
         println!("{}", key.value.expose());
         eprintln!("{} (apiKeyId {})", t("cli.shown_once"), key.api_key_id);
+    }
+    if let Some(how) = key.recovered {
+        eprintln!("skm: {}", crate::services::remote::recovered_note(how));
+    }
+}
+
+/// What an earlier, interrupted run left behind and what became of it: on
+/// stderr, so `--json` output and the exit status stay this command's.
+pub fn notices(notices: &[crate::services::views::IntentNotice]) {
+    for n in notices {
+        eprintln!("skm: {}", n.message);
     }
 }
 

@@ -1,14 +1,15 @@
 //! The typed Model Studio client: one method per action.
 //!
-//! Reads, Disable and Enable are retried on passing problems; nothing else
-//! is. Create and Reset, whose outcome can be lost in transit, are reconciled
-//! by listing (see `reconcile.rs`).
+//! Reads, Update, Disable and Enable are repeated on passing problems (each
+//! sends the whole state, so sending it again is harmless) and, when every
+//! answer was lost, confirmed by reading the key. Create, Reset and Delete,
+//! whose outcome can be lost in transit, are resolved in `reconcile.rs`.
 
 use super::errors;
 use super::errors::{missing, outcome_unknown};
 use super::retry::{is_transient, ReconcilePolicy, RetryPolicy};
 use super::transport::{
-    parse_endpoint, shared_http, system_clock, AttemptError, Clock, Credentials, Transport,
+    http_for, parse_endpoint, system_clock, AttemptError, Clock, Credentials, Transport,
 };
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
@@ -27,6 +28,8 @@ pub struct NewKey {
     pub description: Option<String>,
     pub created_by: Option<String>,
     pub gmt_create: Option<i64>,
+    /// Set when the first answer was lost and the value came from a second try.
+    pub recovered: Option<super::reconcile::Recovered>,
 }
 
 /// Pages are fetched until `nextToken` runs out, but never more than this.
@@ -43,9 +46,15 @@ pub struct Client {
 impl Client {
     /// A client for `region`, at its public endpoint or at `endpoint` if given.
     pub fn new(region: RegionId, credentials: Credentials, endpoint: Option<&str>) -> Result<Self> {
-        let base = match endpoint {
-            Some(e) => parse_endpoint(e)?,
-            None => parse_endpoint(&format!("https://{}", region.info().openapi_host))?,
+        let (base, sts_base) = match endpoint {
+            Some(e) => {
+                let base = parse_endpoint(e)?;
+                (base.clone(), base)
+            }
+            None => (
+                parse_endpoint(&format!("https://{}", region.info().openapi_host))?,
+                parse_endpoint(&format!("https://{}", region.info().sts_host))?,
+            ),
         };
         if credentials.access_key_id.trim().is_empty() || credentials.access_key_secret.is_empty() {
             return Err(
@@ -54,8 +63,9 @@ impl Client {
         }
         Ok(Client {
             transport: Transport {
-                http: shared_http()?,
+                http: http_for(&base)?,
                 base,
+                sts_base,
                 credentials,
                 clock: system_clock(),
             },
@@ -85,6 +95,13 @@ impl Client {
     }
     pub(crate) fn reconcile_policy(&self) -> &ReconcilePolicy {
         &self.reconcile
+    }
+    pub(crate) fn retry_policy(&self) -> &RetryPolicy {
+        &self.retry
+    }
+    /// The AccessKey id this client signs with (not a secret).
+    pub fn access_key_id(&self) -> &str {
+        &self.transport.credentials.access_key_id
     }
     pub fn region(&self) -> RegionId {
         self.region
@@ -153,19 +170,37 @@ impl Client {
         form: &Pairs,
         done_if: Option<&str>,
     ) -> Result<T> {
+        self.attempts(action, id, query, form, done_if)
+            .await
+            .map_err(|f| f.error)
+    }
+
+    /// `retried`, keeping the last failure; its `maybe_applied` is set if
+    /// ANY attempt may have reached the server.
+    async fn attempts<T: DeserializeOwned + Default>(
+        &self,
+        action: Action,
+        id: &str,
+        query: &Pairs,
+        form: &Pairs,
+        done_if: Option<&str>,
+    ) -> std::result::Result<T, AttemptError> {
         let mut attempt = 1;
+        let mut maybe_applied = false;
         loop {
             match self.once::<T>(action, id, query, form).await {
                 Ok(v) => return Ok(v),
-                Err(failed) => {
+                Err(mut failed) => {
                     if let Some(code) = done_if {
                         if attempt > 1 && failed.error.details.server_code.as_deref() == Some(code)
                         {
                             return Ok(T::default());
                         }
                     }
+                    maybe_applied |= failed.maybe_applied;
                     if attempt >= self.retry.max_attempts || !is_transient(&failed.error) {
-                        return Err(failed.error);
+                        failed.maybe_applied = maybe_applied;
+                        return Err(failed);
                     }
                     log::debug!(
                         "{} attempt {attempt} failed: {}",
@@ -232,21 +267,35 @@ impl Client {
         body.api_key.ok_or_else(|| missing("apiKey"))
     }
 
-    /// `request.auth` must be the key's whole `auth` block: the server replaces it.
+    /// `request.auth` must be the key's whole `auth` block: the server replaces
+    /// it. The request carries the whole state, so it is repeated on passing
+    /// problems; if no answer arrives the key is read to see whether it holds.
     pub async fn update_api_key(
         &self,
         api_key_id: i64,
         request: &UpdateApiKeyRequest,
     ) -> Result<()> {
-        let _: Envelope = self
-            .single(
+        let failed = match self
+            .attempts::<Envelope>(
                 Action::UpdateApiKey,
                 &api_key_id.to_string(),
                 &request.query(),
                 &request.form(),
+                None,
             )
-            .await?;
-        Ok(())
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(f) => f,
+        };
+        if !failed.maybe_applied && !is_transient(&failed.error) {
+            return Err(failed.error);
+        }
+        match self.get_api_key(api_key_id).await {
+            Ok(key) if crate::protocol::rules::update_holds(request, &key) => Ok(()),
+            Ok(_) if !failed.maybe_applied => Err(failed.error),
+            _ => Err(outcome_unknown("outcome_unknown_refresh", failed.error)),
+        }
     }
 
     pub async fn disable_api_key(&self, api_key_id: i64) -> Result<()> {
@@ -261,17 +310,46 @@ impl Client {
 
     /// Disable and Enable are idempotent, so they are retried; the server's
     /// "already in that state" answer means a lost earlier attempt landed.
+    /// When no answer arrives at all, the key's state says how it ended.
     async fn set_enabled(&self, action: Action, api_key_id: i64, done: &str) -> Result<()> {
-        let _: Envelope = self
-            .retried(
+        let failed = match self
+            .attempts::<Envelope>(
                 action,
                 &api_key_id.to_string(),
                 &vec![],
                 &vec![],
                 Some(done),
             )
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(f) => f,
+        };
+        if !failed.maybe_applied && !is_transient(&failed.error) {
+            return Err(failed.error);
+        }
+        let want_disabled = action == Action::DisableApiKey;
+        match self.get_api_key(api_key_id).await {
+            Ok(key) if (key.disabled == Some(1)) == want_disabled => Ok(()),
+            // The state is known: unchanged. The error says why.
+            Ok(_) => Err(failed.error),
+            Err(_) if failed.maybe_applied => {
+                Err(outcome_unknown("outcome_unknown_refresh", failed.error))
+            }
+            Err(_) => Err(failed.error),
+        }
+    }
+
+    /// The id STS gives the identity this client signs as: what Model Studio
+    /// records as `createdBy` on the keys it creates.
+    pub async fn caller_identity(&self) -> Result<String> {
+        let body: CallerIdentityBody = self
+            .retried(Action::GetCallerIdentity, "", &vec![], &vec![], None)
             .await?;
-        Ok(())
+        body.user_id
+            .or(body.principal_id)
+            .filter(|id| !id.trim().is_empty())
+            .ok_or_else(|| missing("UserId"))
     }
 
     // ---- workspaces and models ----

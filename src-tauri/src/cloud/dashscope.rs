@@ -5,7 +5,7 @@
 //! host; a region with neither is refused clearly. The sandbox is reached by
 //! a base URL override (plain http allowed for loopback only).
 
-use crate::cloud::transport::{parse_endpoint, shared_http};
+use crate::cloud::transport::{http_for, parse_endpoint, read_capped, MAX_BODY_BYTES};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
@@ -60,7 +60,7 @@ pub fn base_url(
         return parse_endpoint(o);
     }
     let host = workspace_api_host
-        .filter(|h| !h.trim().is_empty())
+        .and_then(|h| region.trusted_workspace_host(h))
         .or(region.info().dashscope_host)
         .ok_or_else(|| {
             Error::new(ErrorCode::Unsupported)
@@ -76,9 +76,10 @@ impl DashScope {
         workspace_api_host: Option<&str>,
         base_override: Option<&str>,
     ) -> Result<Self> {
+        let base = base_url(region, workspace_api_host, base_override)?;
         Ok(DashScope {
-            http: shared_http()?,
-            base: base_url(region, workspace_api_host, base_override)?,
+            http: http_for(&base)?,
+            base,
         })
     }
 
@@ -106,7 +107,9 @@ impl DashScope {
             .await
             .map_err(transport)?;
         let status = resp.status().as_u16();
-        let body = resp.bytes().await.map_err(transport)?;
+        let body = read_capped(resp, MAX_BODY_BYTES)
+            .await
+            .map_err(|e| e.into_error(status))?;
         if status >= 400 {
             return Err(error_from(status, &body));
         }
@@ -148,7 +151,9 @@ impl DashScope {
             401 => Ok(KeyCheck::Invalid),
             403 => Ok(KeyCheck::Denied),
             _ => {
-                let body = resp.bytes().await.map_err(transport)?;
+                let body = read_capped(resp, MAX_BODY_BYTES)
+                    .await
+                    .map_err(|e| e.into_error(status))?;
                 Err(error_from(status, &body))
             }
         }
@@ -212,6 +217,22 @@ mod tests {
         );
         assert!(base_url(RegionId::EuCentral1, None, Some("http://127.0.0.1:9")).is_ok());
         assert!(base_url(RegionId::EuCentral1, None, Some("http://example.com")).is_err());
+    }
+
+    #[test]
+    fn a_workspace_host_outside_the_regions_suffix_is_not_used() {
+        for foreign in [
+            "evil.example.com",
+            "llm-x.cn-beijing.maas.aliyuncs.com.evil.io",
+            "llm-x.ap-southeast-1.maas.aliyuncs.com",
+            "a.b.cn-beijing.maas.aliyuncs.com",
+        ] {
+            let url = base_url(RegionId::CnBeijing, Some(foreign), None).unwrap();
+            assert_eq!(url.host_str(), Some("dashscope.aliyuncs.com"), "{foreign}");
+        }
+        // Frankfurt has no shared host: a foreign workspace host is refused, not used.
+        let e = base_url(RegionId::EuCentral1, Some("evil.example.com"), None).unwrap_err();
+        assert_eq!(e.reason.as_deref(), Some("dashscope_needs_workspace"));
     }
 
     #[test]

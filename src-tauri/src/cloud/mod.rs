@@ -7,7 +7,7 @@
 pub mod client;
 pub mod dashscope;
 pub mod errors;
-mod reconcile;
+pub mod reconcile;
 pub mod retry;
 pub mod transport;
 

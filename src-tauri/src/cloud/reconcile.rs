@@ -1,213 +1,450 @@
-//! Create and Reset are never repeated: a second Create makes a second key,
-//! a second Reset throws away the value the first one made. When their
-//! answer is lost, find out from a listing what happened and say exactly that.
-//! A lost Delete is checked the same way: a key that is gone was deleted.
+//! The calls whose answer can be lost after the server acted, and how a lost
+//! answer is resolved instead of merely reported.
+//!
+//! - Create is never sent twice: a second Create makes a second key. A lost
+//!   answer is looked up in the listing; when the rules single out the one key
+//!   it made (`LostCreate::own_key`), the caller may reset that key to get a
+//!   value, since nobody ever saw the first one.
+//! - Reset is sent again once when its answer was lost: nobody holds the lost
+//!   value, so a second reset loses nothing and gives the person a value.
+//! - Delete is repeated on passing problems; a key that is gone was deleted.
+//!
+//! Any call is repeated when the request provably never reached the service
+//! (refused connection, the service's own "busy" answer): nothing happened yet.
 
 use super::client::{Client, NewKey};
 use super::errors::{missing, outcome_unknown};
+use super::retry::is_transient;
+use super::transport::AttemptError;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::protocol::requests::{
     Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder,
 };
-use crate::protocol::wire::{CreateApiKeyResponseBody, ResetApiKeyResponseBody};
+use crate::protocol::wire::{ApiKey, CreateApiKeyResponseBody, ResetApiKeyResponseBody};
 
-// The calls whose answer can be lost after the server acted. They live here,
-// beside their reconciliation, and are methods of `Client` like every other call.
+/// How a value came back when its first answer was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovered {
+    /// The Reset's answer was lost; the key was reset once more.
+    ResetRepeated,
+    /// The Create's answer was lost; the key it made was found and reset.
+    CreateFound,
+}
+
+/// A Create whose answer was lost, and the keys that appeared meanwhile.
+#[derive(Debug, Clone)]
+pub struct LostCreate {
+    /// What went wrong with the answer.
+    pub cause: Error,
+    /// The server said it made a key; only its answer was unusable.
+    pub applied: bool,
+    /// Keys with the request's description and workspace that were not there before.
+    pub new_keys: Vec<ApiKey>,
+    /// When the request was sent (epoch ms, this computer's clock).
+    pub sent_at_ms: i64,
+    /// When the listing was taken (epoch ms).
+    pub listed_at_ms: i64,
+}
+
+/// How far a key's `gmtCreate` (the server's clock) may lie outside the
+/// call's time window on this computer's clock. The service refuses requests
+/// whose clocks differ by more than 15 minutes, so no more is needed; the
+/// list taken before the call is the main guard, this one only bounds it.
+const CLOCK_SLACK_MS: i64 = 15 * 60 * 1000;
+
+impl LostCreate {
+    /// The key this create made, if exactly one new key was created by
+    /// `caller` inside the call's time window. `None` when there are none or
+    /// several: then nobody can tell which one is this create's.
+    pub fn own_key(&self, caller: &str) -> Option<i64> {
+        let from = self.sent_at_ms - CLOCK_SLACK_MS;
+        let to = self.listed_at_ms + CLOCK_SLACK_MS;
+        let mine: Vec<i64> = self
+            .new_keys
+            .iter()
+            .filter(|k| k.created_by.as_deref() == Some(caller))
+            .filter(|k| k.gmt_create.is_some_and(|t| (from..=to).contains(&t)))
+            .filter_map(|k| k.api_key_id)
+            .collect();
+        match mine.as_slice() {
+            [id] => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// What is known, for the person: which key (if any) was made.
+    pub fn report(&self) -> Error {
+        let cause = self.cause.clone();
+        let ids: Vec<i64> = self.new_keys.iter().filter_map(|k| k.api_key_id).collect();
+        match ids.as_slice() {
+            [] if self.applied => outcome_unknown("create_value_lost_unidentified", cause),
+            [] => outcome_unknown("create_not_created", cause),
+            [id] => {
+                outcome_unknown("create_value_lost", cause).with_param("apiKeyId", id.to_string())
+            }
+            many => outcome_unknown("create_ambiguous", cause).with_param(
+                "apiKeyIds",
+                many.iter()
+                    .map(|i| i.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+        }
+    }
+}
+
+/// How a Create ended: with its key, or with its answer lost.
+#[derive(Debug)]
+pub enum CreateOutcome {
+    Made(NewKey),
+    Lost(LostCreate),
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
 impl Client {
+    /// Create a key; a lost answer is reported with what the listing shows.
     pub async fn create_api_key(&self, request: &CreateApiKeyRequest) -> Result<NewKey> {
-        create_api_key(self, request).await
+        let before = self.create_candidates(request).await?;
+        match self.create_api_key_after(request, &before).await? {
+            CreateOutcome::Made(key) => Ok(key),
+            CreateOutcome::Lost(lost) => Err(lost.report()),
+        }
     }
 
-    /// New value for the key; the old one stops working.
-    pub async fn reset_api_key(&self, api_key_id: i64) -> Result<NewKey> {
-        reset_api_key(self, api_key_id).await
-    }
-
-    /// Deletes a key; a lost answer is settled by looking the key up.
-    pub async fn delete_api_key(&self, api_key_id: i64) -> Result<()> {
-        delete_api_key(self, api_key_id).await
-    }
-}
-
-/// Keys that could be the one this create makes: same description, same
-/// workspace (when one was named).
-async fn candidates(client: &Client, request: &CreateApiKeyRequest) -> Result<Vec<i64>> {
-    let keys = client
-        .list_api_keys(&ListApiKeysRequest {
-            description: request.description.clone(),
-            workspace_id: request.workspace_id.clone().filter(|w| !w.is_empty()),
-            order: Some(SortOrder::Desc),
-            order_by: Some(OrderBy::GmtCreate),
-            ..Default::default()
-        })
-        .await?;
-    Ok(keys
-        .into_iter()
-        // The description filter is fuzzy; only an exact match is ours.
-        .filter(|k| {
-            k.description.as_deref().unwrap_or("") == request.description.as_deref().unwrap_or("")
-        })
-        .filter_map(|k| k.api_key_id)
-        .collect())
-}
-
-/// Candidates not in `before`, listing again after each delay while none shows.
-async fn new_candidates(
-    client: &Client,
-    request: &CreateApiKeyRequest,
-    before: &[i64],
-) -> Result<Vec<i64>> {
-    let mut waits = client.reconcile_policy().relist_delays.iter();
-    loop {
-        let new: Vec<i64> = candidates(client, request)
+    /// The ids of keys a Create with `request` could be confused with: taken
+    /// before the call, so that afterwards a key not in this set is new.
+    pub async fn create_candidates(&self, request: &CreateApiKeyRequest) -> Result<Vec<i64>> {
+        Ok(self
+            .same_description(request)
             .await?
             .into_iter()
-            .filter(|id| !before.contains(id))
-            .collect();
-        match waits.next() {
-            Some(wait) if new.is_empty() => tokio::time::sleep(*wait).await,
-            _ => return Ok(new),
+            .filter_map(|k| k.api_key_id)
+            .collect())
+    }
+
+    /// Send a Create once (again only if it provably never arrived). A lost
+    /// answer is looked up: keys not in `before` with the same description.
+    pub async fn create_api_key_after(
+        &self,
+        request: &CreateApiKeyRequest,
+        before: &[i64],
+    ) -> Result<CreateOutcome> {
+        let sent_at_ms = now_ms();
+        let sent = self
+            .unless_lost::<CreateApiKeyResponseBody>(
+                Action::CreateApiKey,
+                "",
+                &request.query(),
+                &request.form(),
+            )
+            .await;
+        let (cause, applied) = match sent {
+            Ok(body) => {
+                let key = body.api_key.unwrap_or_default();
+                match (key.api_key_id, key.api_key_value) {
+                    (Some(api_key_id), Some(value)) => {
+                        return Ok(CreateOutcome::Made(NewKey {
+                            api_key_id,
+                            value,
+                            workspace_id: key.workspace_id,
+                            description: key.description,
+                            created_by: key.created_by,
+                            gmt_create: key.gmt_create,
+                            recovered: None,
+                        }))
+                    }
+                    // The answer names the key but lacks its value: that key is ours.
+                    (Some(api_key_id), None) => {
+                        return Ok(CreateOutcome::Lost(LostCreate {
+                            cause: missing("apiKey.apiKeyValue"),
+                            applied: true,
+                            new_keys: vec![ApiKey {
+                                api_key_id: Some(api_key_id),
+                                created_by: key.created_by,
+                                gmt_create: key.gmt_create,
+                                ..Default::default()
+                            }],
+                            sent_at_ms,
+                            listed_at_ms: now_ms(),
+                        }))
+                    }
+                    (None, _) => (missing("apiKey.apiKeyId"), true),
+                }
+            }
+            Err(f) if !f.maybe_applied => return Err(f.error),
+            Err(f) => (f.error, false),
+        };
+        log::warn!(
+            "CreateApiKey outcome lost ({}); reconciling by listing",
+            cause.code
+        );
+        match self.new_since(request, before).await {
+            Ok(new_keys) => Ok(CreateOutcome::Lost(LostCreate {
+                cause,
+                applied,
+                new_keys,
+                sent_at_ms,
+                listed_at_ms: now_ms(),
+            })),
+            Err(_) => Err(outcome_unknown("create_unverified", cause)),
         }
     }
-}
 
-async fn create_api_key(client: &Client, request: &CreateApiKeyRequest) -> Result<NewKey> {
-    // What exists before: afterwards, a key not in this set is the one we made.
-    let before = candidates(client, request).await?;
-    let sent = client
-        .once::<CreateApiKeyResponseBody>(
-            Action::CreateApiKey,
-            "",
-            &request.query(),
-            &request.form(),
-        )
-        .await;
-    // `applied`: the server said it made a key, only its answer was unusable.
-    let (failed, applied) = match sent {
-        Ok(body) => {
-            let key = body.api_key.unwrap_or_default();
-            match (key.api_key_id, key.api_key_value) {
-                (Some(api_key_id), Some(value)) => {
-                    return Ok(NewKey {
-                        api_key_id,
-                        value,
-                        workspace_id: key.workspace_id,
-                        description: key.description,
-                        created_by: key.created_by,
-                        gmt_create: key.gmt_create,
-                    })
-                }
-                // The answer names the key: nothing to look for.
-                (Some(api_key_id), None) => {
-                    return Err(
-                        outcome_unknown("create_value_lost", missing("apiKey.apiKeyValue"))
-                            .with_param("apiKeyId", api_key_id.to_string()),
-                    )
-                }
-                (None, _) => (missing("apiKey.apiKeyId"), true),
+    /// A Create that was sent at `sent_at_ms` by a run that did not live to
+    /// read its answer: the keys that appeared since `before` was taken.
+    pub async fn find_lost_create(
+        &self,
+        request: &CreateApiKeyRequest,
+        before: &[i64],
+        sent_at_ms: i64,
+    ) -> Result<LostCreate> {
+        let new_keys = self.new_since(request, before).await?;
+        Ok(LostCreate {
+            cause: Error::new(ErrorCode::OutcomeUnknown).with_reason("create_interrupted"),
+            applied: false,
+            new_keys,
+            sent_at_ms,
+            listed_at_ms: now_ms(),
+        })
+    }
+
+    /// Keys that could be the one `request` makes: same description, same
+    /// workspace (when one was named).
+    async fn same_description(&self, request: &CreateApiKeyRequest) -> Result<Vec<ApiKey>> {
+        let keys = self
+            .list_api_keys(&ListApiKeysRequest {
+                description: request.description.clone(),
+                workspace_id: request.workspace_id.clone().filter(|w| !w.is_empty()),
+                order: Some(SortOrder::Desc),
+                order_by: Some(OrderBy::GmtCreate),
+                ..Default::default()
+            })
+            .await?;
+        // The description filter is fuzzy; only an exact match is ours.
+        let wanted = request.description.as_deref().unwrap_or("");
+        Ok(keys
+            .into_iter()
+            .filter(|k| k.description.as_deref().unwrap_or("") == wanted)
+            .collect())
+    }
+
+    /// Keys not in `before`, listing again after each delay while none shows:
+    /// a server that timed out may still be applying the create.
+    async fn new_since(
+        &self,
+        request: &CreateApiKeyRequest,
+        before: &[i64],
+    ) -> Result<Vec<ApiKey>> {
+        let mut waits = self.reconcile_policy().relist_delays.iter();
+        loop {
+            let new: Vec<ApiKey> = self
+                .same_description(request)
+                .await?
+                .into_iter()
+                .filter(|k| k.api_key_id.is_some_and(|id| !before.contains(&id)))
+                .collect();
+            match waits.next() {
+                Some(wait) if new.is_empty() => tokio::time::sleep(*wait).await,
+                _ => return Ok(new),
             }
         }
-        Err(f) if !f.maybe_applied => return Err(f.error),
-        Err(f) => (f.error, false),
-    };
-    log::warn!(
-        "CreateApiKey outcome lost ({}); reconciling by listing",
-        failed.code
-    );
-    let new = match new_candidates(client, request, &before).await {
-        Ok(new) => new,
-        Err(_) => return Err(outcome_unknown("create_unverified", failed)),
-    };
-    Err(report(new, applied, failed))
-}
+    }
 
-/// What the listing says about a create whose answer was lost.
-fn report(new: Vec<i64>, applied: bool, cause: Error) -> Error {
-    match new.as_slice() {
-        [] if applied => outcome_unknown("create_value_lost_unidentified", cause),
-        [] => outcome_unknown("create_not_created", cause),
-        [id] => outcome_unknown("create_value_lost", cause).with_param("apiKeyId", id.to_string()),
-        many => outcome_unknown("create_ambiguous", cause).with_param(
-            "apiKeyIds",
-            many.iter()
-                .map(|i| i.to_string())
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+    /// A new value for the key; the old one stops working. An answer lost
+    /// after sending is followed by one more reset (`Recovered::ResetRepeated`).
+    pub async fn reset_api_key(&self, api_key_id: i64) -> Result<NewKey> {
+        let id = api_key_id.to_string();
+        let mut lost_before: Option<Error> = None;
+        loop {
+            let failed = match self
+                .unless_lost::<ResetApiKeyResponseBody>(Action::ResetApiKey, &id, &vec![], &vec![])
+                .await
+            {
+                Ok(body) => {
+                    let key = body.api_key.unwrap_or_default();
+                    match key.api_key_value {
+                        Some(value) => {
+                            return Ok(NewKey {
+                                api_key_id: key.api_key_id.unwrap_or(api_key_id),
+                                value,
+                                workspace_id: key.workspace_id,
+                                description: None,
+                                created_by: None,
+                                gmt_create: None,
+                                recovered: lost_before
+                                    .is_some()
+                                    .then_some(Recovered::ResetRepeated),
+                            })
+                        }
+                        // Reset, but the answer lacks the value: as good as lost.
+                        None => missing("apiKey.apiKeyValue"),
+                    }
+                }
+                Err(f) if !f.maybe_applied => {
+                    return Err(match (&lost_before, f.error.code) {
+                        (Some(_), ErrorCode::NotFound) => {
+                            outcome_unknown("reset_key_gone", f.error)
+                                .with_param("apiKeyId", id.clone())
+                        }
+                        // The first answer was lost and the second attempt failed:
+                        // the first may have reset the key.
+                        (Some(first), _) => outcome_unknown("reset_value_unknown", first.clone())
+                            .with_param("apiKeyId", id.clone()),
+                        (None, _) => f.error,
+                    });
+                }
+                Err(f) => f.error,
+            };
+            if lost_before.is_some() {
+                log::warn!(
+                    "ResetApiKey answer lost twice ({}); checking the key",
+                    failed.code
+                );
+                return Err(self.reset_lost_report(api_key_id, failed).await);
+            }
+            log::warn!(
+                "ResetApiKey answer lost ({}); resetting once more",
+                failed.code
+            );
+            lost_before = Some(failed);
+        }
+    }
+
+    /// A reset whose value cannot be had: what the key's state says.
+    async fn reset_lost_report(&self, api_key_id: i64, cause: Error) -> Error {
+        // A reset leaves no trace in the listing; only whether the key exists.
+        let reason = match self.get_api_key(api_key_id).await {
+            Ok(_) => "reset_value_unknown",
+            Err(e) if e.code == ErrorCode::NotFound => "reset_key_gone",
+            Err(_) => "reset_unverified",
+        };
+        outcome_unknown(reason, cause).with_param("apiKeyId", api_key_id.to_string())
+    }
+
+    /// Deletes a key, repeating on passing problems. After an attempt that may
+    /// have landed, the service's "no such key" means it did.
+    pub async fn delete_api_key(&self, api_key_id: i64) -> Result<()> {
+        let id = api_key_id.to_string();
+        let mut may_have_landed = false;
+        let mut attempt = 1;
+        let last = loop {
+            match self
+                .once::<crate::protocol::wire::Envelope>(
+                    Action::DeleteApiKey,
+                    &id,
+                    &vec![],
+                    &vec![],
+                )
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(f) if may_have_landed && is_api_not_found(&f.error) => return Ok(()),
+                Err(f) => {
+                    may_have_landed |= f.maybe_applied;
+                    if attempt >= self.retry_policy().max_attempts || !is_transient(&f.error) {
+                        break f;
+                    }
+                    tokio::time::sleep(self.retry_policy().delay(attempt, f.retry_after)).await;
+                    attempt += 1;
+                }
+            }
+        };
+        if !may_have_landed {
+            return Err(last.error);
+        }
+        log::warn!(
+            "DeleteApiKey outcome lost ({}); checking the key",
+            last.error.code
+        );
+        match self.get_api_key(api_key_id).await {
+            Err(e) if is_api_not_found(&e) => Ok(()),
+            _ => Err(outcome_unknown("outcome_unknown_refresh", last.error)),
+        }
+    }
+
+    /// One call of an action that must not be repeated once it may have
+    /// arrived, repeated while it provably did not (refused connection, the
+    /// service's own throttling or busy answer).
+    pub(crate) async fn unless_lost<T: serde::de::DeserializeOwned>(
+        &self,
+        action: Action,
+        id: &str,
+        query: &crate::protocol::codec::Pairs,
+        form: &crate::protocol::codec::Pairs,
+    ) -> std::result::Result<T, AttemptError> {
+        let mut attempt = 1;
+        loop {
+            match self.once::<T>(action, id, query, form).await {
+                Err(f)
+                    if !f.maybe_applied
+                        && is_transient(&f.error)
+                        && attempt < self.retry_policy().max_attempts =>
+                {
+                    tokio::time::sleep(self.retry_policy().delay(attempt, f.retry_after)).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
     }
 }
 
-async fn reset_api_key(client: &Client, api_key_id: i64) -> Result<NewKey> {
-    let sent = client
-        .once::<ResetApiKeyResponseBody>(
-            Action::ResetApiKey,
-            &api_key_id.to_string(),
-            &vec![],
-            &vec![],
-        )
-        .await;
-    let failed = match sent {
-        Ok(body) => {
-            let key = body.api_key.unwrap_or_default();
-            let Some(value) = key.api_key_value else {
-                // The server reset the key (the old value is dead) but its
-                // answer lacks the new value: nothing to look up, say so.
-                return Err(
-                    outcome_unknown("reset_value_unknown", missing("apiKey.apiKeyValue"))
-                        .with_param("apiKeyId", api_key_id.to_string()),
-                );
-            };
-            return Ok(NewKey {
-                api_key_id: key.api_key_id.unwrap_or(api_key_id),
-                value,
-                workspace_id: key.workspace_id,
-                description: None,
-                created_by: None,
-                gmt_create: None,
-            });
-        }
-        Err(f) if !f.maybe_applied => return Err(f.error),
-        Err(f) => f,
-    };
-    log::warn!(
-        "ResetApiKey outcome lost ({}); checking the key",
-        failed.error.code
-    );
-    // A reset leaves no trace in the listing, so whether it happened cannot
-    // be known; only whether the key still exists.
-    let reason = match client.get_api_key(api_key_id).await {
-        Ok(_) => "reset_value_unknown",
-        Err(e) if e.code == ErrorCode::NotFound => "reset_key_gone",
-        Err(_) => "reset_unverified",
-    };
-    Err(outcome_unknown(reason, failed.error).with_param("apiKeyId", api_key_id.to_string()))
+/// Only the API's own answer: a bare 404 from a proxy proves nothing.
+fn is_api_not_found(e: &Error) -> bool {
+    e.details.server_code.as_deref() == Some("ApiKey.NotFound")
 }
 
-/// Delete's answer was lost: if the service says the key does not exist, the
-/// delete landed (or someone else's did, which is the same to the person).
-/// If it is still there the delete may yet be applied, so the person is told
-/// to refresh; nothing is assumed either way.
-async fn delete_api_key(client: &Client, api_key_id: i64) -> Result<()> {
-    let failed = match client
-        .once::<crate::protocol::wire::Envelope>(
-            Action::DeleteApiKey,
-            &api_key_id.to_string(),
-            &vec![],
-            &vec![],
-        )
-        .await
-    {
-        Ok(_) => return Ok(()),
-        Err(f) if !f.maybe_applied => return Err(f.error),
-        Err(f) => f.error,
-    };
-    log::warn!(
-        "DeleteApiKey outcome lost ({}); checking the key",
-        failed.code
-    );
-    match client.get_api_key(api_key_id).await {
-        // Only the API's own answer: a bare 404 from a proxy proves nothing.
-        Err(e) if e.details.server_code.as_deref() == Some("ApiKey.NotFound") => Ok(()),
-        _ => Err(outcome_unknown("outcome_unknown_refresh", failed)),
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(id: i64, by: &str, at: i64) -> ApiKey {
+        ApiKey {
+            api_key_id: Some(id),
+            created_by: Some(by.into()),
+            gmt_create: Some(at),
+            ..Default::default()
+        }
+    }
+
+    fn lost(new_keys: Vec<ApiKey>) -> LostCreate {
+        LostCreate {
+            cause: Error::new(ErrorCode::Network),
+            applied: false,
+            new_keys,
+            sent_at_ms: 1_000_000_000,
+            listed_at_ms: 1_000_005_000,
+        }
+    }
+
+    #[test]
+    fn the_one_new_key_of_the_caller_in_the_window_is_ours() {
+        let l = lost(vec![
+            key(7, "me", 1_000_001_000),
+            key(8, "someone", 1_000_001_000),
+        ]);
+        assert_eq!(l.own_key("me"), Some(7));
+        assert_eq!(l.own_key("nobody"), None);
+    }
+
+    #[test]
+    fn two_new_keys_of_the_caller_are_never_guessed_between() {
+        let l = lost(vec![
+            key(7, "me", 1_000_001_000),
+            key(9, "me", 1_000_002_000),
+        ]);
+        assert_eq!(l.own_key("me"), None);
+        let e = l.report();
+        assert_eq!(e.reason.as_deref(), Some("create_ambiguous"));
+    }
+
+    #[test]
+    fn a_key_made_long_before_the_call_is_not_ours() {
+        let hour = 3_600_000;
+        let l = lost(vec![key(7, "me", 1_000_000_000 - hour)]);
+        assert_eq!(l.own_key("me"), None);
     }
 }

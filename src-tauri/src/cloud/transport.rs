@@ -5,7 +5,7 @@ use super::errors;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::secret::Secret;
 use crate::protocol::codec::{encode_form, Pairs};
-use crate::protocol::requests::{Action, API_VERSION};
+use crate::protocol::requests::Action;
 use crate::protocol::signer::{self, SigningInput};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -32,11 +32,19 @@ impl Credentials {
     }
 }
 
-/// Connect and read timeouts of the HTTP stack.
+/// Limits of the HTTP stack. A server that trickles bytes defeats a read
+/// timeout, so every call also has a total deadline; a server that sends
+/// without end meets the body cap.
 #[derive(Debug, Clone, Copy)]
 pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub read_timeout: Duration,
+    /// The whole exchange, from connect to the last body byte.
+    pub total_timeout: Duration,
+    /// Whether `HTTP(S)_PROXY` from the environment is used. Never for this
+    /// computer: a proxy would receive the sandbox's traffic, signed
+    /// Authorization header included, in clear.
+    pub system_proxy: bool,
 }
 
 impl Default for HttpSettings {
@@ -44,21 +52,34 @@ impl Default for HttpSettings {
         HttpSettings {
             connect_timeout: Duration::from_secs(10),
             read_timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(60),
+            system_proxy: true,
         }
     }
 }
 
+/// The largest answer body read; Model Studio's pages are a few KiB.
+pub const MAX_BODY_BYTES: usize = 4 << 20;
+
+/// No redirects: a redirected request would carry the signature or the
+/// Bearer key to wherever the answer points.
 pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder()
         .use_rustls_tls()
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
-        .user_agent(concat!("studio-keys/", env!("CARGO_PKG_VERSION")))
+        .timeout(settings.total_timeout)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("studio-keys/", env!("CARGO_PKG_VERSION")));
+    if !settings.system_proxy {
+        builder = builder.no_proxy();
+    }
+    builder
         .build()
         .map_err(|e| Error::internal(format!("http client: {e}")))
 }
 
-/// The process-wide HTTP client (one connection pool for every call).
+/// The process-wide HTTP client for the cloud (one connection pool for every call).
 pub fn shared_http() -> Result<reqwest::Client> {
     static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
     if let Some(c) = CLIENT.get() {
@@ -66,6 +87,101 @@ pub fn shared_http() -> Result<reqwest::Client> {
     }
     let built = build_http(HttpSettings::default())?;
     Ok(CLIENT.get_or_init(|| built).clone())
+}
+
+/// The process-wide HTTP client for this computer: no proxy.
+fn shared_direct_http() -> Result<reqwest::Client> {
+    static CLIENT: OnceLock<reqwest::Client> = OnceLock::new();
+    if let Some(c) = CLIENT.get() {
+        return Ok(c.clone());
+    }
+    let built = build_http(HttpSettings {
+        system_proxy: false,
+        ..HttpSettings::default()
+    })?;
+    Ok(CLIENT.get_or_init(|| built).clone())
+}
+
+/// The shared client for requests to `base`: direct for a loopback host.
+pub fn http_for(base: &url::Url) -> Result<reqwest::Client> {
+    if base.host_str().is_some_and(is_loopback) {
+        shared_direct_http()
+    } else {
+        shared_http()
+    }
+}
+
+/// Read a body, refusing more than `cap` bytes.
+pub async fn read_capped(
+    mut resp: reqwest::Response,
+    cap: usize,
+) -> std::result::Result<Vec<u8>, BodyError> {
+    if resp.content_length().is_some_and(|n| n > cap as u64) {
+        return Err(BodyError::TooLarge);
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
+        if body.len() + chunk.len() > cap {
+            return Err(BodyError::TooLarge);
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Why a body could not be read.
+#[derive(Debug)]
+pub enum BodyError {
+    Transport(reqwest::Error),
+    TooLarge,
+}
+
+impl BodyError {
+    /// As an `Error` of the app; `status` is the answer's.
+    pub fn into_error(self, status: u16) -> Error {
+        match self {
+            BodyError::TooLarge => Error::new(ErrorCode::BadResponse)
+                .with_reason("body_too_large")
+                .with_server(None, None, Some(status)),
+            BodyError::Transport(e) => {
+                let (error, _) = errors::from_transport(&e);
+                if error.code == ErrorCode::Timeout {
+                    error
+                } else {
+                    Error::new(ErrorCode::BadResponse)
+                        .with_reason("body_truncated")
+                        .with_technical(e.to_string())
+                }
+            }
+        }
+    }
+}
+
+/// The cloud's own hosts: https and under `aliyuncs.com`.
+pub fn is_official(url: &url::Url) -> bool {
+    url.scheme() == "https"
+        && url.host_str().is_some_and(|h| {
+            let h = h.to_ascii_lowercase();
+            h.ends_with(".aliyuncs.com") && !h.starts_with('.')
+        })
+}
+
+/// An endpoint override that may receive credentials: the cloud's own hosts
+/// and this computer (the sandbox). Any other host needs `allow_foreign`
+/// (`skm --allow-foreign-endpoint`): it would receive signed requests, or
+/// API keys as Bearer tokens.
+pub fn check_endpoint(text: &str, allow_foreign: bool) -> Result<url::Url> {
+    let url = parse_endpoint(text)?;
+    let local = url.host_str().is_some_and(is_loopback);
+    if is_official(&url) || local || allow_foreign {
+        Ok(url)
+    } else {
+        Err(Error::invalid_input(
+            "endpoint",
+            text.trim(),
+            "endpoint_foreign",
+        ))
+    }
 }
 
 /// Check an endpoint override: `https://host[:port]`, or `http://` only for a
@@ -136,6 +252,9 @@ pub struct AttemptError {
 pub struct Transport {
     pub http: reqwest::Client,
     pub base: url::Url,
+    /// Where GetCallerIdentity goes: the region's STS host, or the endpoint
+    /// override (the sandbox answers it too).
+    pub sts_base: url::Url,
     pub credentials: Credentials,
     pub clock: Clock,
 }
@@ -150,7 +269,12 @@ impl Transport {
         form: &Pairs,
     ) -> std::result::Result<RawResponse, AttemptError> {
         let path = action.path(id);
-        let host = match (self.base.host_str(), self.base.port()) {
+        let base = if action == Action::GetCallerIdentity {
+            &self.sts_base
+        } else {
+            &self.base
+        };
+        let host = match (base.host_str(), base.port()) {
             (Some(h), Some(p)) => format!("{h}:{p}"),
             (Some(h), None) => h.to_string(),
             (None, _) => return Err(fail(Error::internal("endpoint without host"), false)),
@@ -164,7 +288,7 @@ impl Transport {
         let mut headers: Vec<(String, String)> = vec![
             ("host".into(), host),
             ("x-acs-action".into(), action.name().into()),
-            ("x-acs-version".into(), API_VERSION.into()),
+            ("x-acs-version".into(), action.version().into()),
             ("x-acs-date".into(), signer::acs_date((self.clock)())),
             ("x-acs-signature-nonce".into(), signer::new_nonce()),
             ("x-acs-content-sha256".into(), body_hash.clone()),
@@ -175,7 +299,13 @@ impl Transport {
                 "application/x-www-form-urlencoded".into(),
             ));
         }
-        if let Some(token) = &self.credentials.security_token {
+        // An STS token is a bearer credential of its own: only the cloud's hosts get it.
+        if let Some(token) = self
+            .credentials
+            .security_token
+            .as_ref()
+            .filter(|_| is_official(base))
+        {
             headers.push((
                 "x-acs-accesskey-id".into(),
                 self.credentials.access_key_id.clone(),
@@ -193,7 +323,7 @@ impl Transport {
                 body_sha256_hex: &body_hash,
             },
         );
-        let mut url = self.base.clone();
+        let mut url = base.clone();
         url.set_path(&path);
         let query_string = query
             .iter()
@@ -231,18 +361,11 @@ impl Transport {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .filter(|s| *s > 0)
             .map(Duration::from_secs);
-        let body = resp.bytes().await.map_err(|e| {
+        let body = read_capped(resp, MAX_BODY_BYTES).await.map_err(|e| {
             // The server answered (so it acted); only the body was lost.
-            let (error, _) = errors::from_transport(&e);
-            let error = if error.code == ErrorCode::Timeout {
-                error
-            } else {
-                Error::new(ErrorCode::BadResponse)
-                    .with_reason("body_truncated")
-                    .with_technical(e.to_string())
-            };
             fail(
-                error.with_server(None, request_id.clone(), Some(status)),
+                e.into_error(status)
+                    .with_server(None, request_id.clone(), Some(status)),
                 true,
             )
         })?;
@@ -250,7 +373,7 @@ impl Transport {
             status,
             request_id,
             retry_after,
-            body: body.to_vec(),
+            body,
         })
     }
 }
@@ -292,6 +415,36 @@ mod tests {
         assert!(parse_endpoint("http://127.0.0.1.evil.com").is_err());
         assert!(parse_endpoint("ftp://127.0.0.1").is_err());
         assert!(parse_endpoint("https://h/x").is_err());
+    }
+
+    #[test]
+    fn only_the_clouds_hosts_and_this_computer_pass_without_permission() {
+        for ok in [
+            "https://modelstudio.cn-beijing.aliyuncs.com",
+            "modelstudio.us-east-1.aliyuncs.com",
+            "http://127.0.0.1:8080",
+            "https://[::1]:9",
+            "http://localhost:1",
+        ] {
+            assert!(check_endpoint(ok, false).is_ok(), "{ok}");
+        }
+        for foreign in [
+            "https://example.com",
+            "https://aliyuncs.com.evil.io",
+            "https://evilaliyuncs.com",
+            "https://10.0.0.1",
+        ] {
+            let e = check_endpoint(foreign, false).unwrap_err();
+            assert_eq!(e.reason.as_deref(), Some("endpoint_foreign"), "{foreign}");
+            assert!(check_endpoint(foreign, true).is_ok(), "{foreign}");
+        }
+        // Plain http stays refused off this computer, even when foreign hosts are allowed.
+        assert!(check_endpoint("http://example.com", true).is_err());
+        let sts = url::Url::parse("https://sts.cn-beijing.aliyuncs.com").unwrap();
+        assert!(is_official(&sts));
+        assert!(!is_official(
+            &url::Url::parse("http://127.0.0.1:1").unwrap()
+        ));
     }
 
     #[test]

@@ -6,8 +6,8 @@ use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::services::views::{
-    CreateKeyInput, ExportFormat, KeyPage, KeyView, OneTimeKey, TempKeyView, UpdateKeyInput,
-    VerifyResult,
+    CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyView, OneTimeKey, TempKeyView,
+    UpdateKeyInput, VerifyResult,
 };
 use crate::services::Studio;
 use crate::storage::clipboard::ClipboardStatus;
@@ -190,4 +190,12 @@ pub async fn one_time_export(
 pub async fn one_time_close(studio: State<'_, Studio>, handle: String) -> Result<(), IpcError> {
     studio.one_time_close(&handle);
     Ok(())
+}
+
+/// On start: settle what a killed run (the app or `skm`) left mid-Create or
+/// mid-Reset, and say what happened.
+#[tauri::command]
+#[specta::specta]
+pub async fn intents_resume(studio: State<'_, Studio>) -> Result<Vec<IntentNotice>, IpcError> {
+    Ok(studio.intents_resume().await)
 }

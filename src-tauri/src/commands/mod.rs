@@ -21,6 +21,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app::ui_painted,
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
+            keys::intents_resume,
             keys::key_copy_env,
             keys::key_copy_saved,
             keys::key_create,

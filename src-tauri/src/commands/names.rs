@@ -4,6 +4,7 @@
     "app_info",
     "clipboard_copy_text",
     "clipboard_status",
+    "intents_resume",
     "key_copy_env",
     "key_copy_saved",
     "key_create",

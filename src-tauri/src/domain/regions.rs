@@ -41,6 +41,10 @@ pub struct Region {
     pub name_zh: &'static str,
     /// Management OpenAPI host.
     pub openapi_host: &'static str,
+    /// STS host, asked who the caller is when a lost Create is recovered.
+    /// Not the UI's business.
+    #[serde(skip)]
+    pub sts_host: &'static str,
     /// DashScope shared inference host; `None` where only workspace hosts exist.
     pub dashscope_host: Option<&'static str>,
     pub custom_permissions: bool,
@@ -59,6 +63,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "China (Beijing)",
         name_zh: "华北2（北京）",
         openapi_host: "modelstudio.cn-beijing.aliyuncs.com",
+        sts_host: "sts.cn-beijing.aliyuncs.com",
         dashscope_host: Some("dashscope.aliyuncs.com"),
         custom_permissions: true,
         ipv6_whitelist: true,
@@ -72,6 +77,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "Singapore",
         name_zh: "新加坡",
         openapi_host: "modelstudio.ap-southeast-1.aliyuncs.com",
+        sts_host: "sts.ap-southeast-1.aliyuncs.com",
         dashscope_host: Some("dashscope-intl.aliyuncs.com"),
         custom_permissions: true,
         ipv6_whitelist: false,
@@ -85,6 +91,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "Japan (Tokyo)",
         name_zh: "日本（东京）",
         openapi_host: "modelstudio.ap-northeast-1.aliyuncs.com",
+        sts_host: "sts.ap-northeast-1.aliyuncs.com",
         dashscope_host: None,
         custom_permissions: true,
         ipv6_whitelist: false,
@@ -98,6 +105,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "China (Hong Kong)",
         name_zh: "中国香港",
         openapi_host: "modelstudio.cn-hongkong.aliyuncs.com",
+        sts_host: "sts.cn-hongkong.aliyuncs.com",
         dashscope_host: Some("cn-hongkong.dashscope.aliyuncs.com"),
         custom_permissions: true,
         ipv6_whitelist: false,
@@ -111,6 +119,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "Germany (Frankfurt)",
         name_zh: "德国（法兰克福）",
         openapi_host: "modelstudio.eu-central-1.aliyuncs.com",
+        sts_host: "sts.eu-central-1.aliyuncs.com",
         dashscope_host: None,
         custom_permissions: true,
         ipv6_whitelist: false,
@@ -124,6 +133,7 @@ pub const REGIONS: [Region; 6] = [
         name_en: "US (Virginia)",
         name_zh: "美国（弗吉尼亚）",
         openapi_host: "modelstudio.us-east-1.aliyuncs.com",
+        sts_host: "sts.us-east-1.aliyuncs.com",
         dashscope_host: Some("dashscope-us.aliyuncs.com"),
         custom_permissions: false,
         ipv6_whitelist: false,
@@ -135,6 +145,21 @@ pub const REGIONS: [Region; 6] = [
 ];
 
 impl RegionId {
+    /// A workspace `apiHost` from the server, if it is one of this region's
+    /// workspace hosts (`{workspace}.{workspace_host_suffix}`). Any other
+    /// host would receive API keys as Bearer tokens, so it is not used.
+    pub fn trusted_workspace_host(self, host: &str) -> Option<&str> {
+        let host = host.trim();
+        let label = host
+            .to_ascii_lowercase()
+            .strip_suffix(self.info().workspace_host_suffix)?
+            .strip_suffix('.')?
+            .to_string();
+        let one_label =
+            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+        one_label.then_some(host)
+    }
+
     pub const ALL: [RegionId; 6] = [
         RegionId::CnBeijing,
         RegionId::ApSoutheast1,
@@ -227,5 +252,25 @@ mod tests {
             Some(RegionId::UsEast1)
         );
         assert_eq!(RegionId::from_openapi_host("example.com"), None);
+    }
+
+    #[test]
+    fn a_workspace_host_is_trusted_only_under_its_regions_suffix() {
+        let bj = RegionId::CnBeijing;
+        assert_eq!(
+            bj.trusted_workspace_host("llm-ab12.cn-beijing.maas.aliyuncs.com"),
+            Some("llm-ab12.cn-beijing.maas.aliyuncs.com")
+        );
+        for bad in [
+            "cn-beijing.maas.aliyuncs.com",
+            ".cn-beijing.maas.aliyuncs.com",
+            "a.b.cn-beijing.maas.aliyuncs.com",
+            "llm-x.cn-beijing.maas.aliyuncs.com.evil.io",
+            "llm-xcn-beijing.maas.aliyuncs.com",
+            "llm-x.ap-southeast-1.maas.aliyuncs.com",
+            "",
+        ] {
+            assert_eq!(bj.trusted_workspace_host(bad), None, "{bad}");
+        }
     }
 }

@@ -6,8 +6,10 @@ use super::signer::percent_encode;
 use super::wire::Auth;
 
 pub const API_VERSION: &str = "2026-02-10";
+/// STS, asked only who the caller is (`GetCallerIdentity`, an RPC-style action).
+pub const STS_API_VERSION: &str = "2015-04-01";
 
-/// The twelve actions this app uses.
+/// The Model Studio actions this app uses, and STS's GetCallerIdentity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
     CreateApiKey,
@@ -22,10 +24,12 @@ pub enum Action {
     CreateWorkspace,
     DeleteWorkspace,
     ListModelPermissions,
+    /// STS: the identity the AccessKey belongs to (its id is what `createdBy` holds).
+    GetCallerIdentity,
 }
 
 impl Action {
-    pub const ALL: [Action; 12] = [
+    pub const ALL: [Action; 13] = [
         Action::CreateApiKey,
         Action::ListApiKeys,
         Action::GetApiKey,
@@ -38,6 +42,7 @@ impl Action {
         Action::CreateWorkspace,
         Action::DeleteWorkspace,
         Action::ListModelPermissions,
+        Action::GetCallerIdentity,
     ];
 
     /// The `x-acs-action` header value.
@@ -55,12 +60,21 @@ impl Action {
             Action::CreateWorkspace => "CreateWorkspace",
             Action::DeleteWorkspace => "DeleteWorkspace",
             Action::ListModelPermissions => "ListModelPermissions",
+            Action::GetCallerIdentity => "GetCallerIdentity",
+        }
+    }
+
+    /// The `x-acs-version` header value.
+    pub fn version(self) -> &'static str {
+        match self {
+            Action::GetCallerIdentity => STS_API_VERSION,
+            _ => API_VERSION,
         }
     }
 
     pub fn method(self) -> &'static str {
         match self {
-            Action::CreateApiKey | Action::CreateWorkspace => "POST",
+            Action::CreateApiKey | Action::CreateWorkspace | Action::GetCallerIdentity => "POST",
             Action::ListApiKeys
             | Action::GetApiKey
             | Action::ListWorkspaces
@@ -87,12 +101,14 @@ impl Action {
             Action::ListWorkspaces | Action::CreateWorkspace => "/modelstudio/workspaces".into(),
             Action::DeleteWorkspace => format!("/modelstudio/workspaces/{id}"),
             Action::ListModelPermissions => "/modelstudio/models/permissions".into(),
+            // RPC style: the action is named by the header, the path is the root.
+            Action::GetCallerIdentity => "/".into(),
         }
     }
 
     /// Reads, which may be repeated freely.
     pub fn is_read(self) -> bool {
-        self.method() == "GET"
+        self.method() == "GET" || self == Action::GetCallerIdentity
     }
 }
 

@@ -189,6 +189,71 @@ pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
     }
 }
 
+/// Whether `key`, as the server now has it, holds what `request` asked:
+/// the description, and the permission block when one was sent. Both blocks
+/// are compared in canonical form, and a Custom block with no IPs counts the
+/// same as the "any address" blocks the server stores for it.
+pub fn update_holds(
+    request: &crate::protocol::requests::UpdateApiKeyRequest,
+    key: &crate::protocol::wire::ApiKey,
+) -> bool {
+    let asked = request.description.as_deref().unwrap_or("").trim();
+    if key.description.as_deref().unwrap_or("").trim() != asked {
+        return false;
+    }
+    let Some(asked) = &request.auth else {
+        return true;
+    };
+    let stored = key.auth.clone().unwrap_or_default();
+    match (canonical(asked), canonical(&stored)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A permission block as a comparable value: (type, sorted IPs, all models,
+/// sorted models). Lenient: it reads what a server stored, not what a person typed.
+fn canonical(auth: &Auth) -> Option<(String, Vec<String>, bool, Vec<String>)> {
+    let kind = auth
+        .auth_type
+        .clone()
+        .unwrap_or_else(|| AUTH_TYPE_ALL.into());
+    if kind == AUTH_TYPE_ALL {
+        return Some((kind, vec![], true, vec![]));
+    }
+    let mut ips: Vec<String> = auth
+        .access_ips
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let e = e.trim();
+            e.parse::<IpNet>()
+                .or_else(|_| e.parse::<IpAddr>().map(IpNet::from))
+                .map(|n| n.trunc().to_string())
+                .unwrap_or_else(|_| e.to_string())
+        })
+        // "Any address" is what an empty list means, in either family.
+        .filter(|n| n != "0.0.0.0/0" && n != "::/0")
+        .collect();
+    ips.sort();
+    ips.dedup();
+    let scope = auth.model_access_scope.clone().unwrap_or_default();
+    let all = scope.allow_all_models.unwrap_or(true);
+    let mut models: Vec<String> = if all {
+        vec![]
+    } else {
+        scope
+            .accessible_models
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.trim().to_string())
+            .collect()
+    };
+    models.sort();
+    Some((kind, ips, all, models))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -404,5 +469,58 @@ mod tests {
         fn ttl_accepts_exactly_the_range(t in -5000i64..5000) {
             prop_assert_eq!(check_ttl(Some(t)).is_ok(), (1..=1800).contains(&t));
         }
+    }
+
+    #[test]
+    fn an_update_holds_when_the_stored_block_is_the_asked_one_in_any_spelling() {
+        use crate::protocol::requests::UpdateApiKeyRequest;
+        use crate::protocol::wire::ApiKey;
+        let asked = UpdateApiKeyRequest {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec!["10.0.0.1".into(), "192.168.0.0/16".into()]),
+                model_access_scope: Some(ModelAccessScope {
+                    allow_all_models: Some(false),
+                    accessible_models: Some(vec!["qwen-plus".into(), "qwen-max".into()]),
+                }),
+            }),
+        };
+        let mut stored = ApiKey {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec!["192.168.0.0/16".into(), "10.0.0.1/32".into()]),
+                model_access_scope: Some(ModelAccessScope {
+                    allow_all_models: Some(false),
+                    accessible_models: Some(vec!["qwen-max".into(), "qwen-plus".into()]),
+                }),
+            }),
+            ..Default::default()
+        };
+        assert!(update_holds(&asked, &stored));
+        stored.description = Some("old".into());
+        assert!(!update_holds(&asked, &stored));
+        stored.description = Some("ci".into());
+        stored.auth.as_mut().unwrap().access_ips = Some(vec!["10.0.0.1".into()]);
+        assert!(!update_holds(&asked, &stored));
+        // An empty Custom list is stored as "any address".
+        let open = UpdateApiKeyRequest {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec![]),
+                model_access_scope: None,
+            }),
+        };
+        stored.auth = Some(Auth {
+            auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+            access_ips: Some(vec!["0.0.0.0/0".into(), "::/0".into()]),
+            model_access_scope: Some(ModelAccessScope {
+                allow_all_models: Some(true),
+                accessible_models: None,
+            }),
+        });
+        assert!(update_holds(&open, &stored));
     }
 }

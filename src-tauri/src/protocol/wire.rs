@@ -345,3 +345,24 @@ mod tests {
         assert!(!printed.contains("SECRETVALUE"), "{printed}");
     }
 }
+
+/// STS GetCallerIdentity's answer (an RPC API: PascalCase fields).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct CallerIdentityBody {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    /// The RAM user's id, or the account's for the root account: what
+    /// Model Studio records as a key's `createdBy`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub user_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub principal_id: Option<String>,
+    /// `Account`, `RAMUser` or `AssumedRoleUser`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arn: Option<String>,
+}

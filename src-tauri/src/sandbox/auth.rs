@@ -14,8 +14,6 @@ use axum::http::{HeaderMap, Method};
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// The API version this sandbox serves.
-pub const API_VERSION: &str = "2026-02-10";
 /// Allowed distance between `x-acs-date` and the server clock.
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
 
@@ -26,6 +24,8 @@ pub struct SignedRequest<'a> {
     pub query: &'a [(String, String)],
     pub headers: &'a HeaderMap,
     pub body: &'a [u8],
+    /// The `x-acs-version` the action expects (STS has its own).
+    pub api_version: &'a str,
 }
 
 /// Nonces seen within the skew window, per AccessKey id. A nonce older than
@@ -72,7 +72,7 @@ pub fn verify(
         ApiError::incomplete_signature("the Authorization header is not ACS3-HMAC-SHA256")
     })?;
     match header(req.headers, "x-acs-version") {
-        Some(API_VERSION) => {}
+        Some(v) if v == req.api_version => {}
         Some(other) => return Err(ApiError::unsupported_version(other)),
         None => return Err(ApiError::missing("x-acs-version")),
     }

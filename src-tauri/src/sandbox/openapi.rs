@@ -31,6 +31,8 @@ enum Route {
     CreateWorkspace,
     DeleteWorkspace(String),
     ListModelPermissions,
+    /// STS, which the sandbox answers at its own address: who is calling.
+    GetCallerIdentity,
 }
 
 impl Route {
@@ -48,6 +50,14 @@ impl Route {
             Route::CreateWorkspace => "CreateWorkspace",
             Route::DeleteWorkspace(_) => "DeleteWorkspace",
             Route::ListModelPermissions => "ListModelPermissions",
+            Route::GetCallerIdentity => "GetCallerIdentity",
+        }
+    }
+
+    fn api_version(&self) -> &'static str {
+        match self {
+            Route::GetCallerIdentity => crate::protocol::requests::STS_API_VERSION,
+            _ => crate::protocol::requests::API_VERSION,
         }
     }
 
@@ -58,6 +68,7 @@ impl Route {
                 | Route::GetApiKey(_)
                 | Route::ListWorkspaces
                 | Route::ListModelPermissions
+                | Route::GetCallerIdentity
         )
     }
 }
@@ -85,6 +96,8 @@ fn route(method: &Method, path: &str) -> Option<Route> {
         (&Method::POST, ["modelstudio", "workspaces"]) => Route::CreateWorkspace,
         (&Method::DELETE, ["modelstudio", "workspaces", _]) => Route::DeleteWorkspace(id(2)?),
         (&Method::GET, ["modelstudio", "models", "permissions"]) => Route::ListModelPermissions,
+        // RPC style: the root path, the action in `x-acs-action` (checked below).
+        (&Method::POST, []) => Route::GetCallerIdentity,
         _ => return None,
     })
 }
@@ -127,7 +140,15 @@ pub async fn handle(State(app): State<AppState>, req: Request) -> Response {
     let method = parts.method.clone();
     let headers = parts.headers.clone();
     let joined = tokio::task::spawn_blocking(move || {
-        let caller = authenticate(&app, &method, &raw_path, &query, &headers, &body)?;
+        let caller = authenticate(
+            &app,
+            &method,
+            &raw_path,
+            &query,
+            &headers,
+            &body,
+            route.api_version(),
+        )?;
         let form = form_pairs(&headers, &body)?;
         run(&app, &caller, region, route, &query, &form)
     })
@@ -146,6 +167,7 @@ fn authenticate(
     query: &[(String, String)],
     headers: &HeaderMap,
     body: &Bytes,
+    api_version: &str,
 ) -> Result<Identity, ApiError> {
     let req = SignedRequest {
         method,
@@ -153,6 +175,7 @@ fn authenticate(
         query,
         headers,
         body,
+        api_version,
     };
     auth::verify(&req, &app.shared.nonces, chrono::Utc::now(), |ak| {
         app.shared
@@ -469,5 +492,29 @@ fn run(
                 })
             })
         }
+        Route::GetCallerIdentity => op(&|tx| {
+            // The account is the root identity's; a RAM user is its own user.
+            let account = store::identities(tx)?
+                .into_iter()
+                .find(|i| i.is_root())
+                .map(|i| i.uid)
+                .unwrap_or_else(|| caller.uid.clone());
+            let (kind, arn) = if caller.is_root() {
+                ("Account", format!("acs:ram::{account}:root"))
+            } else {
+                (
+                    "RAMUser",
+                    format!("acs:ram::{account}:user/{}", caller.name),
+                )
+            };
+            ok(wire::CallerIdentityBody {
+                request_id: Some(super::values::request_id()),
+                account_id: Some(account.clone()),
+                user_id: Some(caller.uid.clone()),
+                principal_id: Some(caller.uid.clone()),
+                identity_type: Some(kind.into()),
+                arn: Some(arn),
+            })
+        }),
     }
 }

@@ -72,7 +72,9 @@ pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) ->
 
 /// `is_default`: the server has no flag; the default workspace is the one
 /// whose id is `default` style or, failing that, the oldest one.
-pub fn workspace_views(list: &[wire::Workspace]) -> Vec<WorkspaceView> {
+/// Workspaces as shown; an `apiHost` that is not one of `region`'s workspace
+/// hosts is dropped (the region's shared host is used instead).
+pub fn workspace_views(region: RegionId, list: &[wire::Workspace]) -> Vec<WorkspaceView> {
     let oldest = list
         .iter()
         .filter(|w| w.workspace_id.is_some())
@@ -94,7 +96,11 @@ pub fn workspace_views(list: &[wire::Workspace]) -> Vec<WorkspaceView> {
                 is_default: Some(&id) == default_id.as_ref(),
                 workspace_name: w.workspace_name.clone().unwrap_or_else(|| id.clone()),
                 workspace_id: id,
-                api_host: w.api_host.clone().filter(|h| !h.is_empty()),
+                api_host: w
+                    .api_host
+                    .as_deref()
+                    .and_then(|h| region.trusted_workspace_host(h))
+                    .map(str::to_owned),
             })
         })
         .collect()

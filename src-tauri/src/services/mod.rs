@@ -8,6 +8,7 @@
 pub mod convert;
 pub mod dashscope;
 pub mod held;
+pub mod intents;
 pub mod keys;
 pub mod profiles;
 pub mod remote;
@@ -58,6 +59,21 @@ pub struct Acting {
     pub dashscope_url: Option<String>,
     /// `Some(false)`: never save new key values, whatever the profile prefers.
     pub save_new_keys: Option<bool>,
+    /// Let `endpoint` and `dashscope_url` name a host that is neither the
+    /// cloud's (`https://*.aliyuncs.com`) nor this computer's.
+    pub allow_foreign_endpoint: bool,
+}
+
+impl Acting {
+    /// Refuse, before any request, an override that would send credentials
+    /// (signed requests, API keys as Bearer) to a host that is not the cloud's
+    /// or this computer's, unless that was allowed explicitly.
+    fn check(&self) -> Result<()> {
+        for url in [&self.endpoint, &self.dashscope_url].into_iter().flatten() {
+            crate::cloud::transport::check_endpoint(url, self.allow_foreign_endpoint)?;
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -107,6 +123,7 @@ impl Studio {
     }
 
     fn build(dirs: Dirs, clipboard: SecretClipboard, acting: Acting) -> Result<Self> {
+        acting.check()?;
         let vault = Vault::new();
         let store = Arc::new(SettingsStore::open(&dirs.config)?);
         let profiles = Profiles::new(store, vault.clone());
@@ -180,18 +197,16 @@ impl Studio {
     }
 
     /// Whether saved copies of keys this Studio reaches are named as the app
-    /// names them. Not when requests go to a loopback endpoint other than the
-    /// app's own sandbox: that is some other sandbox, whose key ids repeat across
-    /// databases, so saving or forgetting would touch the app's unrelated copies.
+    /// names them: only at the official endpoints (or the app's own sandbox).
+    /// A loopback endpoint is some other sandbox, whose key ids repeat across
+    /// databases, and a foreign host is not the cloud: saving or forgetting
+    /// there would touch the app's unrelated copies.
     pub(crate) fn keychain_names_are_ours(&self) -> bool {
-        !self
-            .inner
-            .acting
-            .endpoint
-            .as_deref()
-            .and_then(|e| url::Url::parse(e).ok())
-            .and_then(|u| u.host_str().map(crate::cloud::transport::is_loopback))
-            .unwrap_or(false)
+        match self.inner.acting.endpoint.as_deref() {
+            None => true,
+            Some(e) => crate::cloud::transport::parse_endpoint(e)
+                .is_ok_and(|u| crate::cloud::transport::is_official(&u)),
+        }
     }
 
     /// How a key of the active profile is named in the vault.

@@ -9,6 +9,7 @@ use super::views::{
     RegionCheck, SaveStatus, UpdateKeyInput,
 };
 use super::{parse_api_key_id, Studio};
+use crate::cloud::reconcile::{CreateOutcome, Recovered};
 use crate::cloud::NewKey;
 use crate::domain::error::{ErrorCode, Result};
 use crate::domain::regions::{KeyLimitScope, RegionId};
@@ -16,6 +17,7 @@ use crate::protocol::requests::{
     CreateApiKeyRequest, ListApiKeysRequest, ListWorkspacesRequest, UpdateApiKeyRequest,
 };
 use crate::protocol::wire::ApiKey;
+use crate::storage::intents::IntentAction;
 use crate::storage::profiles::Profile;
 use crate::storage::saved_keys::SavedKeyRecord;
 use crate::storage::vault::KeyRef;
@@ -45,6 +47,15 @@ pub struct MadeKey {
     pub new: NewKey,
     pub key: KeyRef,
     pub saved: Result<bool>,
+}
+
+/// What to tell the person about a value that came from a second try.
+pub fn recovered_note(how: Recovered) -> String {
+    let key = match how {
+        Recovered::ResetRepeated => "reasons.recovered_reset_repeated",
+        Recovered::CreateFound => "reasons.recovered_create_found",
+    };
+    crate::domain::i18n::tr(crate::domain::i18n::current(), key, &[])
 }
 
 /// A listed key as shown anywhere: never more of the value than a mask, even
@@ -99,7 +110,12 @@ impl Studio {
 
     /// Keep a value Create or Reset just returned: the keychain copy first (per
     /// the profile's preference), before anyone is shown the value.
-    async fn made_key(&self, profile: &Profile, region: RegionId, new: NewKey) -> MadeKey {
+    pub(crate) async fn made_key(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        new: NewKey,
+    ) -> MadeKey {
         let key = Studio::key_ref(profile, region, new.api_key_id);
         let saved = self.save_new_value(profile, &key, &new.value).await;
         MadeKey { new, key, saved }
@@ -134,6 +150,7 @@ impl Studio {
                 Ok(false) => SaveStatus::Off,
                 Err(e) => SaveStatus::Failed { error: e.into() },
             },
+            recovered_note: new.recovered.map(recovered_note),
         }
     }
 
@@ -167,9 +184,51 @@ impl Studio {
             description: crate::protocol::rules::normalize_description(&input.description)?,
             workspace_id: input.workspace_id.filter(|w| !w.is_empty()),
         };
-        let client = self.client_for(profile, input.region).await?;
-        let new = client.create_api_key(&request).await?;
-        Ok(self.made_key(profile, input.region, new).await)
+        let region = input.region;
+        let client = self.client_for(profile, region).await?;
+        let before = client.create_candidates(&request).await?;
+        let mut intent = self.intent(IntentAction::Create, profile, &client, region);
+        intent.description = request.description.clone();
+        intent.workspace_id = request.workspace_id.clone();
+        intent.before_ids = before.clone();
+        let held = self.begin_intent(intent).await?;
+        let created = match client.create_api_key_after(&request, &before).await {
+            Ok(CreateOutcome::Made(key)) => {
+                self.remember_caller(&client, key.created_by.as_deref())
+                    .await;
+                Ok(key)
+            }
+            Ok(CreateOutcome::Lost(lost)) => {
+                self.recover_lost_create(&client, profile, &request, lost, &held.intent.id)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        self.keep_made(profile, region, created, held, "create")
+            .await
+    }
+
+    /// Keep the value a Create or Reset returned (saved before anyone sees
+    /// it), then clear its journal entry: from here on it is not lost.
+    async fn keep_made(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        outcome: Result<NewKey>,
+        held: crate::storage::intents::HeldIntent,
+        action: &str,
+    ) -> Result<MadeKey> {
+        let new = match outcome {
+            Ok(new) => new,
+            Err(e) => {
+                self.finish_intent(held).await;
+                return Err(e);
+            }
+        };
+        super::intents::pause_after_answer(action);
+        let made = self.made_key(profile, region, new).await;
+        self.finish_intent(held).await;
+        Ok(made)
     }
 
     /// A new value for the key, kept like a created one; the old one stops working.
@@ -192,8 +251,11 @@ impl Studio {
     ) -> Result<MadeKey> {
         let id = parse_api_key_id(api_key_id)?;
         let client = self.client_for(profile, region).await?;
-        let new = client.reset_api_key(id).await?;
-        Ok(self.made_key(profile, region, new).await)
+        let mut intent = self.intent(IntentAction::Reset, profile, &client, region);
+        intent.api_key_id = Some(id);
+        let held = self.begin_intent(intent).await?;
+        let reset = client.reset_api_key(id).await;
+        self.keep_made(profile, region, reset, held, "reset").await
     }
 
     /// Keys as the server lists them, filtered and ordered as `request` asks,

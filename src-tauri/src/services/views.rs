@@ -135,6 +135,24 @@ pub struct OneTimeKey {
     #[specta(type = String)]
     pub value: Secret,
     pub saved_to_keychain: SaveStatus,
+    /// Set when the first answer was lost and this value came from a second
+    /// try; says what happened, in the person's language.
+    pub recovered_note: Option<String>,
+}
+
+/// What became of a Create or Reset that a killed run (the app or `skm`)
+/// left unfinished, found and settled on the next start.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct IntentNotice {
+    pub region: RegionId,
+    pub api_key_id: Option<String>,
+    /// Stable: `intent_create_recovered`, `intent_create_none`, ...
+    pub reason: String,
+    /// What happened and what to do, in the person's language.
+    pub message: String,
+    /// A recovered value was saved to the keychain.
+    pub saved: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
@@ -280,6 +298,7 @@ mod tests {
             workspace_id: None,
             value: Secret::new(format!("sk-ws-{}{}", "TopSecret", "Value0123456789")),
             saved_to_keychain: SaveStatus::Off,
+            recovered_note: None,
         };
         let printed = format!("{k:?}");
         assert!(!printed.contains("TopSecret"), "{printed}");

@@ -14,7 +14,7 @@ impl Studio {
         let list = client
             .list_workspaces(&ListWorkspacesRequest::default())
             .await?;
-        Ok(workspace_views(&list))
+        Ok(workspace_views(region, &list))
     }
 
     /// The workspace's inference host, for base URLs in exports (best effort).
@@ -34,7 +34,7 @@ impl Studio {
         list.into_iter()
             .find(|w| w.workspace_id.as_deref() == Some(workspace_id))
             .and_then(|w| w.api_host)
-            .filter(|h| !h.is_empty())
+            .and_then(|h| region.trusted_workspace_host(&h).map(str::to_owned))
     }
 
     pub async fn models_authorized(&self, region: RegionId, ws: String) -> Result<Vec<ModelView>> {
@@ -71,7 +71,7 @@ impl Studio {
                 service_site,
             })
             .await?;
-        Ok(workspace_views(std::slice::from_ref(&made)).remove(0))
+        Ok(workspace_views(region, std::slice::from_ref(&made)).remove(0))
     }
 
     /// Refused with `Conflict` and the server's reasons while keys are inside

@@ -2,8 +2,10 @@
 //! and settings, the clipboard and export files. Secrets go to the keychain
 //! only; everything else here holds none.
 
+pub mod callers;
 pub mod clipboard;
 pub mod export;
+pub mod intents;
 pub mod profiles;
 pub mod saved_keys;
 pub mod vault;

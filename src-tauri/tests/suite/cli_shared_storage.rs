@@ -2,13 +2,12 @@
 //! found saved by the app, and `skm --profile sandbox` reaches the app's own
 //! sandbox database. Needs a real Secret Service (scripts/test-session.sh).
 
-use crate::support::app::{skm_on, Board};
+use crate::support::app::{app_on, skm_on, Board};
 use crate::support::keychain;
 
 use std::path::Path;
 use studio_keys::services::views::SavedState;
 use studio_keys::services::{Dirs, Studio};
-use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::RegionId;
 
 fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
@@ -16,13 +15,7 @@ fn skm(dirs: &Dirs, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String
 }
 
 fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
-    let dirs = Dirs {
-        config: root.join("config"),
-        data: root.join("data"),
-    };
-    let s = Studio::with_clipboard(dirs.clone(), SecretClipboard::new(Box::new(board.clone())))
-        .unwrap();
-    (s, dirs)
+    app_on(root, board)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 use studio_keys::cloud::dashscope::{DashScope, KeyCheck};
+use studio_keys::cloud::reconcile::Recovered;
 use studio_keys::cloud::retry::ReconcilePolicy;
 use studio_keys::cloud::{Client, Credentials, RetryPolicy};
 use studio_keys::domain::regions::RegionId::CnBeijing;
@@ -250,12 +251,12 @@ async fn disable_whose_answer_was_lost_counts_as_done_on_retry() {
     // "already disabled", which means done.
     c.disable_api_key(id).await.unwrap();
     assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(1));
-    // The same fault without a retry shows what the first attempt met.
-    let lost = client(&h, RetryPolicy::none())
+    // The same fault without a retry: the answer is lost, and reading the
+    // key shows the change held, so it is done (not "outcome unknown").
+    client(&h, RetryPolicy::none())
         .enable_api_key(id)
         .await
-        .unwrap_err();
-    assert_eq!(lost.code, ErrorCode::Network, "{lost:?}");
+        .expect("a lost answer is confirmed by reading the key");
     assert_eq!(c.get_api_key(id).await.unwrap().disabled, Some(0));
     // And under the seed's further, random drops: always done, never an error.
     for _ in 0..4 {
@@ -267,10 +268,10 @@ async fn disable_whose_answer_was_lost_counts_as_done_on_retry() {
 }
 
 #[tokio::test]
-async fn reset_whose_answer_was_lost_reports_value_unknown_and_the_old_value_is_dead() {
+async fn reset_whose_answer_was_lost_is_reset_once_more_and_that_value_works() {
     let dir = tempfile::tempdir().unwrap();
     // 0 the create's first listing, 1 the create, 2 the reset (applied, answer
-    // dropped), 3 the check of the key, 4 the old value tried on DashScope.
+    // dropped), 3 the second reset, 4 and 5 the values tried on DashScope.
     let h = start(
         &dir,
         seeded(
@@ -281,6 +282,50 @@ async fn reset_whose_answer_was_lost_reports_value_unknown_and_the_old_value_is_
             &[
                 Fault::None,
                 Fault::None,
+                DropAfterApply,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+            ],
+        ),
+    )
+    .await;
+    let c = client(&h, patient());
+    let made = c
+        .create_api_key(&CreateApiKeyRequest {
+            description: Some("reset-lost".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let again = c.reset_api_key(made.api_key_id).await.unwrap();
+    assert_eq!(again.recovered, Some(Recovered::ResetRepeated));
+    assert_eq!(again.api_key_id, made.api_key_id);
+    let dash = DashScope::new(CnBeijing, None, Some(&h.dashscope_base_url(CnBeijing))).unwrap();
+    assert_eq!(dash.check_key(&again.value).await.unwrap(), KeyCheck::Valid);
+    assert_eq!(
+        dash.check_key(&made.value).await.unwrap(),
+        KeyCheck::Invalid,
+        "the old value no longer works"
+    );
+}
+
+#[tokio::test]
+async fn reset_whose_answer_is_lost_twice_reports_value_unknown_and_the_old_value_is_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0 listing, 1 create, 2 and 3 both resets applied with answers dropped,
+    // 4 the check of the key, 5 the old value tried on DashScope.
+    let h = start(
+        &dir,
+        seeded(
+            FaultConfig {
+                drop_after_apply: 0.3,
+                ..Default::default()
+            },
+            &[
+                Fault::None,
+                Fault::None,
+                DropAfterApply,
                 DropAfterApply,
                 Fault::None,
                 Fault::None,

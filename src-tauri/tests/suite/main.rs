@@ -12,11 +12,13 @@ mod support;
 
 mod cli_shared_storage;
 mod client_cli;
+mod client_credentials;
 mod client_dashscope;
 mod client_faults;
 mod client_reconcile;
 mod client_roundtrip;
 mod client_signature_vectors;
+mod interrupted_runs;
 mod leak_scan;
 mod one_path;
 mod release_version;

@@ -16,6 +16,11 @@ export const commands = {
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
+	/**
+	 *  On start: settle what a killed run (the app or `skm`) left mid-Create or
+	 *  mid-Reset, and say what happened.
+	 */
+	intentsResume: () => __TAURI_INVOKE<IntentNotice_Serialize[]>("intents_resume"),
 	keyCopyEnv: (region: RegionId, apiKeyId: string) => __TAURI_INVOKE<ClipboardStatus_Serialize>("key_copy_env", { region, apiKeyId }),
 	keyCopySaved: (region: RegionId, apiKeyId: string) => __TAURI_INVOKE<ClipboardStatus_Serialize>("key_copy_saved", { region, apiKeyId }),
 	keyCreate: (input: CreateKeyInput_Deserialize) => __TAURI_INVOKE<OneTimeKey_Serialize>("key_create", { input }),
@@ -313,6 +318,42 @@ export type InstallMode =
 /**  Built or copied by hand: update it the way it was installed. */
 "manual";
 
+/**
+ *  What became of a Create or Reset that a killed run (the app or `skm`)
+ *  left unfinished, found and settled on the next start.
+ */
+export type IntentNotice = IntentNotice_Serialize | IntentNotice_Deserialize;
+
+/**
+ *  What became of a Create or Reset that a killed run (the app or `skm`)
+ *  left unfinished, found and settled on the next start.
+ */
+export type IntentNotice_Deserialize = {
+	region: RegionId,
+	apiKeyId?: string | null,
+	/**  Stable: `intent_create_recovered`, `intent_create_none`, ... */
+	reason: string,
+	/**  What happened and what to do, in the person's language. */
+	message: string,
+	/**  A recovered value was saved to the keychain. */
+	saved: boolean,
+};
+
+/**
+ *  What became of a Create or Reset that a killed run (the app or `skm`)
+ *  left unfinished, found and settled on the next start.
+ */
+export type IntentNotice_Serialize = {
+	region: RegionId,
+	apiKeyId: string | null,
+	/**  Stable: `intent_create_recovered`, `intent_create_none`, ... */
+	reason: string,
+	/**  What happened and what to do, in the person's language. */
+	message: string,
+	/**  A recovered value was saved to the keychain. */
+	saved: boolean,
+};
+
 /**  An error as it crosses IPC: `{code, message, details}`. */
 export type IpcError = IpcError_Serialize | IpcError_Deserialize;
 
@@ -439,6 +480,11 @@ export type OneTimeKey_Deserialize = {
 	workspaceId?: string | null,
 	value: string,
 	savedToKeychain: SaveStatus_Deserialize,
+	/**
+	 *  Set when the first answer was lost and this value came from a second
+	 *  try; says what happened, in the person's language.
+	 */
+	recoveredNote?: string | null,
 };
 
 /**
@@ -452,6 +498,11 @@ export type OneTimeKey_Serialize = {
 	workspaceId: string | null,
 	value: string,
 	savedToKeychain: SaveStatus_Serialize,
+	/**
+	 *  Set when the first answer was lost and this value came from a second
+	 *  try; says what happened, in the person's language.
+	 */
+	recoveredNote: string | null,
 };
 
 /**  Where a painted key list came from. */

@@ -64,6 +64,7 @@ describe("ipc adapts Rust's views", () => {
       workspaceId: null,
       value: "v",
       savedToKeychain,
+      recoveredNote: null,
     });
     commands.keyCreate = vi
       .fn()

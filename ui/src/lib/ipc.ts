@@ -24,6 +24,7 @@ import {
   type CreateKeyInput_Deserialize,
   type ExportFormat,
   type ImportCandidateView_Serialize,
+  type IntentNotice_Serialize,
   type IpcError,
   type KeyFormat,
   type KeyPage_Serialize,
@@ -89,6 +90,8 @@ export type KeyPage = KeyPage_Serialize;
 /** The format of a key a person pasted and saved. */
 export type PastedFormat = KeyFormat;
 export type StorageStatus = StorageStatus_Serialize;
+/** What became of a Create or Reset an earlier, killed run left unfinished. */
+export type IntentNotice = IntentNotice_Serialize;
 export type UpdateCheck = UpdateCheck_Serialize;
 export type UpdateInfo = UpdateInfo_Serialize;
 /** Bytes received of the announced total (null when the server did not say). */
@@ -214,6 +217,7 @@ export const ipc = normalised(
     oneTimeClose: (handle: string) => commands.oneTimeClose(handle),
     clipboardCopyText: (text: string) => commands.clipboardCopyText(text),
     storageStatus: (): Promise<StorageStatus> => commands.storageStatus(),
+    intentsResume: (): Promise<IntentNotice[]> => commands.intentsResume(),
     updateCheck: (): Promise<UpdateCheck> => commands.updateCheck(),
     /** Resolves once the update is downloaded and its signature verified. */
     updateDownload: (onProgress: (p: DownloadProgress) => void) => {

@@ -62,6 +62,7 @@ export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
     // Built at run time: obviously fake, never a real key.
     value: ["sk-ws", "TEST", "0".repeat(24)].join("-"),
     savedToKeychain: { saved: true, off: false, error: null },
+    recoveredNote: null,
     ...over,
   };
 }

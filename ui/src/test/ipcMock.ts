@@ -32,6 +32,7 @@ export function makeIpcMock() {
     storageStatus: vi.fn(
       async (): Promise<StorageStatus> => ({ keychainError: null, settingsMovedAside: null, configDir: "/c", dataDir: "/d" }),
     ),
+    intentsResume: vi.fn(async (): Promise<unknown[]> => []),
     profileSetPreferences: vi.fn(),
     sandboxIdentities: vi.fn(async (): Promise<unknown[]> => []),
     profileAddSandboxIdentity: vi.fn(),

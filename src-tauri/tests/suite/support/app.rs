@@ -5,8 +5,9 @@
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use studio_keys::services::Dirs;
+use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::ClipboardBackend;
+use studio_keys::storage::clipboard::SecretClipboard;
 use studio_keys::Result;
 
 /// The clipboard as another program would see it.
@@ -72,4 +73,16 @@ pub fn write_settings_acting_as_a_missing_identity(config: &Path) {
              "sandboxIdentity":"ghost"}]}"#,
     )
     .unwrap();
+}
+
+/// The app's `Studio` on a home under `root` (config/ and data/), with `board`
+/// as its clipboard; the same dirs for `skm_on`.
+pub fn app_on(root: &Path, board: &Board) -> (Studio, Dirs) {
+    let dirs = Dirs {
+        config: root.join("config"),
+        data: root.join("data"),
+    };
+    let s = Studio::with_clipboard(dirs.clone(), SecretClipboard::new(Box::new(board.clone())))
+        .unwrap();
+    (s, dirs)
 }

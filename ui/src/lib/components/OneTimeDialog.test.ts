@@ -31,6 +31,16 @@ describe("one-time display", () => {
     expect(screen.getByTestId("keychain-status").textContent).toContain("Saved in this computer's keychain");
   });
 
+  it("says so when the value came from a second try after a lost answer", () => {
+    show(oneTime({ recoveredNote: "The answer to the create was lost on the way." }));
+    expect(screen.getByTestId("one-time-recovered").textContent).toContain("was lost on the way");
+  });
+
+  it("says nothing of the kind for an ordinary value", () => {
+    show();
+    expect(screen.queryByTestId("one-time-recovered")).toBeNull();
+  });
+
   it("cannot be closed before the person confirms storing the key", async () => {
     show();
     expect(closeButton().disabled).toBe(true);

@@ -230,6 +230,10 @@ const en = {
     plan: "This looks like a Coding Plan key ({prefix}…). Only pay-as-you-go keys can be saved here.",
     temporary: "This looks like a temporary key ({prefix}…). It expires by itself, so it is not saved.",
   },
+  interrupted: {
+    title: "An earlier change was interrupted",
+    dismiss: "Dismiss",
+  },
   storage: {
     keychainTitle: "Keys cannot be saved on this computer right now",
     movedTitle: "Your settings file could not be read",

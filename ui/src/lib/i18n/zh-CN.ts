@@ -232,6 +232,10 @@ const zhCN: Catalog = {
     plan: "这看起来是编码套餐（以 {prefix} 开头）的密钥。此处只能保存按量付费的密钥。",
     temporary: "这看起来是临时密钥（以 {prefix} 开头）。它会自动过期，因此不会保存。",
   },
+  interrupted: {
+    title: "之前的一次修改被中断",
+    dismiss: "关闭提示",
+  },
   storage: {
     keychainTitle: "目前无法在本机保存密钥",
     movedTitle: "无法读取你的设置文件",

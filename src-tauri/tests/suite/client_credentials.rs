@@ -1,0 +1,285 @@
+//! Credentials go only where they belong: endpoint overrides are checked
+//! before any request, this computer's traffic never goes through a proxy,
+//! redirects are not followed, every call has a deadline and a body cap, an
+//! STS token is sent to the cloud's hosts only.
+
+use axum::body::Body;
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use studio_keys::cloud::transport::{build_http, HttpSettings};
+use studio_keys::cloud::{Client, Credentials, RetryPolicy};
+use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::domain::secret::Secret;
+use studio_keys::sandbox::{self, seed, SandboxConfig};
+use studio_keys::ErrorCode;
+
+/// `skm` with an AccessKey from the environment and no proxy settings but `env`.
+fn skm(args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_skm"));
+    cmd.args(["--lang", "en"])
+        .args(args)
+        .env("STUDIO_KEYS_CONFIG_DIR", home.path().join("config"))
+        .env("STUDIO_KEYS_DATA_DIR", home.path().join("data"))
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-test-id")
+        .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "test-secret")
+        .env("SKM_NO_SAVE", "1");
+    for var in [
+        "ALIBABA_CLOUD_SECURITY_TOKEN",
+        "ALIBABA_CLOUD_PROFILE",
+        "SKM_ENDPOINT",
+        "DASHSCOPE_BASE_URL",
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "https_proxy",
+        "all_proxy",
+        "NO_PROXY",
+        "no_proxy",
+    ] {
+        cmd.env_remove(var);
+    }
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_foreign_endpoint_is_refused_before_any_request_unless_allowed() {
+    for args in [
+        vec![
+            "--endpoint",
+            "https://modelstudio.example.com",
+            "keys",
+            "list",
+        ],
+        vec![
+            "--endpoint",
+            "modelstudio.cn-beijing.aliyuncs.com.evil.io",
+            "keys",
+            "list",
+        ],
+    ] {
+        let (code, out, err) = skm(&args, &[]);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains("--allow-foreign-endpoint"), "{err}");
+    }
+    // The environment variable is checked the same way.
+    let (code, _, err) = skm(
+        &["keys", "list"],
+        &[("SKM_ENDPOINT", "https://modelstudio.example.com")],
+    );
+    assert_eq!(code, 2, "{err}");
+    // DashScope receives API keys as Bearer: its override too.
+    let (code, _, err) = skm(
+        &[
+            "--dashscope-url",
+            "https://dashscope.example.com",
+            "verify",
+            "--key",
+        ],
+        &[("DASHSCOPE_API_KEY", "sk-ws-not-a-real-key-0123456789abcdef")],
+    );
+    assert_eq!(code, 2, "{err}");
+    // Allowed explicitly, the same command goes on to the network (and, with
+    // no such host reachable from a test, fails there instead).
+    let (code, _, err) = skm(
+        &[
+            "--allow-foreign-endpoint",
+            "--endpoint",
+            "https://modelstudio.invalid",
+            "keys",
+            "list",
+        ],
+        &[],
+    );
+    assert_ne!(code, 2, "{err}");
+    assert!(!err.contains("--allow-foreign-endpoint"), "{err}");
+}
+
+/// A TCP listener that counts the connections it gets (and drops them).
+async fn counting_listener() -> (String, Arc<AtomicUsize>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let count = Arc::new(AtomicUsize::new(0));
+    let seen = count.clone();
+    tokio::spawn(async move {
+        while let Ok((conn, _)) = listener.accept().await {
+            seen.fetch_add(1, Ordering::SeqCst);
+            drop(conn);
+        }
+    });
+    (format!("http://{addr}"), count)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn this_computers_sandbox_is_reached_directly_never_through_a_proxy() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox::start(SandboxConfig::new(dir.path().join("s.db")))
+        .await
+        .unwrap();
+    let root = h.identity(seed::ROOT).unwrap().clone();
+    let (proxy, connections) = counting_listener().await;
+    let endpoint = h.openapi_base_url(CnBeijing);
+    let secret = root.access_key_secret.expose().to_string();
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        skm(
+            &["--json", "--endpoint", &endpoint, "keys", "list"],
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", &root.access_key_id),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &secret),
+                ("HTTP_PROXY", &proxy),
+                ("http_proxy", &proxy),
+                ("HTTPS_PROXY", &proxy),
+                ("ALL_PROXY", &proxy),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+    assert_eq!(
+        connections.load(Ordering::SeqCst),
+        0,
+        "the signed requests must not pass through the proxy"
+    );
+}
+
+/// What a stand-in server saw: request count and the last request's headers.
+#[derive(Default)]
+struct Seen {
+    requests: usize,
+    headers: Option<HeaderMap>,
+}
+
+async fn stand_in(
+    answer: impl Fn() -> Response + Clone + Send + Sync + 'static,
+) -> (String, Arc<Mutex<Seen>>) {
+    let seen = Arc::new(Mutex::new(Seen::default()));
+    let state = seen.clone();
+    let app = Router::new().fallback(any(move |headers: HeaderMap| {
+        let answer = answer.clone();
+        let state = state.clone();
+        async move {
+            let mut s = state.lock().unwrap();
+            s.requests += 1;
+            s.headers = Some(headers);
+            answer()
+        }
+    }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+fn client(endpoint: &str) -> Client {
+    Client::new(
+        CnBeijing,
+        Credentials::new("stand-in-id", Secret::new("stand-in-secret".to_string()))
+            .with_security_token(Secret::new("sts-token-value".to_string())),
+        Some(endpoint),
+    )
+    .unwrap()
+    .with_retry(RetryPolicy::none())
+}
+
+#[tokio::test]
+async fn a_redirect_is_not_followed() {
+    let (elsewhere, seen_elsewhere) = stand_in(|| "{}".into_response()).await;
+    let target = format!("{elsewhere}/modelstudio/apikeys");
+    let (endpoint, seen) = stand_in(move || {
+        Response::builder()
+            .status(307)
+            .header("location", target.clone())
+            .body(Body::empty())
+            .unwrap()
+    })
+    .await;
+    let e = client(&endpoint)
+        .list_api_keys(&Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.details.http_status, Some(307), "{e:?}");
+    assert_eq!(seen.lock().unwrap().requests, 1);
+    assert_eq!(
+        seen_elsewhere.lock().unwrap().requests,
+        0,
+        "the signed request was not sent on to the redirect's target"
+    );
+}
+
+#[tokio::test]
+async fn an_endless_body_is_cut_off_at_the_cap() {
+    let (endpoint, _) = stand_in(|| {
+        // Larger than any answer of the API, and without a length up front.
+        let chunks = (0..80).map(|_| Ok::<_, std::io::Error>(vec![b' '; 64 * 1024]));
+        Body::from_stream(futures_util::stream::iter(chunks)).into_response()
+    })
+    .await;
+    let e = client(&endpoint)
+        .list_api_keys(&Default::default())
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::BadResponse, "{e:?}");
+    assert_eq!(e.reason.as_deref(), Some("body_too_large"));
+}
+
+#[tokio::test]
+async fn a_server_that_trickles_meets_the_total_deadline() {
+    let (endpoint, _) = stand_in(|| {
+        // One byte every 100 ms: a read timeout never fires.
+        let drip = futures_util::stream::unfold((), |()| async {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            Some((Ok::<_, std::io::Error>(vec![b' ']), ()))
+        });
+        Body::from_stream(drip).into_response()
+    })
+    .await;
+    let http = build_http(HttpSettings {
+        total_timeout: Duration::from_secs(1),
+        ..HttpSettings::default()
+    })
+    .unwrap();
+    let started = Instant::now();
+    let outcome = tokio::time::timeout(
+        Duration::from_secs(20),
+        client(&endpoint)
+            .with_http(http)
+            .list_api_keys(&Default::default()),
+    )
+    .await
+    .expect("the call ends by its own deadline");
+    let e = outcome.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Timeout, "{e:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn an_sts_token_is_not_sent_to_a_host_that_is_not_the_clouds() {
+    let (endpoint, seen) =
+        stand_in(|| axum::Json(serde_json::json!({"apiKeys": []})).into_response()).await;
+    client(&endpoint)
+        .list_api_keys(&Default::default())
+        .await
+        .unwrap();
+    let headers = seen.lock().unwrap().headers.clone().unwrap();
+    assert!(headers.contains_key("authorization"));
+    assert!(
+        !headers.contains_key("x-acs-security-token"),
+        "an STS token is a credential of its own: {headers:?}"
+    );
+}
