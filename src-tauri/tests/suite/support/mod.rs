@@ -1,6 +1,9 @@
 //! Helpers shared by the suite's test modules.
 
 pub mod app;
+// The skm driver that uses the rest comes in the next change.
+#[allow(dead_code)]
+pub mod fault_proxy;
 pub mod keychain;
 // Only a Linux test (storage_vault_unreachable) runs a test alone today.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
