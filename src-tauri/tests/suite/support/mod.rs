@@ -1,8 +1,6 @@
 //! Helpers shared by the suite's test modules.
 
 pub mod app;
-// The skm driver that uses the rest comes in the next change.
-#[allow(dead_code)]
 pub mod fault_proxy;
 pub mod keychain;
 // Only a Linux test (storage_vault_unreachable) runs a test alone today.
