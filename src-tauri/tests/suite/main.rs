@@ -18,6 +18,7 @@ mod client_faults;
 mod client_reconcile;
 mod client_roundtrip;
 mod client_signature_vectors;
+mod fault_proxy;
 mod interrupted_runs;
 mod leak_scan;
 mod one_path;

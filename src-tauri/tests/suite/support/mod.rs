@@ -1,6 +1,7 @@
 //! Helpers shared by the suite's test modules.
 
 pub mod app;
+pub mod fault_proxy;
 pub mod keychain;
 // Only a Linux test (storage_vault_unreachable) runs a test alone today.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
