@@ -29,7 +29,16 @@ pub struct NewKey {
     pub created_by: Option<String>,
     pub gmt_create: Option<i64>,
     /// Set when the first answer was lost and the value came from a second try.
-    pub recovered: Option<super::reconcile::Recovered>,
+    pub recovered: Option<Recovered>,
+}
+
+/// How a value came back when its first answer was lost (see `reconcile.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovered {
+    /// The Reset's answer was lost; the key was reset once more.
+    ResetRepeated,
+    /// The Create's answer was lost; the key it made was found and reset.
+    CreateFound,
 }
 
 /// Pages are fetched until `nextToken` runs out, but never more than this.

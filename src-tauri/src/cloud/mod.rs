@@ -11,6 +11,6 @@ pub mod reconcile;
 pub mod retry;
 pub mod transport;
 
-pub use client::{Client, NewKey};
+pub use client::{Client, NewKey, Recovered};
 pub use retry::{ReconcilePolicy, RetryPolicy};
 pub use transport::{Credentials, HttpSettings};

@@ -12,7 +12,7 @@
 //! Any call is repeated when the request provably never reached the service
 //! (refused connection, the service's own "busy" answer): nothing happened yet.
 
-use super::client::{Client, NewKey};
+use super::client::{Client, NewKey, Recovered};
 use super::errors::{missing, outcome_unknown};
 use super::retry::is_transient;
 use super::transport::AttemptError;
@@ -21,15 +21,6 @@ use crate::protocol::requests::{
     Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder,
 };
 use crate::protocol::wire::{ApiKey, CreateApiKeyResponseBody, ResetApiKeyResponseBody};
-
-/// How a value came back when its first answer was lost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Recovered {
-    /// The Reset's answer was lost; the key was reset once more.
-    ResetRepeated,
-    /// The Create's answer was lost; the key it made was found and reset.
-    CreateFound,
-}
 
 /// A Create whose answer was lost, and the keys that appeared meanwhile.
 #[derive(Debug, Clone)]

@@ -10,7 +10,8 @@
 
 use super::views::IntentNotice;
 use super::{Studio, Who, ENVIRONMENT_PROFILE_ID};
-use crate::cloud::reconcile::{LostCreate, Recovered};
+use crate::cloud::reconcile::LostCreate;
+use crate::cloud::Recovered;
 use crate::cloud::{Client, NewKey};
 use crate::domain::error::{ErrorCode, Result};
 use crate::domain::i18n;

@@ -9,8 +9,9 @@ use super::views::{
     RegionCheck, SaveStatus, UpdateKeyInput,
 };
 use super::{parse_api_key_id, Studio};
-use crate::cloud::reconcile::{CreateOutcome, Recovered};
+use crate::cloud::reconcile::CreateOutcome;
 use crate::cloud::NewKey;
+use crate::cloud::Recovered;
 use crate::domain::error::{ErrorCode, Result};
 use crate::domain::regions::{KeyLimitScope, RegionId};
 use crate::protocol::requests::{

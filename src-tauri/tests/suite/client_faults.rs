@@ -4,8 +4,8 @@
 
 use std::time::Duration;
 use studio_keys::cloud::dashscope::{DashScope, KeyCheck};
-use studio_keys::cloud::reconcile::Recovered;
 use studio_keys::cloud::retry::ReconcilePolicy;
+use studio_keys::cloud::Recovered;
 use studio_keys::cloud::{Client, Credentials, RetryPolicy};
 use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::protocol::requests::*;
