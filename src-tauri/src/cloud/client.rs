@@ -9,7 +9,8 @@ use super::errors;
 use super::errors::{missing, outcome_unknown};
 use super::retry::{is_transient, ReconcilePolicy, RetryPolicy};
 use super::transport::{
-    http_for, parse_endpoint, system_clock, AttemptError, Clock, Credentials, Transport,
+    http_for, is_official, parse_endpoint, system_clock, AttemptError, Clock, Credentials,
+    Transport,
 };
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
@@ -55,14 +56,22 @@ pub struct Client {
 impl Client {
     /// A client for `region`, at its public endpoint or at `endpoint` if given.
     pub fn new(region: RegionId, credentials: Credentials, endpoint: Option<&str>) -> Result<Self> {
+        let region_sts = parse_endpoint(&format!("https://{}", region.info().sts_host))?;
         let (base, sts_base) = match endpoint {
+            // An official override (a VPC endpoint, say) is still the cloud:
+            // STS is the region's. Anything else is a sandbox, which answers STS too.
             Some(e) => {
                 let base = parse_endpoint(e)?;
-                (base.clone(), base)
+                let sts = if is_official(&base) {
+                    region_sts
+                } else {
+                    base.clone()
+                };
+                (base, sts)
             }
             None => (
                 parse_endpoint(&format!("https://{}", region.info().openapi_host))?,
-                parse_endpoint(&format!("https://{}", region.info().sts_host))?,
+                region_sts,
             ),
         };
         if credentials.access_key_id.trim().is_empty() || credentials.access_key_secret.is_empty() {
@@ -342,7 +351,9 @@ impl Client {
             Ok(key) if (key.disabled == Some(1)) == want_disabled => Ok(()),
             // The state is known: unchanged. The error says why.
             Ok(_) => Err(failed.error),
-            Err(_) if failed.maybe_applied => {
+            // A lost answer, or a server failure that may follow the change,
+            // and the key could not be read: nobody knows.
+            Err(_) if failed.maybe_applied || failed.error.code == ErrorCode::Server => {
                 Err(outcome_unknown("outcome_unknown_refresh", failed.error))
             }
             Err(_) => Err(failed.error),

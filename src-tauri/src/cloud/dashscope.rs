@@ -57,7 +57,7 @@ pub fn base_url(
     base_override: Option<&str>,
 ) -> Result<url::Url> {
     if let Some(o) = base_override.filter(|o| !o.trim().is_empty()) {
-        return parse_endpoint(o);
+        return override_origin(o);
     }
     let host = workspace_api_host
         .and_then(|h| region.trusted_workspace_host(h))
@@ -68,6 +68,39 @@ pub fn base_url(
                 .with_param("region", region.info().name_en)
         })?;
     parse_endpoint(&format!("https://{}", host.trim()))
+}
+
+/// A base URL override as the SDKs take it (`DASHSCOPE_BASE_URL`, often with
+/// a path such as `/api/v1` or `/compatible-mode/v1`): only its scheme, host
+/// and port are used, since this client names its own paths.
+fn override_origin(text: &str) -> Result<url::Url> {
+    let raw = text.trim();
+    let with_scheme = if raw.contains("://") {
+        raw.to_string()
+    } else {
+        format!("https://{raw}")
+    };
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|_| Error::invalid_input("endpoint", raw, "endpoint_invalid"))?;
+    parse_endpoint(&url.origin().ascii_serialization()).map_err(|e| as_typed(e, raw))
+}
+
+/// An endpoint error that names the override as the person typed it.
+fn as_typed(mut e: Error, typed: &str) -> Error {
+    for (name, value) in e.params.iter_mut() {
+        if name == "value" {
+            *value = typed.to_string();
+        }
+    }
+    e
+}
+
+/// Check a DashScope base URL override: this computer and the cloud's hosts
+/// pass; any other host only with `allow_foreign` (it would receive API keys).
+pub fn check_base_url(text: &str, allow_foreign: bool) -> Result<url::Url> {
+    let url = override_origin(text)?;
+    crate::cloud::transport::check_endpoint(url.as_str(), allow_foreign)
+        .map_err(|e| as_typed(e, text.trim()))
 }
 
 impl DashScope {
@@ -216,6 +249,16 @@ mod tests {
             (ErrorCode::Unsupported, Some("dashscope_needs_workspace"))
         );
         assert!(base_url(RegionId::EuCentral1, None, Some("http://127.0.0.1:9")).is_ok());
+        // The SDKs' DASHSCOPE_BASE_URL carries a path: its origin is what counts.
+        let sdk = base_url(
+            RegionId::CnBeijing,
+            None,
+            Some("https://dashscope.aliyuncs.com/api/v1"),
+        )
+        .unwrap();
+        assert_eq!(sdk.as_str(), "https://dashscope.aliyuncs.com/");
+        assert!(check_base_url("https://dashscope.aliyuncs.com/compatible-mode/v1", false).is_ok());
+        assert!(check_base_url("https://dashscope.example.com/api/v1", false).is_err());
         assert!(base_url(RegionId::EuCentral1, None, Some("http://example.com")).is_err());
     }
 

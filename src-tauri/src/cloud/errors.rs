@@ -233,9 +233,20 @@ pub(crate) fn error_may_follow_apply(action: Action, status: u16, error: &Error)
     }
 }
 
+/// Whether the service itself answered with an error of its own (500 or 503
+/// with a code the API defines), not a gateway (502, 504) or a broken answer:
+/// its handler ran to the end and said it failed.
+pub(crate) fn answered_by_service(e: &Error) -> bool {
+    matches!(e.details.http_status, Some(500) | Some(503))
+        && e.details
+            .server_code
+            .as_deref()
+            .is_some_and(is_known_server_code)
+}
+
 /// A server code `classify_server_code` knows by name or by family; unknown
 /// ones fall back on the status, which with status 0 gives `BadResponse`.
-fn is_known_server_code(code: &str) -> bool {
+pub(crate) fn is_known_server_code(code: &str) -> bool {
     classify_server_code(code, 0).0 != code_for_status(0)
 }
 

@@ -9,11 +9,14 @@
 //!   value, so a second reset loses nothing and gives the person a value.
 //! - Delete is repeated on passing problems; a key that is gone was deleted.
 //!
-//! Any call is repeated when the request provably never reached the service
-//! (refused connection, the service's own "busy" answer): nothing happened yet.
+//! Create and Reset are sent again only when the request provably never
+//! reached the service (a refused connection, a connect timeout, throttling).
+//! Any other failure may follow an applied request (a 5xx, even with the API's
+//! own code, or "nonce already used", which means this very request arrived
+//! before) and is looked up instead.
 
 use super::client::{Client, NewKey, Recovered};
-use super::errors::{missing, outcome_unknown};
+use super::errors::{answered_by_service, missing, outcome_unknown};
 use super::retry::is_transient;
 use super::transport::AttemptError;
 use crate::domain::error::{Error, ErrorCode, Result};
@@ -43,6 +46,11 @@ pub struct LostCreate {
 /// list taken before the call is the main guard, this one only bounds it.
 const CLOCK_SLACK_MS: i64 = 15 * 60 * 1000;
 
+/// The longest a Create can take from sending to its last try: four attempts
+/// of at most a minute each (the transport's total deadline) and the waits
+/// between them.
+pub const MAX_CALL_MS: i64 = 5 * 60 * 1000;
+
 impl LostCreate {
     /// The key this create made, if exactly one new key was created by
     /// `caller` inside the call's time window. `None` when there are none or
@@ -69,6 +77,14 @@ impl LostCreate {
         let ids: Vec<i64> = self.new_keys.iter().filter_map(|k| k.api_key_id).collect();
         match ids.as_slice() {
             [] if self.applied => outcome_unknown("create_value_lost_unidentified", cause),
+            // The service answered with its own error, and three listings over
+            // some seconds show no new key: its handler finished without making
+            // one. That is a failure to report, not an unknown.
+            [] if answered_by_service(&cause) => {
+                let mut e = Error::new(ErrorCode::Server).with_reason("create_failed_nothing_made");
+                e.details = cause.details;
+                e
+            }
             [] => outcome_unknown("create_not_created", cause),
             [id] => {
                 outcome_unknown("create_value_lost", cause).with_param("apiKeyId", id.to_string())
@@ -165,7 +181,7 @@ impl Client {
                     (None, _) => (missing("apiKey.apiKeyId"), true),
                 }
             }
-            Err(f) if !f.maybe_applied => return Err(f.error),
+            Err(f) if !may_have_arrived(&f) => return Err(f.error),
             Err(f) => (f.error, false),
         };
         log::warn!(
@@ -198,7 +214,8 @@ impl Client {
             applied: false,
             new_keys,
             sent_at_ms,
-            listed_at_ms: now_ms(),
+            // The run that sent it is gone: its call cannot have lasted longer.
+            listed_at_ms: now_ms().min(sent_at_ms + MAX_CALL_MS),
         })
     }
 
@@ -274,7 +291,7 @@ impl Client {
                         None => missing("apiKey.apiKeyValue"),
                     }
                 }
-                Err(f) if !f.maybe_applied => {
+                Err(f) if !may_have_arrived(&f) => {
                     return Err(match (&lost_before, f.error.code) {
                         (Some(_), ErrorCode::NotFound) => {
                             outcome_unknown("reset_key_gone", f.error)
@@ -334,7 +351,7 @@ impl Client {
                 Ok(_) => return Ok(()),
                 Err(f) if may_have_landed && is_api_not_found(&f.error) => return Ok(()),
                 Err(f) => {
-                    may_have_landed |= f.maybe_applied;
+                    may_have_landed |= may_have_arrived(&f);
                     if attempt >= self.retry_policy().max_attempts || !is_transient(&f.error) {
                         break f;
                     }
@@ -369,11 +386,7 @@ impl Client {
         let mut attempt = 1;
         loop {
             match self.once::<T>(action, id, query, form).await {
-                Err(f)
-                    if !f.maybe_applied
-                        && is_transient(&f.error)
-                        && attempt < self.retry_policy().max_attempts =>
-                {
+                Err(f) if never_arrived(&f) && attempt < self.retry_policy().max_attempts => {
                     tokio::time::sleep(self.retry_policy().delay(attempt, f.retry_after)).await;
                     attempt += 1;
                 }
@@ -381,6 +394,29 @@ impl Client {
             }
         }
     }
+}
+
+/// The request provably did not reach the service, or the service refused it
+/// before acting (throttling): sending it again cannot make a second key.
+fn never_arrived(f: &AttemptError) -> bool {
+    !f.maybe_applied
+        && matches!(
+            f.error.code,
+            ErrorCode::Network | ErrorCode::Timeout | ErrorCode::Throttled
+        )
+        && f.error.reason.as_deref() != Some("dns_failed")
+}
+
+/// The request may have been applied: its answer was lost, or the failure is
+/// one a service can give after acting (a 5xx, even with the API's own code,
+/// a bad answer, "nonce already used"). Only a 4xx refusal, or a request that
+/// never arrived, says for sure that nothing happened.
+fn may_have_arrived(f: &AttemptError) -> bool {
+    f.maybe_applied
+        || matches!(
+            f.error.code,
+            ErrorCode::Server | ErrorCode::BadResponse | ErrorCode::NonceReused
+        )
 }
 
 /// Only the API's own answer: a bare 404 from a proxy proves nothing.

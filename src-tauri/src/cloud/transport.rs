@@ -157,13 +157,26 @@ impl BodyError {
     }
 }
 
-/// The cloud's own hosts: https and under `aliyuncs.com`.
+/// The cloud's own hosts for this app: https, under `aliyuncs.com`, and one
+/// of the services it talks to (Model Studio's OpenAPI, STS, DashScope, a
+/// workspace's `*.maas.aliyuncs.com` host). Other `*.aliyuncs.com` names can
+/// belong to customers (an OSS bucket is `<bucket>.oss-<region>.aliyuncs.com`).
 pub fn is_official(url: &url::Url) -> bool {
-    url.scheme() == "https"
-        && url.host_str().is_some_and(|h| {
-            let h = h.to_ascii_lowercase();
-            h.ends_with(".aliyuncs.com") && !h.starts_with('.')
-        })
+    if url.scheme() != "https" {
+        return false;
+    }
+    let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
+        return false;
+    };
+    let Some(name) = host.strip_suffix(".aliyuncs.com") else {
+        return false;
+    };
+    let first = name.split('.').next().unwrap_or("");
+    let service = ["modelstudio", "sts", "dashscope"]
+        .iter()
+        .any(|s| first == *s || first.starts_with(&format!("{s}-")));
+    let workspace = name.ends_with(".maas") && name.split('.').count() == 3;
+    !name.is_empty() && (service || workspace)
 }
 
 /// An endpoint override that may receive credentials: the cloud's own hosts
@@ -433,6 +446,9 @@ mod tests {
             "https://aliyuncs.com.evil.io",
             "https://evilaliyuncs.com",
             "https://10.0.0.1",
+            // A customer's bucket is under aliyuncs.com too.
+            "https://my-bucket.oss-cn-beijing.aliyuncs.com",
+            "https://modelstudio.cn-beijing.aliyuncs.com.evil.io",
         ] {
             let e = check_endpoint(foreign, false).unwrap_err();
             assert_eq!(e.reason.as_deref(), Some("endpoint_foreign"), "{foreign}");
@@ -440,8 +456,18 @@ mod tests {
         }
         // Plain http stays refused off this computer, even when foreign hosts are allowed.
         assert!(check_endpoint("http://example.com", true).is_err());
-        let sts = url::Url::parse("https://sts.cn-beijing.aliyuncs.com").unwrap();
-        assert!(is_official(&sts));
+        for official in [
+            "https://sts.cn-beijing.aliyuncs.com",
+            "https://modelstudio-vpc.cn-beijing.aliyuncs.com",
+            "https://dashscope-intl.aliyuncs.com",
+            "https://llm-x1.cn-beijing.maas.aliyuncs.com",
+            "https://MODELSTUDIO.us-east-1.aliyuncs.com",
+        ] {
+            assert!(
+                is_official(&url::Url::parse(official).unwrap()),
+                "{official}"
+            );
+        }
         assert!(!is_official(
             &url::Url::parse("http://127.0.0.1:1").unwrap()
         ));

@@ -23,7 +23,7 @@ impl Studio {
         region: RegionId,
         workspace_host: Option<&str>,
     ) -> Result<DashScope> {
-        if let Some(url) = &self.inner.acting.dashscope_url {
+        if let Some(url) = self.inner.acting.dashscope_override()? {
             return DashScope::new(region, None, Some(url));
         }
         match profile.kind {
@@ -198,7 +198,7 @@ impl Studio {
         region: RegionId,
         workspace_id: Option<&str>,
     ) -> Result<DashScope> {
-        if let Some(url) = &self.inner.acting.dashscope_url {
+        if let Some(url) = self.inner.acting.dashscope_override()? {
             return DashScope::new(region, None, Some(url));
         }
         if matches!(self.inner.acting.who, Who::ActiveProfile) {

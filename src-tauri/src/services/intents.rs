@@ -37,14 +37,21 @@ pub(crate) fn pause_after_answer(action: &str) {
 #[cfg(not(feature = "fault-injection"))]
 pub(crate) fn pause_after_answer(_action: &str) {}
 
-/// The key a signer's caller id is remembered under: endpoint host and AccessKey id.
+/// The key a signer's caller id is remembered under: endpoint (host and
+/// port: sandboxes on one computer differ by port) and AccessKey id.
 fn signer(client: &Client) -> String {
+    let e = client.endpoint();
     format!(
-        "{}|{}",
-        client.endpoint().host_str().unwrap_or_default(),
+        "{}:{}|{}",
+        e.host_str().unwrap_or_default(),
+        e.port_or_known_default().unwrap_or_default(),
         client.access_key_id()
     )
 }
+
+/// Past this age an interrupted run is only reported, never acted on: the
+/// person has had time to act on the key themselves.
+const RESUME_ACT_WITHIN_MS: i64 = 24 * 60 * 60 * 1000;
 
 impl Studio {
     pub(crate) fn journal(&self) -> Journal {
@@ -75,7 +82,8 @@ impl Studio {
             api_key_id: None,
             requested_at_ms: chrono::Utc::now().timestamp_millis(),
             before_ids: Vec::new(),
-            pid: std::process::id(),
+            settled_at_ms: None,
+            made_key_id: None,
         }
     }
 
@@ -83,12 +91,13 @@ impl Studio {
         self.blocking(move |s| s.journal().begin(intent)).await
     }
 
-    /// Remove a settled intent. A failure only means the next start looks
-    /// again and finds nothing to do, so it is logged, not raised.
-    pub(crate) async fn finish_intent(&self, held: HeldIntent) {
-        let finished = tokio::task::spawn_blocking(move || held.finish()).await;
+    /// Mark an intent settled (naming the key it made, if any). If that
+    /// fails the entry stays unsettled, and the next start finds its key
+    /// already saved here (`kept_here`) and leaves it alone.
+    pub(crate) async fn finish_intent(&self, held: HeldIntent, made_key_id: Option<i64>) {
+        let finished = tokio::task::spawn_blocking(move || held.finish(made_key_id)).await;
         if let Ok(Err(e)) = finished {
-            log::warn!("intent journal entry not removed: {}", e.code);
+            log::warn!("intent journal entry not settled: {}", e.code);
         }
     }
 
@@ -129,27 +138,75 @@ impl Studio {
         }
     }
 
-    /// The one key `lost` can be proved to have made, if the rules allow
-    /// recovering it: its caller is known and no other Create or Reset of
-    /// the profile is in flight on this computer.
-    async fn own_lost_key(
+    /// What a lost Create left, less the keys this computer accounts for
+    /// (made by another journalled run, or with a value saved here) and keys
+    /// outside the asked workspace (the default one when none was named); and
+    /// the one key the Create can be proved to have made, if the rules allow
+    /// recovering it: its caller is known, no other Create or Reset ran in this
+    /// region at this endpoint during the call (in flight, or finished
+    /// meanwhile, whoever signed it), and exactly one new key of that caller is left.
+    async fn narrow_lost(
         &self,
         client: &Client,
         profile: &Profile,
-        lost: &LostCreate,
-        own_intent: &str,
-    ) -> Option<i64> {
-        let caller = self.caller_of(client).await?;
-        let (profile_id, own) = (profile.id.clone(), own_intent.to_owned());
-        let others = self
-            .blocking(move |s| Ok(s.journal().in_flight(&profile_id, &own)))
+        lost: LostCreate,
+        own: &Intent,
+    ) -> (LostCreate, Option<i64>) {
+        let (region, endpoint, own_id) = (own.region, own.endpoint.clone(), own.id.clone());
+        // Runs that settled before this call began left their keys in its
+        // "before" list; only those that overlap the call can confuse it.
+        let since = own.requested_at_ms;
+        let (others, made_here) = self
+            .blocking(move |s| {
+                let journal = s.journal();
+                let others = journal.others_since(region, endpoint.as_deref(), since, &own_id);
+                Ok((others.len(), journal.made_keys()))
+            })
             .await
-            .unwrap_or(usize::MAX);
+            .unwrap_or((usize::MAX, Vec::new()));
+        let saved = self.saved_index().await.unwrap_or_default();
+        let workspace = match &own.workspace_id {
+            Some(w) => Some(w.clone()),
+            None => self.default_workspace_id(profile, region).await,
+        };
+        let mut narrowed = lost;
+        narrowed.new_keys.retain(|k| {
+            let id = k.api_key_id.unwrap_or_default();
+            !made_here.contains(&id) && !saved.contains_key(&Studio::key_ref(profile, region, id))
+        });
         if others > 0 {
-            log::warn!("lost create not recovered: {others} other create/reset in flight");
-            return None;
+            log::warn!("lost create not recovered: {others} other create/reset ran meanwhile");
+            return (narrowed, None);
         }
-        lost.own_key(&caller)
+        // The workspace narrows the choice only: what is reported stays whole,
+        // so a wrong guess of the default workspace can hide no key.
+        let Some(workspace) = workspace else {
+            log::warn!("lost create not recovered: the default workspace is unknown");
+            return (narrowed, None);
+        };
+        let mut in_workspace = narrowed.clone();
+        in_workspace
+            .new_keys
+            .retain(|k| k.workspace_id.as_deref() == Some(workspace.as_str()));
+        let own_key = match self.caller_of(client).await {
+            Some(caller) => in_workspace.own_key(&caller),
+            None => None,
+        };
+        (narrowed, own_key)
+    }
+
+    /// The id of the region's default workspace, where a Create that names
+    /// none puts its key.
+    async fn default_workspace_id(&self, profile: &Profile, region: RegionId) -> Option<String> {
+        let client = self.client_for(profile, region).await.ok()?;
+        let list = client
+            .list_workspaces(&crate::protocol::requests::ListWorkspacesRequest::default())
+            .await
+            .ok()?;
+        super::convert::workspace_views(region, &list)
+            .into_iter()
+            .find(|w| w.is_default)
+            .map(|w| w.workspace_id)
     }
 
     /// A Create whose answer was lost: its key, reset for a value when the
@@ -160,10 +217,11 @@ impl Studio {
         profile: &Profile,
         request: &CreateApiKeyRequest,
         lost: LostCreate,
-        own_intent: &str,
+        own: &Intent,
     ) -> Result<NewKey> {
-        let Some(id) = self.own_lost_key(client, profile, &lost, own_intent).await else {
-            return Err(lost.report());
+        let (narrowed, own_key) = self.narrow_lost(client, profile, lost, own).await;
+        let Some(id) = own_key else {
+            return Err(narrowed.report());
         };
         log::warn!("CreateApiKey answer lost; key {id} identified, resetting it for a value");
         match client.reset_api_key(id).await {
@@ -206,8 +264,19 @@ impl Studio {
         for held in claimed {
             match self.resume(&held.intent).await {
                 Ok(notice) => {
-                    notices.push(notice);
-                    self.finish_intent(held).await;
+                    let made = notice
+                        .as_ref()
+                        .and_then(|n| n.api_key_id.as_deref())
+                        .and_then(|id| id.parse().ok());
+                    notices.extend(notice);
+                    self.finish_intent(held, made).await;
+                }
+                // Its profile is gone, or it could not be checked for a day:
+                // said once more, then let go (it would be said on every start).
+                Err(e) if e.code == ErrorCode::NotFound || too_old_to_act(&held.intent) => {
+                    log::warn!("interrupted {:?} given up: {}", held.intent.action, e.code);
+                    notices.push(notice(&held.intent, "intent_given_up", None, &[], false));
+                    self.finish_intent(held, None).await;
                 }
                 Err(e) => {
                     log::warn!(
@@ -231,7 +300,8 @@ impl Studio {
         self.blocking(move |s| s.inner.profiles.find(&id)).await
     }
 
-    async fn resume(&self, intent: &Intent) -> Result<IntentNotice> {
+    /// `None`: settled already (its value is saved here), nothing to say.
+    async fn resume(&self, intent: &Intent) -> Result<Option<IntentNotice>> {
         let profile = self.resume_profile(intent).await?;
         let client = self.client_for(&profile, intent.region).await?;
         match intent.action {
@@ -241,27 +311,45 @@ impl Studio {
     }
 
     /// A Reset killed after sending: the value it made is lost (or it never
-    /// arrived). Reset once more and keep the value, if it can be kept.
+    /// arrived). Reset once more and keep the value, if it can be kept, and
+    /// unless the key was given a value since (saved here after the intent).
     async fn resume_reset(
         &self,
         intent: &Intent,
         profile: &Profile,
         client: &Client,
-    ) -> Result<IntentNotice> {
+    ) -> Result<Option<IntentNotice>> {
         let id = intent.api_key_id.unwrap_or_default();
+        if self
+            .kept_here(profile, intent.region, id, intent.requested_at_ms)
+            .await
+        {
+            return Ok(None);
+        }
         match client.get_api_key(id).await {
             Err(e) if e.code == ErrorCode::NotFound => {
-                return Ok(notice(intent, "intent_reset_gone", Some(id), &[], false))
+                return Ok(Some(notice(
+                    intent,
+                    "intent_reset_gone",
+                    Some(id),
+                    &[],
+                    false,
+                )))
             }
             Err(e) => return Err(e),
             Ok(_) => {}
         }
-        if !self.saves_new_keys(profile) {
-            return Ok(notice(intent, "intent_reset_lost", Some(id), &[], false));
+        if !self.saves_new_keys(profile) || too_old_to_act(intent) {
+            return Ok(Some(notice(
+                intent,
+                "intent_reset_lost",
+                Some(id),
+                &[],
+                false,
+            )));
         }
         let key = client.reset_api_key(id).await?;
-        self.keep_recovered(intent, profile, key, "intent_reset_recovered")
-            .await
+        self.keep_recovered(intent, profile, key).await.map(Some)
     }
 
     /// A Create killed after sending: find the key it made, as a lost answer
@@ -271,7 +359,7 @@ impl Studio {
         intent: &Intent,
         profile: &Profile,
         client: &Client,
-    ) -> Result<IntentNotice> {
+    ) -> Result<Option<IntentNotice>> {
         let request = CreateApiKeyRequest {
             auth: None,
             description: intent.description.clone(),
@@ -280,32 +368,46 @@ impl Studio {
         let lost = client
             .find_lost_create(&request, &intent.before_ids, intent.requested_at_ms)
             .await?;
-        let ids: Vec<i64> = lost.new_keys.iter().filter_map(|k| k.api_key_id).collect();
-        let own = self.own_lost_key(client, profile, &lost, &intent.id).await;
-        match (own, ids.as_slice()) {
-            (Some(id), _) if self.saves_new_keys(profile) => {
-                let key = client.reset_api_key(id).await?;
-                self.keep_recovered(intent, profile, key, "intent_create_recovered")
-                    .await
+        let (lost, own) = self.narrow_lost(client, profile, lost, intent).await;
+        if let Some(id) = own {
+            if self
+                .kept_here(profile, intent.region, id, intent.requested_at_ms)
+                .await
+            {
+                return Ok(None);
             }
-            (Some(id), _) => Ok(notice(intent, "intent_create_found", Some(id), &[], false)),
-            (None, []) => Ok(notice(intent, "intent_create_none", None, &[], false)),
-            (None, [id]) => Ok(notice(intent, "intent_create_found", Some(*id), &[], false)),
+        }
+        let ids: Vec<i64> = lost.new_keys.iter().filter_map(|k| k.api_key_id).collect();
+        let note =
+            |reason, id, extra: &[(&str, &str)]| Ok(Some(notice(intent, reason, id, extra, false)));
+        match (own, ids.as_slice()) {
+            (Some(id), _) if self.saves_new_keys(profile) && !too_old_to_act(intent) => {
+                let key = client.reset_api_key(id).await?;
+                self.keep_recovered(intent, profile, key).await.map(Some)
+            }
+            (Some(id), _) => note("intent_create_found", Some(id), &[]),
+            (None, []) => note("intent_create_none", None, &[]),
+            (None, [id]) => note("intent_create_found", Some(*id), &[]),
             (None, many) => {
                 let list = many
                     .iter()
                     .map(|i| i.to_string())
                     .collect::<Vec<_>>()
                     .join(", ");
-                Ok(notice(
-                    intent,
-                    "intent_create_unclear",
-                    None,
-                    &[("apiKeyIds", &list)],
-                    false,
-                ))
+                note("intent_create_unclear", None, &[("apiKeyIds", &list)])
             }
         }
+    }
+
+    /// Whether this computer saved a value for the key after `since_ms`: the
+    /// interrupted run's outcome was kept after all, or the person has since
+    /// given the key a value. Either way, nothing to redo.
+    async fn kept_here(&self, profile: &Profile, region: RegionId, id: i64, since_ms: i64) -> bool {
+        self.saved_index()
+            .await
+            .ok()
+            .and_then(|saved| saved.get(&Studio::key_ref(profile, region, id)).cloned())
+            .is_some_and(|r| r.saved_at >= since_ms)
     }
 
     /// Save a value recovered for an interrupted run; the person is told
@@ -315,16 +417,23 @@ impl Studio {
         intent: &Intent,
         profile: &Profile,
         key: NewKey,
-        reason: &str,
     ) -> Result<IntentNotice> {
         let id = key.api_key_id;
         let made = self.made_key(profile, intent.region, key).await;
+        let (kept, not_kept) = match intent.action {
+            IntentAction::Create => ("intent_create_recovered", "intent_create_found"),
+            IntentAction::Reset => ("intent_reset_recovered", "intent_reset_lost"),
+        };
         match made.saved {
-            Ok(true) => Ok(notice(intent, reason, Some(id), &[], true)),
+            Ok(true) => Ok(notice(intent, kept, Some(id), &[], true)),
             // The new value could not be kept: the key needs one more reset.
-            _ => Ok(notice(intent, "intent_reset_lost", Some(id), &[], false)),
+            _ => Ok(notice(intent, not_kept, Some(id), &[], false)),
         }
     }
+}
+
+fn too_old_to_act(intent: &Intent) -> bool {
+    chrono::Utc::now().timestamp_millis() - intent.requested_at_ms > RESUME_ACT_WITHIN_MS
 }
 
 fn notice(

@@ -65,14 +65,32 @@ pub struct Acting {
 }
 
 impl Acting {
-    /// Refuse, before any request, an override that would send credentials
-    /// (signed requests, API keys as Bearer) to a host that is not the cloud's
-    /// or this computer's, unless that was allowed explicitly.
+    /// Refuse, before any request, an endpoint override that would send
+    /// signed requests to a host that is not the cloud's or this computer's,
+    /// unless that was allowed explicitly. The DashScope override is checked
+    /// where DashScope is used (`dashscope_override`): a `DASHSCOPE_BASE_URL`
+    /// exported for other tools must not break commands that never use it.
     fn check(&self) -> Result<()> {
-        for url in [&self.endpoint, &self.dashscope_url].into_iter().flatten() {
+        if let Some(url) = &self.endpoint {
             crate::cloud::transport::check_endpoint(url, self.allow_foreign_endpoint)?;
         }
         Ok(())
+    }
+
+    /// The DashScope base URL override, checked like the endpoint: it
+    /// receives API keys as Bearer tokens.
+    pub(crate) fn dashscope_override(&self) -> Result<Option<&str>> {
+        match self
+            .dashscope_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+        {
+            Some(url) => {
+                crate::cloud::dashscope::check_base_url(url, self.allow_foreign_endpoint)?;
+                Ok(Some(url))
+            }
+            None => Ok(None),
+        }
     }
 }
 

@@ -73,7 +73,7 @@ fn masked(mut k: ApiKey) -> ApiKey {
 const ONE_TIME_HOLD_SECS: i64 = 60 * 60;
 
 impl Studio {
-    async fn saved_index(&self) -> Result<HashMap<KeyRef, SavedKeyRecord>> {
+    pub(crate) async fn saved_index(&self) -> Result<HashMap<KeyRef, SavedKeyRecord>> {
         self.blocking(|s| s.inner.saved.list())
             .await
             .map(|l| l.into_iter().map(|r| (r.key.clone(), r)).collect())
@@ -187,8 +187,10 @@ impl Studio {
         };
         let region = input.region;
         let client = self.client_for(profile, region).await?;
-        let before = client.create_candidates(&request).await?;
+        // The intent's time is taken before the "before" list: any key made
+        // by a run that settled earlier is in that list.
         let mut intent = self.intent(IntentAction::Create, profile, &client, region);
+        let before = client.create_candidates(&request).await?;
         intent.description = request.description.clone();
         intent.workspace_id = request.workspace_id.clone();
         intent.before_ids = before.clone();
@@ -200,7 +202,7 @@ impl Studio {
                 Ok(key)
             }
             Ok(CreateOutcome::Lost(lost)) => {
-                self.recover_lost_create(&client, profile, &request, lost, &held.intent.id)
+                self.recover_lost_create(&client, profile, &request, lost, &held.intent)
                     .await
             }
             Err(e) => Err(e),
@@ -222,13 +224,19 @@ impl Studio {
         let new = match outcome {
             Ok(new) => new,
             Err(e) => {
-                self.finish_intent(held).await;
+                let named = e
+                    .params
+                    .iter()
+                    .find(|(k, _)| k == "apiKeyId")
+                    .and_then(|(_, v)| v.parse().ok());
+                self.finish_intent(held, named).await;
                 return Err(e);
             }
         };
         super::intents::pause_after_answer(action);
+        let id = new.api_key_id;
         let made = self.made_key(profile, region, new).await;
-        self.finish_intent(held).await;
+        self.finish_intent(held, Some(id)).await;
         Ok(made)
     }
 

@@ -1,13 +1,23 @@
 //! The intent journal: what a Create or Reset is about to do, written to disk
-//! (and fsynced) before the request is sent and removed once its value is
-//! kept. A process killed in between leaves its intent behind; the next run of
-//! the app or `skm` claims it and finds out what happened.
+//! (and fsynced) before the request is sent, and marked settled once its value
+//! is kept. A process killed in between leaves an unsettled intent behind; the
+//! next run of the app or `skm` claims it and finds out what happened.
 //!
-//! One file per intent in `<data dir>/intents/`. Its owner holds an exclusive
-//! lock on it for as long as it lives (the OS drops the lock when the process
-//! dies), so a locked intent is in flight and an unlocked one is orphaned. A
-//! run that claims an orphan takes the same lock first, so the app and `skm`
-//! never both act on one. No secrets here: ids, names and times only.
+//! Each intent is two files in `<data dir>/intents/`: `<id>.json`, the record,
+//! and `<id>.lock`, which its owner holds an exclusive lock on for as long as
+//! it runs (the OS drops the lock when the process dies). A locked intent is in
+//! flight; an unsettled one whose lock is free is orphaned. The lock is on a
+//! file of its own because on Windows a locked file cannot be read by anyone
+//! else, and the record must stay readable.
+//!
+//! A settled intent stays as a tombstone (with the key it made) for an hour:
+//! a Create whose answer was lost must know of every other Create or Reset
+//! that ran during its call, including those that already finished.
+//!
+//! Locks are advisory OS locks (`flock` on Unix, `LockFileEx` on Windows). On a
+//! network file system (NFS home directories) `flock` may not exclude another
+//! machine; two computers sharing one data folder are not supported.
+//! No secrets here: ids, names and times only.
 
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
@@ -40,35 +50,43 @@ pub struct Intent {
     pub workspace_id: Option<String>,
     /// Reset: the key.
     pub api_key_id: Option<i64>,
-    /// Epoch ms, just before sending.
+    /// Epoch ms when the call began (a Create: before its "before" list).
     pub requested_at_ms: i64,
     /// Create: ids of keys with this description before the call.
     pub before_ids: Vec<i64>,
-    pub pid: u32,
+    /// Set once the outcome was kept or told (epoch ms); a tombstone from then on.
+    #[serde(default)]
+    pub settled_at_ms: Option<i64>,
+    /// The key it made or reset, when known.
+    #[serde(default)]
+    pub made_key_id: Option<i64>,
 }
 
-/// An intent whose file this process holds locked.
+/// How long a tombstone is kept: longer than any call can take.
+const TOMBSTONE_MS: i64 = 60 * 60 * 1000;
+
+/// An intent whose lock this process holds.
 #[derive(Debug)]
 pub struct HeldIntent {
     pub intent: Intent,
-    path: PathBuf,
+    dir: PathBuf,
     // Holding the file holds the lock.
-    _file: File,
+    _lock: File,
 }
 
 impl HeldIntent {
-    /// Done: the value is kept (or the outcome was told). Removes the file.
-    pub fn finish(self) -> Result<()> {
-        match std::fs::remove_file(&self.path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(journal_error(&self.path, e)),
-        }
-        sync_dir(self.path.parent());
+    /// Settled: the value is kept (or the outcome was told). The record stays
+    /// as a tombstone naming `made_key_id`; the lock file goes.
+    pub fn finish(mut self, made_key_id: Option<i64>) -> Result<()> {
+        self.intent.settled_at_ms = Some(now_ms());
+        self.intent.made_key_id = made_key_id.or(self.intent.made_key_id);
+        write_record(&self.dir, &self.intent)?;
+        let _ = std::fs::remove_file(lock_path(&self.dir, &self.intent.id));
+        sync_dir(&self.dir);
         Ok(())
     }
 
-    /// Not settled: leave the file for a later run, and unlock it.
+    /// Not settled: leave it for a later run, and unlock it.
     pub fn release(self) {}
 }
 
@@ -77,122 +95,190 @@ pub struct Journal {
     dir: PathBuf,
 }
 
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+fn record_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.json"))
+}
+
+fn lock_path(dir: &Path, id: &str) -> PathBuf {
+    dir.join(format!("{id}.lock"))
+}
+
+/// Write the record whole (temp file, fsync, rename, directory fsync).
+fn write_record(dir: &Path, intent: &Intent) -> Result<()> {
+    let path = record_path(dir, &intent.id);
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| journal_error(dir, e))?;
+    let text = serde_json::to_vec(intent).map_err(|e| Error::internal(e.to_string()))?;
+    tmp.write_all(&text)
+        .and_then(|_| tmp.as_file().sync_all())
+        .map_err(|e| journal_error(&path, e))?;
+    tmp.persist(&path)
+        .map_err(|e| journal_error(&path, e.error))?;
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Whether the lock file of intent `id` is held by someone (another process,
+/// or another call of this one).
+fn lock_held(dir: &Path, id: &str) -> bool {
+    match OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(lock_path(dir, id))
+    {
+        Ok(f) => matches!(f.try_lock(), Err(TryLockError::WouldBlock)),
+        Err(_) => false,
+    }
+}
+
 impl Journal {
     pub fn new(dir: PathBuf) -> Self {
         Journal { dir }
     }
 
-    /// Write `intent` durably, locked, before its request is sent.
+    /// Write `intent` durably, with its lock held, before its request is sent.
     pub fn begin(&self, intent: Intent) -> Result<HeldIntent> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| journal_error(&self.dir, e))?;
-        let path = self.dir.join(format!("{}.json", intent.id));
-        let mut tmp = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(&self.dir)
+        if !self.dir.exists() {
+            std::fs::create_dir_all(&self.dir).map_err(|e| journal_error(&self.dir, e))?;
+            sync_dir(self.dir.parent().unwrap_or(&self.dir));
+        }
+        // Locked before the record appears: nobody may take it for an orphan.
+        let lock = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(lock_path(&self.dir, &intent.id))
             .map_err(|e| journal_error(&self.dir, e))?;
-        let text = serde_json::to_vec(&intent).map_err(|e| Error::internal(e.to_string()))?;
-        tmp.write_all(&text)
-            .and_then(|_| tmp.as_file().sync_all())
-            .map_err(|e| journal_error(&path, e))?;
-        // Locked before it appears under its name: nobody may take it for an orphan.
-        tmp.as_file().lock().map_err(|e| journal_error(&path, e))?;
-        let file = tmp
-            .persist(&path)
-            .map_err(|e| journal_error(&path, e.error))?;
-        sync_dir(Some(&self.dir));
+        lock.lock().map_err(|e| journal_error(&self.dir, e))?;
+        write_record(&self.dir, &intent)?;
         Ok(HeldIntent {
             intent,
-            path,
-            _file: file,
+            dir: self.dir.clone(),
+            _lock: lock,
         })
     }
 
-    /// How many intents of `profile_id` other than `except` another run (or
-    /// another call of this one) is carrying out right now.
-    pub fn in_flight(&self, profile_id: &str, except: &str) -> usize {
+    /// Other Creates and Resets in `region` at `endpoint`, whoever signed them,
+    /// that ran at any time since `since_ms`: in flight now, or settled since.
+    /// `except` is the caller's own.
+    pub fn others_since(
+        &self,
+        region: RegionId,
+        endpoint: Option<&str>,
+        since_ms: i64,
+        except: &str,
+    ) -> Vec<Intent> {
         self.entries()
-            .filter(|(path, intent)| {
-                intent.profile_id == profile_id && intent.id != except && {
-                    match OpenOptions::new().read(true).write(true).open(path) {
-                        Ok(f) => matches!(f.try_lock(), Err(TryLockError::WouldBlock)),
-                        Err(_) => false,
-                    }
-                }
+            .into_iter()
+            .filter(|i| i.id != except && i.region == region && i.endpoint.as_deref() == endpoint)
+            .filter(|i| match i.settled_at_ms {
+                Some(settled) => settled >= since_ms,
+                None => lock_held(&self.dir, &i.id) || i.requested_at_ms >= since_ms,
             })
-            .count()
+            .collect()
+    }
+
+    /// Keys that other intents are known to have made (tombstones).
+    pub fn made_keys(&self) -> Vec<i64> {
+        self.entries()
+            .into_iter()
+            .filter_map(|i| i.made_key_id)
+            .collect()
     }
 
     /// Orphaned intents that `wanted` accepts, each claimed (locked) for the
-    /// caller. Intents in flight, or claimed by another run, are left alone.
+    /// caller. Intents in flight, settled, or claimed by another run are left alone.
     pub fn claim_orphans(&self, wanted: impl Fn(&Intent) -> bool) -> Vec<HeldIntent> {
         let mut claimed = Vec::new();
-        for (path, intent) in self.entries() {
-            if !wanted(&intent) {
+        for intent in self.entries() {
+            if intent.settled_at_ms.is_some() || !wanted(&intent) {
                 continue;
             }
-            let Ok(file) = OpenOptions::new().read(true).write(true).open(&path) else {
+            // A record without its lock file was settled meanwhile, or its
+            // owner died between the two: create it to claim it either way.
+            let Ok(lock) = OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(lock_path(&self.dir, &intent.id))
+            else {
                 continue;
             };
-            if file.try_lock().is_err() {
+            if lock.try_lock().is_err() {
                 continue;
             }
-            // Another run may have settled and removed it between our read
-            // and our lock: only a file still at its path is an orphan.
-            if !same_file(&file, &path) {
-                continue;
+            // Settled by its owner, or by another run, between our read and our lock?
+            let fresh = std::fs::read(record_path(&self.dir, &intent.id))
+                .ok()
+                .and_then(|t| serde_json::from_slice::<Intent>(&t).ok());
+            match fresh {
+                Some(i) if i.settled_at_ms.is_none() => claimed.push(HeldIntent {
+                    intent: i,
+                    dir: self.dir.clone(),
+                    _lock: lock,
+                }),
+                _ => {}
             }
-            claimed.push(HeldIntent {
-                intent,
-                path,
-                _file: file,
-            });
         }
         claimed
     }
 
-    /// Every readable intent file, oldest first. An unreadable one (a crash
-    /// while writing is impossible: it is renamed into place whole) is skipped.
-    fn entries(&self) -> impl Iterator<Item = (PathBuf, Intent)> {
-        let mut found: Vec<(PathBuf, Intent)> = std::fs::read_dir(&self.dir)
-            .into_iter()
-            .flatten()
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|x| x == "json"))
-            .filter_map(|p| {
-                let text = std::fs::read(&p).ok()?;
-                let intent: Intent = serde_json::from_slice(&text).ok()?;
-                Some((p, intent))
-            })
-            .collect();
-        found.sort_by_key(|(_, i)| i.requested_at_ms);
-        found.into_iter()
+    /// Every readable record, oldest first; tombstones past their hour are
+    /// removed on the way, with stray temp files.
+    fn entries(&self) -> Vec<Intent> {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return Vec::new();
+        };
+        let now = now_ms();
+        let mut found = Vec::new();
+        for path in dir.flatten().map(|e| e.path()) {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with(".tmp-") {
+                let old = std::fs::metadata(&path)
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age.as_millis() as i64 > TOMBSTONE_MS);
+                if old {
+                    let _ = std::fs::remove_file(&path);
+                }
+                continue;
+            }
+            if path.extension().is_none_or(|x| x != "json") {
+                continue;
+            }
+            let Some(intent) = std::fs::read(&path)
+                .ok()
+                .and_then(|t| serde_json::from_slice::<Intent>(&t).ok())
+            else {
+                continue;
+            };
+            if intent.settled_at_ms.is_some_and(|s| now - s > TOMBSTONE_MS) {
+                let _ = std::fs::remove_file(&path);
+                let _ = std::fs::remove_file(lock_path(&self.dir, &intent.id));
+                continue;
+            }
+            found.push(intent);
+        }
+        found.sort_by_key(|i| i.requested_at_ms);
+        found
     }
-}
-
-#[cfg(unix)]
-fn same_file(file: &File, path: &Path) -> bool {
-    use std::os::unix::fs::MetadataExt;
-    match (file.metadata(), std::fs::metadata(path)) {
-        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
-        _ => false,
-    }
-}
-
-#[cfg(not(unix))]
-fn same_file(_file: &File, path: &Path) -> bool {
-    // Windows does not let a file that is open be removed: existence suffices.
-    path.exists()
 }
 
 /// Make a create, rename or remove in `dir` durable (best effort: not every
 /// platform can open a directory).
-fn sync_dir(dir: Option<&Path>) {
+fn sync_dir(dir: &Path) {
     #[cfg(unix)]
-    if let Some(d) = dir {
-        if let Ok(f) = File::open(d) {
-            let _ = f.sync_all();
-        }
+    if let Ok(f) = File::open(dir) {
+        let _ = f.sync_all();
     }
     #[cfg(not(unix))]
     let _ = dir;
@@ -209,63 +295,92 @@ fn journal_error(path: &Path, e: std::io::Error) -> Error {
 mod tests {
     use super::*;
 
-    fn intent(id: &str, profile: &str) -> Intent {
+    fn intent(id: &str, at: i64) -> Intent {
         Intent {
             id: id.into(),
             action: IntentAction::Create,
             region: RegionId::CnBeijing,
-            profile_id: profile.into(),
+            profile_id: "p".into(),
             access_key_id: "AK".into(),
             endpoint: None,
             description: Some("ci".into()),
             workspace_id: None,
             api_key_id: None,
-            requested_at_ms: 1,
+            requested_at_ms: at,
             before_ids: vec![1, 2],
-            pid: std::process::id(),
+            settled_at_ms: None,
+            made_key_id: None,
         }
+    }
+
+    fn journal() -> (tempfile::TempDir, Journal) {
+        let dir = tempfile::tempdir().unwrap();
+        let j = Journal::new(dir.path().join("intents"));
+        (dir, j)
     }
 
     #[test]
     fn a_held_intent_is_in_flight_and_cannot_be_claimed() {
-        let dir = tempfile::tempdir().unwrap();
-        let j = Journal::new(dir.path().join("intents"));
-        let held = j.begin(intent("a", "p")).unwrap();
-        assert_eq!(j.in_flight("p", "other"), 1);
-        assert_eq!(j.in_flight("p", "a"), 0, "its own intent does not count");
-        assert_eq!(j.in_flight("q", "other"), 0);
+        let (_d, j) = journal();
+        let now = now_ms();
+        let held = j.begin(intent("a", now)).unwrap();
+        let others = |except| j.others_since(RegionId::CnBeijing, None, now + 1, except);
+        assert_eq!(others("b").len(), 1, "in flight, whatever its start");
+        assert!(others("a").is_empty(), "its own intent does not count");
+        assert!(j.others_since(RegionId::UsEast1, None, 0, "b").is_empty());
         assert!(j.claim_orphans(|_| true).is_empty());
-        held.finish().unwrap();
-        assert_eq!(
-            std::fs::read_dir(dir.path().join("intents"))
-                .unwrap()
-                .count(),
-            0
-        );
+        held.finish(Some(7)).unwrap();
+        assert!(j.claim_orphans(|_| true).is_empty(), "settled");
+        assert_eq!(j.made_keys(), vec![7]);
+    }
+
+    #[test]
+    fn a_create_that_started_and_settled_during_a_call_still_counts() {
+        let (_d, j) = journal();
+        let call_started = now_ms() - 1_000;
+        j.begin(intent("quick", call_started + 10))
+            .unwrap()
+            .finish(Some(9))
+            .unwrap();
+        let seen = j.others_since(RegionId::CnBeijing, None, call_started, "mine");
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].made_key_id, Some(9));
+        // Settled before the call began: not part of it.
+        assert!(j
+            .others_since(RegionId::CnBeijing, None, now_ms() + 10, "mine")
+            .is_empty());
     }
 
     #[test]
     fn a_released_intent_is_an_orphan_claimed_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let j = Journal::new(dir.path().join("intents"));
-        j.begin(intent("a", "p")).unwrap().release();
-        assert_eq!(j.in_flight("p", "x"), 0);
+        let (_d, j) = journal();
+        j.begin(intent("a", 1)).unwrap().release();
         let first = j.claim_orphans(|_| true);
         assert_eq!(first.len(), 1);
-        assert_eq!(first[0].intent, intent("a", "p"));
+        assert_eq!(first[0].intent, intent("a", 1));
         assert!(j.claim_orphans(|_| true).is_empty(), "claimed already");
-        assert!(j.claim_orphans(|i| i.profile_id == "q").is_empty());
-        first.into_iter().for_each(|h| h.finish().unwrap());
+        first.into_iter().for_each(|h| h.finish(None).unwrap());
         assert!(j.claim_orphans(|_| true).is_empty());
+        assert!(j.claim_orphans(|i| i.profile_id == "q").is_empty());
     }
 
     #[test]
     fn the_journal_holds_no_value_only_ids_and_names() {
-        let dir = tempfile::tempdir().unwrap();
-        let j = Journal::new(dir.path().join("intents"));
-        let held = j.begin(intent("a", "p")).unwrap();
-        let text = std::fs::read_to_string(dir.path().join("intents/a.json")).unwrap();
+        let (d, j) = journal();
+        let held = j.begin(intent("a", 1)).unwrap();
+        let text = std::fs::read_to_string(d.path().join("intents/a.json")).unwrap();
         assert!(text.contains("\"beforeIds\":[1,2]") && !text.contains("sk-"));
-        held.finish().unwrap();
+        held.finish(None).unwrap();
+    }
+
+    #[test]
+    fn old_tombstones_are_swept() {
+        let (d, j) = journal();
+        let mut old = intent("old", 1);
+        old.settled_at_ms = Some(now_ms() - TOMBSTONE_MS - 1);
+        std::fs::create_dir_all(d.path().join("intents")).unwrap();
+        write_record(&d.path().join("intents"), &old).unwrap();
+        assert!(j.made_keys().is_empty());
+        assert!(!d.path().join("intents/old.json").exists());
     }
 }

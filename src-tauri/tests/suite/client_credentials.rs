@@ -283,3 +283,29 @@ async fn an_sts_token_is_not_sent_to_a_host_that_is_not_the_clouds() {
         "an STS token is a credential of its own: {headers:?}"
     );
 }
+
+/// A `DASHSCOPE_BASE_URL` exported for other tools (with the SDKs' path) is
+/// checked only by the commands that use DashScope.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_dashscope_url_for_other_tools_does_not_break_other_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox::start(SandboxConfig::new(dir.path().join("s.db")))
+        .await
+        .unwrap();
+    let root = h.identity(seed::ROOT).unwrap().clone();
+    let endpoint = h.openapi_base_url(CnBeijing);
+    let secret = root.access_key_secret.expose().to_string();
+    let (code, out, err) = tokio::task::spawn_blocking(move || {
+        skm(
+            &["--json", "--endpoint", &endpoint, "keys", "list"],
+            &[
+                ("ALIBABA_CLOUD_ACCESS_KEY_ID", &root.access_key_id),
+                ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", &secret),
+                ("DASHSCOPE_BASE_URL", "https://dashscope.example.com/api/v1"),
+            ],
+        )
+    })
+    .await
+    .unwrap();
+    assert_eq!(code, 0, "{out}{err}");
+}

@@ -27,6 +27,9 @@ enum Answer {
     WithoutKeyUnlisted,
     /// Answers this status WITHOUT applying.
     NotApplied(u16),
+    /// The first create is answered with this status and body WITHOUT being
+    /// applied; later ones are applied and answered in full.
+    NotAppliedOnce(u16, &'static str),
 }
 
 #[derive(Default)]
@@ -81,12 +84,24 @@ async fn create(State((seen, answer)): State<St>) -> Response {
         let mut seen = seen.lock().unwrap();
         let id = 1000 + seen.creates as i64;
         seen.creates += 1;
-        if !matches!(answer, Answer::WithoutKeyUnlisted | Answer::NotApplied(_)) {
+        let refused_once = matches!(answer, Answer::NotAppliedOnce(..)) && seen.creates == 1;
+        if !matches!(answer, Answer::WithoutKeyUnlisted | Answer::NotApplied(_)) && !refused_once {
             seen.keys.push(id);
         }
         id
     };
     match answer {
+        Answer::NotAppliedOnce(code, body) if id == 1000 => status(code, body),
+        Answer::NotAppliedOnce(..) => Json(CreateApiKeyResponseBody {
+            api_key: Some(CreatedApiKey {
+                api_key_id: Some(id),
+                api_key_value: Some(Secret::new(format!("sk-ws-{}", "x".repeat(32)))),
+                description: Some(DESCRIPTION.into()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+        .into_response(),
         Answer::Status(code, body) => status(code, body),
         Answer::NotApplied(code) => status(code, ""),
         Answer::WithoutValue => Json(CreateApiKeyResponseBody {
@@ -117,7 +132,7 @@ async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Respons
             ..Default::default()
         })
         .into_response(),
-        Answer::WithoutKey | Answer::WithoutKeyUnlisted => {
+        Answer::WithoutKey | Answer::WithoutKeyUnlisted | Answer::NotAppliedOnce(..) => {
             Json(ResetApiKeyResponseBody::default()).into_response()
         }
     }
@@ -200,29 +215,61 @@ async fn create_answered_500_without_an_api_code_is_reconciled() {
 }
 
 #[tokio::test]
-async fn create_refused_with_an_api_code_is_reported_without_listing() {
-    for (code, body, expected) in [
-        (
-            400,
-            r#"{"code":"InvalidParameter.AccessIps","requestId":"r1"}"#,
-            ErrorCode::InvalidInput,
-        ),
-        (
-            500,
-            r#"{"code":"InternalError","requestId":"r2"}"#,
-            ErrorCode::Server,
-        ),
-    ] {
-        let (c, seen) = stand_in(Answer::Status(code, body)).await;
-        let e = create_mine(&c).await;
-        assert_eq!(e.code, expected, "{e:?}");
-        let seen = seen.lock().unwrap();
-        assert_eq!(
-            (seen.creates, seen.lists),
-            (1, 1),
-            "only the listing before"
-        );
-    }
+async fn create_refused_with_a_4xx_is_reported_without_listing() {
+    let (c, seen) = stand_in(Answer::Status(
+        400,
+        r#"{"code":"InvalidParameter.AccessIps","requestId":"r1"}"#,
+    ))
+    .await;
+    let c = c.with_retry(RetryPolicy::default());
+    let e = create_mine(&c).await;
+    assert_eq!(e.code, ErrorCode::InvalidInput, "{e:?}");
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        (seen.creates, seen.lists),
+        (1, 1),
+        "only the listing before"
+    );
+}
+
+/// A service can store the key and still answer 500 with its own code: the
+/// create is looked up, never sent again (even with retries on).
+#[tokio::test]
+async fn create_answered_500_internal_error_is_looked_up_not_sent_again() {
+    let (c, seen) = stand_in(Answer::Status(
+        500,
+        r#"{"code":"InternalError","requestId":"r2"}"#,
+    ))
+    .await;
+    let c = c.with_retry(RetryPolicy::default());
+    assert_reported(&create_mine(&c).await, "create_value_lost", "1000");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.creates, 1, "never sent twice");
+}
+
+/// Throttling means the service refused before acting: sent again.
+#[tokio::test]
+async fn create_throttled_before_acting_is_sent_again() {
+    let (c, seen) = stand_in(Answer::NotAppliedOnce(
+        429,
+        r#"{"code":"Throttling.User","requestId":"r3"}"#,
+    ))
+    .await;
+    let c = c.with_retry(RetryPolicy {
+        max_attempts: 3,
+        base_delay: Duration::from_millis(1),
+        max_delay: Duration::from_millis(5),
+    });
+    let made = c
+        .create_api_key(&CreateApiKeyRequest {
+            description: Some(DESCRIPTION.into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(made.api_key_id, 1001);
+    let seen = seen.lock().unwrap();
+    assert_eq!((seen.creates, seen.keys.len()), (2, 2), "one key made");
 }
 
 #[tokio::test]
@@ -290,18 +337,21 @@ async fn delete_answered_504_after_applying_is_found_done() {
     assert!(seen.keys.is_empty());
 }
 
+/// A 500 with the API's own code can follow an applied delete: the key is
+/// looked up, and a key that is gone was deleted.
 #[tokio::test]
-async fn delete_refused_with_an_api_code_is_reported_as_is() {
+async fn delete_answered_500_internal_error_is_looked_up() {
     let (c, seen) = stand_in(Answer::Status(
         500,
         r#"{"code":"InternalError","message":"boom"}"#,
     ))
     .await;
-    // The stand-in applied it anyway; a coded 5xx is the service's own refusal,
-    // so the client reports it without looking (the person refreshes).
-    let e = c.delete_api_key(999).await.unwrap_err();
-    assert_eq!(e.code, ErrorCode::Server, "{e:?}");
-    assert_eq!(seen.lock().unwrap().deletes, 1);
+    c.delete_api_key(999)
+        .await
+        .expect("the key is gone: deleted");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.deletes, 1, "looked up, not sent again");
+    assert!(seen.keys.is_empty());
 }
 
 #[tokio::test]

@@ -22,11 +22,15 @@ fn studio(root: &Path, board: &Board) -> (Studio, Dirs) {
     app_on(root, board)
 }
 
+/// Journal entries not settled yet (settled ones stay an hour as tombstones).
 fn intents_left(dirs: &Dirs) -> usize {
     std::fs::read_dir(dirs.data.join("intents"))
         .map(|d| {
             d.flatten()
                 .filter(|e| e.path().extension().is_some_and(|x| x == "json"))
+                .filter_map(|e| std::fs::read(e.path()).ok())
+                .filter_map(|t| serde_json::from_slice::<serde_json::Value>(&t).ok())
+                .filter(|v| v["settledAtMs"].is_null())
                 .count()
         })
         .unwrap_or(0)
@@ -226,4 +230,62 @@ async fn a_reset_killed_after_its_answer_is_settled_by_the_app_on_start() {
     );
     assert_eq!(check_key(sandbox, REGION, &old_value).await, 401);
     app.key_delete(REGION, id).await.unwrap();
+}
+
+/// A run killed before its Create left the computer made no key. A key made
+/// since with the same description (by the app, which keeps its value) is not
+/// taken for the lost one, and is not reset.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_later_key_with_the_same_description_is_not_taken_for_a_lost_one() {
+    use studio_keys::storage::intents::{Intent, IntentAction, Journal};
+    let _keychain = keychain::lock().await;
+    let root = tempfile::tempdir().unwrap();
+    let board = Board::default();
+    let (app, dirs) = studio(root.path(), &board);
+    app.keys_list(REGION, None).await.unwrap();
+    let sandbox = app.sandbox().await.unwrap();
+    let root_key = sandbox
+        .identity(studio_keys::sandbox::seed::ROOT)
+        .unwrap()
+        .access_key_id
+        .clone();
+    // What a run killed before sending leaves: an unsettled intent, unlocked.
+    Journal::new(dirs.data.join("intents"))
+        .begin(Intent {
+            id: "killed-before-sending".into(),
+            action: IntentAction::Create,
+            region: REGION,
+            profile_id: "sandbox".into(),
+            access_key_id: root_key,
+            endpoint: None,
+            description: Some("twice".into()),
+            workspace_id: None,
+            api_key_id: None,
+            requested_at_ms: chrono::Utc::now().timestamp_millis(),
+            before_ids: vec![],
+            settled_at_ms: None,
+            made_key_id: None,
+        })
+        .unwrap()
+        .release();
+    let made = app
+        .key_create(CreateKeyInput {
+            region: REGION,
+            workspace_id: None,
+            description: "twice".into(),
+            permission: Permission::all(),
+        })
+        .await
+        .unwrap();
+    app.one_time_close(&made.handle);
+
+    let notices = app.intents_resume().await;
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert_eq!(notices[0].reason, "intent_create_none", "{notices:?}");
+    assert_eq!(
+        check_key(sandbox, REGION, made.value.expose()).await,
+        200,
+        "the app's key keeps its value"
+    );
+    app.key_delete(REGION, made.api_key_id).await.unwrap();
 }

@@ -30,6 +30,7 @@ mod sandbox_profiles;
 mod sandbox_rules;
 mod services_dashscope;
 mod services_keys;
+mod services_recovery;
 mod storage_profiles;
 mod storage_vault;
 mod storage_vault_unreachable;

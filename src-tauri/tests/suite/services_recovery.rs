@@ -1,0 +1,125 @@
+//! When a Create's answer is lost, its key is recovered (reset for a value)
+//! only when nothing else could have made it: never while another Create or
+//! Reset runs on this computer, and never a key this computer already keeps.
+//! Against the sandbox with a seeded fault: the create is applied and its
+//! answer dropped.
+#![cfg(feature = "fault-injection")]
+
+use crate::support::sandbox::check_key;
+use studio_keys::cloud::Recovered;
+use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::sandbox::fault::Fault::{self, DropAfterApply};
+use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
+use studio_keys::services::views::{CreateKeyInput, Permission};
+use studio_keys::services::{Acting, Credentials, Dirs, Studio, Who};
+use studio_keys::storage::intents::{Intent, IntentAction, Journal};
+use studio_keys::ErrorCode;
+
+/// A sandbox whose second request (the create, after its "before" list) is
+/// applied and its answer dropped; the next ten requests go through.
+async fn sandbox_losing_the_create(dir: &tempfile::TempDir) -> SandboxHandle {
+    let mut opening = vec![Fault::None, DropAfterApply];
+    opening.extend([Fault::None; 10]);
+    let fault = (0..100_000)
+        .map(|seed| FaultConfig {
+            seed,
+            drop_after_apply: 0.05,
+            ..Default::default()
+        })
+        .find(|c| (0..).zip(&opening).all(|(n, f)| c.plan(n).0 == *f))
+        .expect("some seed opens with this plan");
+    sandbox::start(SandboxConfig {
+        fault: Some(fault),
+        ..SandboxConfig::new(dir.path().join("s.db"))
+    })
+    .await
+    .unwrap()
+}
+
+/// `skm`'s way in: the root identity's AccessKey, at the sandbox's endpoint.
+fn studio_on(h: &SandboxHandle, home: &std::path::Path) -> Studio {
+    let root = h.identity(seed::ROOT).unwrap();
+    Studio::open_acting(
+        Dirs {
+            config: home.join("config"),
+            data: home.join("data"),
+        },
+        Acting {
+            who: Who::Credentials(Credentials::new(
+                root.access_key_id.clone(),
+                root.access_key_secret.clone(),
+            )),
+            endpoint: Some(h.openapi_base_url(CnBeijing)),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+}
+
+fn input(description: &str) -> CreateKeyInput {
+    CreateKeyInput {
+        region: CnBeijing,
+        workspace_id: None,
+        description: description.into(),
+        permission: Permission::all(),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_is_recovered_when_nothing_else_ran() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_losing_the_create(&dir).await;
+    let studio = studio_on(&h, dir.path());
+    let made = studio.key_create_kept(input("lost once")).await.unwrap();
+    assert_eq!(made.new.recovered, Some(Recovered::CreateFound));
+    assert_eq!(
+        check_key(&h, CnBeijing, made.new.value.expose()).await,
+        200,
+        "the recovered value works"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_is_not_recovered_while_another_create_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_losing_the_create(&dir).await;
+    let studio = studio_on(&h, dir.path());
+    // Another run (the app, another skm) is creating a key in this region at
+    // this endpoint right now: the new key could be its.
+    let journal = Journal::new(dir.path().join("data").join("intents"));
+    let other = journal
+        .begin(Intent {
+            id: "another-run".into(),
+            action: IntentAction::Create,
+            region: CnBeijing,
+            profile_id: "sandbox".into(),
+            access_key_id: "someone".into(),
+            endpoint: Some(h.openapi_base_url(CnBeijing)),
+            description: Some("lost once".into()),
+            workspace_id: None,
+            api_key_id: None,
+            requested_at_ms: chrono::Utc::now().timestamp_millis(),
+            before_ids: vec![],
+            settled_at_ms: None,
+            made_key_id: None,
+        })
+        .unwrap();
+    let e = studio
+        .key_create_kept(input("lost once"))
+        .await
+        .err()
+        .expect("not recovered");
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_eq!(e.reason.as_deref(), Some("create_value_lost"));
+    let named = e
+        .params
+        .iter()
+        .find(|(k, _)| k == "apiKeyId")
+        .map(|(_, v)| v.clone())
+        .expect("the key is named");
+    // The named key is the one made (and, with every later request going
+    // through, a recovery would have succeeded: this error is the refusal).
+    let listed = studio.key_get(CnBeijing, named).await.unwrap();
+    assert_eq!(listed.description.as_deref(), Some("lost once"));
+    drop(other);
+}
