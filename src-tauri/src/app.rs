@@ -63,6 +63,45 @@ fn relaunch(handover: &str) -> ! {
     std::process::exit(0);
 }
 
+/// The webview only ever shows the app: every navigation and every new window
+/// outside the app's own origin is refused (CSP does not stop `location = …`).
+/// The window is built here rather than from the config so that both guards
+/// are in place before the page loads.
+fn open_main_window(app: &mut tauri::App) -> tauri::Result<()> {
+    let config = app
+        .config()
+        .app
+        .windows
+        .iter()
+        .find(|w| w.label == "main")
+        .cloned()
+        .unwrap_or_default();
+    tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+        .on_navigation(|url| {
+            let ok = is_app_origin(url);
+            if !ok {
+                log::warn!("navigation refused: {}", url.origin().ascii_serialization());
+            }
+            ok
+        })
+        .on_new_window(|url, _| {
+            log::warn!("new window refused: {}", url.origin().ascii_serialization());
+            tauri::webview::NewWindowResponse::Deny
+        })
+        .build()?;
+    Ok(())
+}
+
+/// The app's own pages: `tauri://localhost` (Linux, macOS) or
+/// `http(s)://tauri.localhost` (Windows), whatever the path.
+fn is_app_origin(url: &url::Url) -> bool {
+    match (url.scheme(), url.host_str()) {
+        ("tauri", Some("localhost")) => true,
+        ("http" | "https", Some("tauri.localhost")) => url.port().is_none(),
+        _ => false,
+    }
+}
+
 fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     let builder = crate::commands::specta_builder();
     let mut app = tauri::Builder::default();
@@ -112,12 +151,20 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .setup(move |app| {
         use tauri::Manager;
         builder.mount_events(app);
+        open_main_window(app)?;
         // Settings, keychain and clipboard; the sandbox starts on first use.
         match crate::services::Studio::open(crate::services::Dirs::from_env()) {
             Ok(studio) => {
                 if let Ok(settings) = studio.profiles().app_settings() {
                     crate::services::profiles::apply_lang(settings.lang);
                 }
+                // A copied key is cleared on a crash or SIGINT/SIGTERM too; a
+                // signal then quits through the normal path (which clears again).
+                let handle = app.handle().clone();
+                crate::storage::clipboard::clear_on_abnormal_exit(
+                    studio.clipboard(),
+                    Some(Box::new(move || handle.exit(0))),
+                );
                 app.manage(studio);
             }
             // Still open the window: `app_info` reports this error, and the UI
