@@ -88,8 +88,12 @@ impl Db {
     /// Returns whether the file was new, so the caller can seed it.
     pub fn open(path: &Path) -> Result<(Db, bool)> {
         let existed = path.exists() && std::fs::metadata(path)?.len() > 0;
+        make_private(path)?;
         let conn = connect(path)?;
         let fresh = check_and_migrate(&conn, path, existed)?;
+        // SQLite gives the WAL and shared-memory files the database's mode;
+        // files left by an older build are tightened here.
+        make_private(path)?;
         let db = Db {
             path: Arc::new(path.to_path_buf()),
             idle: Arc::new(Mutex::new(vec![conn])),
@@ -160,6 +164,54 @@ impl Db {
         self.give_back(conn);
         out
     }
+}
+
+/// The database holds the sandbox identities' AccessKey secrets: a folder
+/// created for it is 0700, and the database with its `-wal` and `-shm` files
+/// is 0600 (created so before SQLite opens it, so it is never readable by
+/// others, not even for a moment). An existing folder is the owner's choice
+/// (`skm sandbox serve --db /tmp/x.db` must not lock up /tmp) and is left as it is.
+#[cfg(unix)]
+pub fn make_private(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.exists() {
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o700)
+                .create(dir)?;
+        }
+    }
+    if !path.exists() {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+        {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if let Ok(meta) = std::fs::metadata(&file) {
+            if meta.permissions().mode() & 0o077 != 0 {
+                std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+pub fn make_private(path: &Path) -> Result<()> {
+    // Windows: files in the user's profile are private to the user by default.
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)?;
+    }
+    Ok(())
 }
 
 fn connect(path: &Path) -> Result<Connection> {
@@ -287,5 +339,33 @@ mod tests {
         let err = Db::open(&path).err().expect("garbage must be refused");
         assert_eq!(err.code, ErrorCode::Config);
         assert_eq!(std::fs::read(&path).unwrap(), vec![0x5a; 8192]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_and_a_folder_made_for_it_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        let root = tempfile::tempdir().unwrap();
+        let root_mode = mode(root.path());
+        let path = root.path().join("new-folder").join("sandbox.db");
+        let (db, _) = Db::open(&path).unwrap();
+        db.write(|tx| {
+            tx.execute("INSERT INTO meta (key, value) VALUES ('probe', x'00')", [])
+                .map_err(db_error)
+        })
+        .unwrap();
+        assert_eq!(mode(path.parent().unwrap()), 0o700);
+        for suffix in ["", "-wal", "-shm"] {
+            let f = PathBuf::from(format!("{}{suffix}", path.display()));
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+        drop(db);
+        // A database left readable by an older build is tightened on open.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+        Db::open(&path).unwrap();
+        assert_eq!(mode(&path), 0o600);
+        // A folder that already existed is the owner's: left as it was.
+        assert_eq!(mode(root.path()), root_mode);
     }
 }

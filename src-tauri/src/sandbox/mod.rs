@@ -172,9 +172,6 @@ pub(crate) fn region_for_host(headers: &HeaderMap, fallback: RegionId) -> Region
 
 /// Opens the database, seeding the demo world when it is new.
 pub fn open_db(path: &Path) -> Result<Db> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
     let (db, fresh) = Db::open(path)?;
     if fresh {
         seed::seed_demo_world(&db)?;

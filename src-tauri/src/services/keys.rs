@@ -46,7 +46,7 @@ impl Clients {
     pub async fn sandbox(&self) -> Result<&SandboxHandle> {
         self.sandbox
             .get_or_try_init(|| async {
-                super::sandbox::serve(SandboxConfig::new(self.sandbox_db.clone())).await
+                super::sandbox::serve_own(SandboxConfig::new(self.sandbox_db.clone())).await
             })
             .await
     }

@@ -8,12 +8,29 @@ use std::path::Path;
 pub use crate::sandbox::seed::ROOT as ROOT_IDENTITY;
 pub use crate::sandbox::{Identity, PortChoice, SandboxConfig, SandboxHandle, SeedCount};
 
-/// Serve all six regions on `config.db_path`, creating its folder.
+/// Serve all six regions on `config.db_path` (a missing folder is created
+/// private, the database files are 0600: see `sandbox::db::make_private`).
 pub async fn serve(config: SandboxConfig) -> Result<SandboxHandle> {
-    if let Some(dir) = config.db_path.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
     crate::sandbox::start(config).await
+}
+
+/// The app's own sandbox, in the app's data folder: that folder is ours, so it
+/// is made private (0700) too, even if an older build created it open.
+pub async fn serve_own(config: SandboxConfig) -> Result<SandboxHandle> {
+    if let Some(dir) = config.db_path.parent() {
+        private_dir(dir)?;
+    }
+    serve(config).await
+}
+
+fn private_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(())
 }
 
 /// The sandbox's identities and their sandbox-only AccessKey pairs.

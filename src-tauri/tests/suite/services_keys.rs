@@ -46,3 +46,27 @@ async fn listed_values_never_show_more_than_a_mask() {
         assert!(k.masked_value.contains('*'), "{}", k.masked_value);
     }
 }
+
+/// The app's sandbox database holds the sandbox identities' AccessKey secrets:
+/// its folder (the app's data folder) is 0700 and its files 0600, even when an
+/// older build left the folder open.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_apps_own_sandbox_is_private_to_its_user() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let root = tempfile::tempdir().unwrap();
+    let data = root.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let studio = Studio::open(Dirs {
+        config: root.path().join("config"),
+        data: data.clone(),
+    })
+    .unwrap();
+    studio.keys_list(RegionId::CnBeijing, None).await.unwrap();
+    assert_eq!(mode(&data), 0o700);
+    for file in ["sandbox.db", "sandbox.db-wal", "sandbox.db-shm"] {
+        assert_eq!(mode(&data.join(file)), 0o600, "{file}");
+    }
+}
