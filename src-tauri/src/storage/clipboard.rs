@@ -24,12 +24,13 @@ pub trait ClipboardBackend: Send {
     fn set_secret_text(&mut self, text: &str) -> Result<()>;
     /// Write ordinary text.
     fn set_text(&mut self, text: &str) -> Result<()>;
-    /// The current text, if the clipboard holds text.
-    fn get_text(&mut self) -> Option<String>;
+    /// The current text (`None`: the clipboard holds no text). An error means
+    /// the clipboard could not be read, which is not the same as "not ours".
+    fn get_text(&mut self) -> Result<Option<String>>;
     fn clear(&mut self) -> Result<()>;
 }
 
-/// What the UI shows after a copy: a countdown, or nothing.
+/// What the UI shows after a copy: a countdown, or what became of the copy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct ClipboardStatus {
@@ -37,7 +38,26 @@ pub struct ClipboardStatus {
     pub clears_in_seconds: Option<u32>,
     /// Whether a secret we copied is (as far as we know) still on the clipboard.
     pub holds_secret: bool,
+    /// How the last clear went: what the UI says once the countdown ends.
+    pub last_clear: Option<ClearOutcome>,
 }
+
+/// What a clear of our secret found and did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum ClearOutcome {
+    /// Our secret was on the clipboard and is gone now.
+    Cleared,
+    /// Something else had been copied meanwhile: left alone.
+    LeftAlone,
+    /// The clipboard could not be read or cleared; the clear stays pending
+    /// and is tried again (and on quit).
+    Failed,
+}
+
+/// How often, and how long apart, a failed timed clear is tried again.
+const CLEAR_RETRIES: u32 = 5;
+const CLEAR_RETRY_WAIT: Duration = Duration::from_secs(2);
 
 /// A scheduled clear: the copy's generation and the delay.
 pub type ClearTimer = (u64, Duration);
@@ -52,6 +72,7 @@ struct Inner {
     backend: Box<dyn ClipboardBackend>,
     pending: Option<Pending>,
     generation: u64,
+    last_clear: Option<ClearOutcome>,
 }
 
 /// Shared handle; cheap to clone. Methods block briefly on the platform clipboard.
@@ -71,6 +92,7 @@ impl SecretClipboard {
                 backend,
                 pending: None,
                 generation: 0,
+                last_clear: None,
             })),
         }
     }
@@ -93,7 +115,12 @@ impl SecretClipboard {
             let me = self.clone();
             std::thread::spawn(move || {
                 std::thread::sleep(wait);
-                me.clear_if_due(generation, Instant::now());
+                for _ in 0..CLEAR_RETRIES {
+                    if me.clear_if_due(generation, Instant::now()) != Some(ClearOutcome::Failed) {
+                        return;
+                    }
+                    std::thread::sleep(CLEAR_RETRY_WAIT);
+                }
             });
         }
         Ok(status)
@@ -118,6 +145,7 @@ impl SecretClipboard {
             deadline: wait.map(|w| now + w),
             generation,
         });
+        inner.last_clear = None;
         let status = status_of(&inner, now);
         Ok((status, wait.map(|w| (generation, w))))
     }
@@ -128,22 +156,40 @@ impl SecretClipboard {
         let mut inner = self.lock();
         inner.backend.set_text(text)?;
         inner.pending = None;
+        inner.last_clear = None;
         Ok(())
     }
 
     /// Clear the secret of copy `generation` if its time has come and the
-    /// clipboard still holds it. Returns whether the clipboard was cleared.
-    pub fn clear_if_due(&self, generation: u64, now: Instant) -> bool {
+    /// clipboard still holds it. `None` when that copy is not due (or is gone).
+    pub fn clear_if_due(&self, generation: u64, now: Instant) -> Option<ClearOutcome> {
         let mut inner = self.lock();
         let due = matches!(&inner.pending,
             Some(p) if p.generation == generation && p.deadline.is_some_and(|d| now >= d));
-        due && clear_if_ours(&mut inner)
+        if due {
+            clear_if_ours(&mut inner)
+        } else {
+            None
+        }
     }
 
     /// Clear our secret now if the clipboard still holds it (on quit).
+    /// Returns whether the clipboard was cleared.
     pub fn clear_now(&self) -> bool {
         let mut inner = self.lock();
-        clear_if_ours(&mut inner)
+        clear_if_ours(&mut inner) == Some(ClearOutcome::Cleared)
+    }
+
+    /// `clear_now` for a process that is going down (a panic, a signal): never
+    /// waits for the lock, which the failing code itself may hold.
+    pub fn clear_now_without_waiting(&self) -> bool {
+        match self.inner.try_lock() {
+            Ok(mut inner) => clear_if_ours(&mut inner) == Some(ClearOutcome::Cleared),
+            Err(std::sync::TryLockError::Poisoned(p)) => {
+                clear_if_ours(&mut p.into_inner()) == Some(ClearOutcome::Cleared)
+            }
+            Err(std::sync::TryLockError::WouldBlock) => false,
+        }
     }
 
     /// The countdown for the UI.
@@ -158,7 +204,10 @@ impl SecretClipboard {
 
 fn status_of(inner: &Inner, now: Instant) -> ClipboardStatus {
     match &inner.pending {
-        None => ClipboardStatus::default(),
+        None => ClipboardStatus {
+            last_clear: inner.last_clear,
+            ..ClipboardStatus::default()
+        },
         Some(p) => ClipboardStatus {
             clears_in_seconds: p.deadline.map(|d| {
                 let left = d.saturating_duration_since(now);
@@ -166,27 +215,131 @@ fn status_of(inner: &Inner, now: Instant) -> ClipboardStatus {
                 (left.as_millis().div_ceil(1000)) as u32
             }),
             holds_secret: true,
+            last_clear: inner.last_clear,
         },
     }
 }
 
-fn clear_if_ours(inner: &mut Inner) -> bool {
-    let Some(p) = inner.pending.take() else {
-        return false;
-    };
-    let current = inner.backend.get_text();
-    let ours = current.as_deref().is_some_and(|t| digest(t) == p.hash);
-    drop(current);
-    if ours {
-        if let Err(e) = inner.backend.clear() {
+/// Clear the pending secret if the clipboard still holds it. A clipboard that
+/// cannot be read or cleared keeps the clear pending. `None`: nothing pending.
+fn clear_if_ours(inner: &mut Inner) -> Option<ClearOutcome> {
+    let hash = inner.pending.as_ref()?.hash;
+    let outcome = match inner.backend.get_text() {
+        Err(e) => {
             log::warn!(
-                "could not clear the clipboard: {}",
+                "could not read the clipboard to clear it: {}",
                 e.details.technical.unwrap_or_default()
             );
-            return false;
+            ClearOutcome::Failed
+        }
+        Ok(current) if current.as_deref().is_some_and(|t| digest(t) == hash) => {
+            drop(current);
+            match inner.backend.clear() {
+                Ok(()) => ClearOutcome::Cleared,
+                Err(e) => {
+                    log::warn!(
+                        "could not clear the clipboard: {}",
+                        e.details.technical.unwrap_or_default()
+                    );
+                    ClearOutcome::Failed
+                }
+            }
+        }
+        Ok(_) => ClearOutcome::LeftAlone,
+    };
+    if outcome != ClearOutcome::Failed {
+        inner.pending = None;
+    }
+    inner.last_clear = Some(outcome);
+    Some(outcome)
+}
+
+/// Clear our secret when the process ends abnormally too: on a panic, and on
+/// SIGINT / SIGTERM (Ctrl+C on Windows). After a signal `on_signal` runs (the
+/// app quits through its normal path); without one the process exits with
+/// the signal's conventional status.
+pub fn clear_on_abnormal_exit(
+    clipboard: &SecretClipboard,
+    on_signal: Option<Box<dyn Fn() + Send + 'static>>,
+) {
+    let for_panic = clipboard.clone();
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        for_panic.clear_now_without_waiting();
+        previous(info);
+    }));
+    let for_signal = clipboard.clone();
+    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
+        .enable_io()
+        .build()
+    else {
+        log::warn!("clipboard signal watch not started: no runtime");
+        return;
+    };
+    // Registered here, before this returns: a signal right after is seen.
+    let signals = {
+        let _in_runtime = rt.enter();
+        exit_signals()
+    };
+    let spawned = std::thread::Builder::new()
+        .name("clipboard-signals".into())
+        .spawn(move || {
+            let status = rt.block_on(signals.next());
+            for_signal.clear_now_without_waiting();
+            match on_signal {
+                Some(quit) => quit(),
+                None => std::process::exit(status),
+            }
+        });
+    if let Err(e) = spawned {
+        log::warn!("clipboard signal watch not started: {e}");
+    }
+}
+
+/// SIGINT and SIGTERM, registered.
+#[cfg(unix)]
+struct ExitSignals(Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>);
+
+#[cfg(unix)]
+fn exit_signals() -> ExitSignals {
+    use tokio::signal::unix::{signal, SignalKind};
+    ExitSignals(
+        signal(SignalKind::interrupt())
+            .ok()
+            .zip(signal(SignalKind::terminate()).ok()),
+    )
+}
+
+#[cfg(unix)]
+impl ExitSignals {
+    /// Waits for one; returns the exit status it conventionally means.
+    async fn next(self) -> i32 {
+        let Some((mut int, mut term)) = self.0 else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = int.recv() => 130,
+            _ = term.recv() => 143,
         }
     }
-    ours
+}
+
+#[cfg(not(unix))]
+struct ExitSignals;
+
+#[cfg(not(unix))]
+fn exit_signals() -> ExitSignals {
+    ExitSignals
+}
+
+#[cfg(not(unix))]
+impl ExitSignals {
+    async fn next(self) -> i32 {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => 130,
+            Err(_) => std::future::pending().await,
+        }
+    }
 }
 
 /// The system clipboard through arboard, opened lazily.
@@ -241,8 +394,12 @@ impl ClipboardBackend for ArboardBackend {
         self.open()?.set_text(text).map_err(unavailable)
     }
 
-    fn get_text(&mut self) -> Option<String> {
-        self.open().ok()?.get_text().ok()
+    fn get_text(&mut self) -> Result<Option<String>> {
+        match self.open()?.get_text() {
+            Ok(text) => Ok(Some(text)),
+            Err(arboard::Error::ContentNotAvailable) => Ok(None),
+            Err(e) => Err(unavailable(e)),
+        }
     }
 
     fn clear(&mut self) -> Result<()> {
@@ -259,6 +416,14 @@ mod tests {
     struct FakeBoard {
         text: Arc<Mutex<Option<String>>>,
         secret_hint: Arc<Mutex<bool>>,
+        /// Reads fail while set (another program holds the clipboard, say).
+        unreadable: Arc<Mutex<bool>>,
+    }
+
+    impl FakeBoard {
+        fn text(&self) -> Option<String> {
+            self.text.lock().unwrap().clone()
+        }
     }
 
     impl ClipboardBackend for FakeBoard {
@@ -272,8 +437,11 @@ mod tests {
             *self.secret_hint.lock().unwrap() = false;
             Ok(())
         }
-        fn get_text(&mut self) -> Option<String> {
-            self.text.lock().unwrap().clone()
+        fn get_text(&mut self) -> Result<Option<String>> {
+            if *self.unreadable.lock().unwrap() {
+                return Err(Error::new(ErrorCode::Unsupported).with_technical("busy"));
+            }
+            Ok(self.text.lock().unwrap().clone())
         }
         fn clear(&mut self) -> Result<()> {
             *self.text.lock().unwrap() = None;
@@ -300,19 +468,30 @@ mod tests {
         );
         let (generation, wait) = timer.unwrap();
         assert_eq!(wait, Duration::from_secs(30));
-        assert!(
-            !clip.clear_if_due(generation, t0 + Duration::from_secs(29)),
+        assert_eq!(
+            clip.clear_if_due(generation, t0 + Duration::from_secs(29)),
+            None,
             "cleared early"
         );
-        assert_eq!(board.clone().get_text().as_deref(), Some("sk-ws-one"));
+        assert_eq!(board.text().as_deref(), Some("sk-ws-one"));
         assert_eq!(
             clip.status_at(t0 + Duration::from_millis(29_500))
                 .clears_in_seconds,
             Some(1)
         );
-        assert!(clip.clear_if_due(generation, t0 + Duration::from_secs(30)));
-        assert_eq!(board.clone().get_text(), None);
-        assert_eq!(clip.status(), ClipboardStatus::default());
+        assert_eq!(
+            clip.clear_if_due(generation, t0 + Duration::from_secs(30)),
+            Some(ClearOutcome::Cleared)
+        );
+        assert_eq!(board.text(), None);
+        assert_eq!(
+            clip.status(),
+            ClipboardStatus {
+                last_clear: Some(ClearOutcome::Cleared),
+                ..ClipboardStatus::default()
+            },
+            "the UI's \"cleared\" comes from here"
+        );
     }
 
     #[test]
@@ -323,8 +502,12 @@ mod tests {
             .copy_secret_at(&Secret::new("sk-ws-two"), 5, t0)
             .unwrap();
         board.set_text("the person's own text").unwrap();
-        assert!(!clip.clear_if_due(timer.unwrap().0, t0 + Duration::from_secs(60)));
-        assert_eq!(board.get_text().as_deref(), Some("the person's own text"));
+        assert_eq!(
+            clip.clear_if_due(timer.unwrap().0, t0 + Duration::from_secs(60)),
+            Some(ClearOutcome::LeftAlone)
+        );
+        assert_eq!(board.text().as_deref(), Some("the person's own text"));
+        assert_eq!(clip.status().last_clear, Some(ClearOutcome::LeftAlone));
         assert!(!clip.clear_now(), "quit must not clear someone else's text");
     }
 
@@ -337,9 +520,15 @@ mod tests {
         let (_, second) = clip
             .copy_secret_at(&Secret::new("sk-ws-b"), 5, later)
             .unwrap();
-        assert!(!clip.clear_if_due(first.unwrap().0, t0 + Duration::from_secs(6)));
-        assert_eq!(board.clone().get_text().as_deref(), Some("sk-ws-b"));
-        assert!(clip.clear_if_due(second.unwrap().0, later + Duration::from_secs(5)));
+        assert_eq!(
+            clip.clear_if_due(first.unwrap().0, t0 + Duration::from_secs(6)),
+            None
+        );
+        assert_eq!(board.text().as_deref(), Some("sk-ws-b"));
+        assert_eq!(
+            clip.clear_if_due(second.unwrap().0, later + Duration::from_secs(5)),
+            Some(ClearOutcome::Cleared)
+        );
     }
 
     #[test]
@@ -352,11 +541,37 @@ mod tests {
             status,
             ClipboardStatus {
                 clears_in_seconds: None,
-                holds_secret: true
+                holds_secret: true,
+                last_clear: None,
             }
         );
         assert!(clip.clear_now());
-        assert_eq!(board.clone().get_text(), None);
+        assert_eq!(board.text(), None);
+    }
+
+    #[test]
+    fn a_clipboard_that_cannot_be_read_keeps_the_clear_pending() {
+        let (clip, board) = setup();
+        let t0 = Instant::now();
+        let (_, timer) = clip
+            .copy_secret_at(&Secret::new("sk-ws-busy"), 5, t0)
+            .unwrap();
+        let generation = timer.unwrap().0;
+        *board.unreadable.lock().unwrap() = true;
+        let due = t0 + Duration::from_secs(5);
+        assert_eq!(
+            clip.clear_if_due(generation, due),
+            Some(ClearOutcome::Failed)
+        );
+        assert!(clip.status().holds_secret, "still pending, not forgotten");
+        assert_eq!(board.text().as_deref(), Some("sk-ws-busy"));
+        // Readable again: the next try (the timer's retry, or quit) clears it.
+        *board.unreadable.lock().unwrap() = false;
+        assert_eq!(
+            clip.clear_if_due(generation, due),
+            Some(ClearOutcome::Cleared)
+        );
+        assert_eq!(board.text(), None);
     }
 
     #[test]
@@ -381,8 +596,14 @@ mod tests {
             .copy_secret_at(&Secret::new(value.clone()), 1, t0)
             .unwrap();
         let mut reader = ArboardBackend::default();
-        assert_eq!(reader.get_text().as_deref(), Some(value.as_str()));
-        assert!(clip.clear_if_due(timer.unwrap().0, t0 + Duration::from_secs(1)));
-        assert_ne!(reader.get_text().as_deref(), Some(value.as_str()));
+        assert_eq!(reader.get_text().unwrap().as_deref(), Some(value.as_str()));
+        assert_eq!(
+            clip.clear_if_due(timer.unwrap().0, t0 + Duration::from_secs(1)),
+            Some(ClearOutcome::Cleared)
+        );
+        assert_ne!(
+            reader.get_text().ok().flatten().as_deref(),
+            Some(value.as_str())
+        );
     }
 }

@@ -31,6 +31,7 @@ mod sandbox_rules;
 mod services_dashscope;
 mod services_keys;
 mod services_recovery;
+mod storage_clipboard_exit;
 mod storage_profiles;
 mod storage_vault;
 mod storage_vault_unreachable;

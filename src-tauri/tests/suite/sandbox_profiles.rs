@@ -24,8 +24,8 @@ impl ClipboardBackend for NoClipboard {
     fn set_text(&mut self, _: &str) -> Result<()> {
         Ok(())
     }
-    fn get_text(&mut self) -> Option<String> {
-        None
+    fn get_text(&mut self) -> Result<Option<String>> {
+        Ok(None)
     }
     fn clear(&mut self) -> Result<()> {
         Ok(())

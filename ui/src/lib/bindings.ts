@@ -120,23 +120,39 @@ export type BenchMark = {
 	ms: number | null,
 };
 
-/**  What the UI shows after a copy: a countdown, or nothing. */
+/**  What a clear of our secret found and did. */
+export type ClearOutcome = 
+/**  Our secret was on the clipboard and is gone now. */
+"cleared" | 
+/**  Something else had been copied meanwhile: left alone. */
+"leftAlone" | 
+/**
+ *  The clipboard could not be read or cleared; the clear stays pending
+ *  and is tried again (and on quit).
+ */
+"failed";
+
+/**  What the UI shows after a copy: a countdown, or what became of the copy. */
 export type ClipboardStatus = ClipboardStatus_Serialize | ClipboardStatus_Deserialize;
 
-/**  What the UI shows after a copy: a countdown, or nothing. */
+/**  What the UI shows after a copy: a countdown, or what became of the copy. */
 export type ClipboardStatus_Deserialize = {
 	/**  Seconds until the secret is cleared; `None` when nothing of ours is pending. */
 	clearsInSeconds?: number | null,
 	/**  Whether a secret we copied is (as far as we know) still on the clipboard. */
 	holdsSecret: boolean,
+	/**  How the last clear went: what the UI says once the countdown ends. */
+	lastClear?: ClearOutcome | null,
 };
 
-/**  What the UI shows after a copy: a countdown, or nothing. */
+/**  What the UI shows after a copy: a countdown, or what became of the copy. */
 export type ClipboardStatus_Serialize = {
 	/**  Seconds until the secret is cleared; `None` when nothing of ours is pending. */
 	clearsInSeconds: number | null,
 	/**  Whether a secret we copied is (as far as we know) still on the clipboard. */
 	holdsSecret: boolean,
+	/**  How the last clear went: what the UI says once the countdown ends. */
+	lastClear: ClearOutcome | null,
 };
 
 export type ConnectionReport = ConnectionReport_Serialize | ConnectionReport_Deserialize;

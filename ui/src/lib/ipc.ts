@@ -216,6 +216,8 @@ export const ipc = normalised(
     oneTimeExport: (handle: string, format: ExportFormat) => commands.oneTimeExport(handle, format),
     oneTimeClose: (handle: string) => commands.oneTimeClose(handle),
     clipboardCopyText: (text: string) => commands.clipboardCopyText(text),
+    /** Rust's view of the last secret copied: the countdown and how its clear went. */
+    clipboardStatus: (): Promise<ClipboardStatus> => commands.clipboardStatus(),
     storageStatus: (): Promise<StorageStatus> => commands.storageStatus(),
     intentsResume: (): Promise<IntentNotice[]> => commands.intentsResume(),
     updateCheck: (): Promise<UpdateCheck> => commands.updateCheck(),

@@ -42,6 +42,7 @@ export function makeIpcMock() {
     oneTimeExport: vi.fn(),
     oneTimeClose: vi.fn(async () => undefined),
     clipboardCopyText: vi.fn(async () => undefined),
+    clipboardStatus: vi.fn(async (): Promise<unknown> => ({ clearsInSeconds: null, holdsSecret: false, lastClear: null })),
     updateCheck: vi.fn(async (): Promise<unknown> => ({ state: "notConfigured" })),
     updateDownload: vi.fn(async (..._args: unknown[]) => null),
     updateInstall: vi.fn(async () => null),

@@ -22,8 +22,8 @@ impl ClipboardBackend for Board {
     fn set_text(&mut self, text: &str) -> Result<()> {
         self.set_secret_text(text)
     }
-    fn get_text(&mut self) -> Option<String> {
-        self.0.lock().unwrap().clone()
+    fn get_text(&mut self) -> Result<Option<String>> {
+        Ok(self.0.lock().unwrap().clone())
     }
     fn clear(&mut self) -> Result<()> {
         *self.0.lock().unwrap() = None;

@@ -69,18 +69,39 @@ describe("one-time display", () => {
     expect(ipcMock.oneTimeClose).toHaveBeenCalledWith("h-1");
   });
 
-  it("copies through Rust and counts down to the clipboard clearing", async () => {
+  it("copies through Rust, and says the clipboard was cleared only when Rust cleared it", async () => {
     vi.useFakeTimers();
     try {
-      ipcMock.oneTimeCopy.mockResolvedValue({ clearsInSeconds: 3 });
+      const pending = (seconds: number) => ({ clearsInSeconds: seconds, holdsSecret: true, lastClear: null });
+      ipcMock.oneTimeCopy.mockResolvedValue(pending(3));
+      ipcMock.clipboardStatus.mockResolvedValue(pending(2));
       show();
       await fireEvent.click(screen.getByTestId("one-time-copy"));
       await vi.waitFor(() => expect(screen.getByTestId("one-time-copied").textContent).toContain("clears in 3 s"));
       await vi.advanceTimersByTimeAsync(1000);
       expect(screen.getByTestId("one-time-copied").textContent).toContain("clears in 2 s");
-      await vi.advanceTimersByTimeAsync(2000);
+      // Time is up on this side, but Rust has not cleared yet: no claim that it did.
+      ipcMock.clipboardStatus.mockResolvedValue(pending(0));
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(screen.getByTestId("one-time-copied").textContent).not.toContain("was cleared");
+      ipcMock.clipboardStatus.mockResolvedValue({ clearsInSeconds: null, holdsSecret: false, lastClear: "cleared" });
+      await vi.advanceTimersByTimeAsync(1000);
       expect(screen.getByTestId("one-time-copied").textContent).toContain("was cleared");
       expect(ipcMock.oneTimeCopy).toHaveBeenCalledWith("h-1");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("says when the person copied something else, so the clipboard was left alone", async () => {
+    vi.useFakeTimers();
+    try {
+      ipcMock.oneTimeCopy.mockResolvedValue({ clearsInSeconds: 1, holdsSecret: true, lastClear: null });
+      ipcMock.clipboardStatus.mockResolvedValue({ clearsInSeconds: null, holdsSecret: false, lastClear: "leftAlone" });
+      show();
+      await fireEvent.click(screen.getByTestId("one-time-copy"));
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(screen.getByTestId("one-time-copied").textContent).toContain("left as it is");
     } finally {
       vi.useRealTimers();
     }

@@ -42,7 +42,8 @@ describe("copy as .env line", () => {
   it("copies through Rust and counts the clipboard down", async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });
     const k = makeKey({ saved: "saved" });
-    ipcMock.keyCopyEnv.mockResolvedValue({ clearsInSeconds: 30 });
+    ipcMock.keyCopyEnv.mockResolvedValue({ clearsInSeconds: 30, holdsSecret: true, lastClear: null });
+    ipcMock.clipboardStatus.mockResolvedValue({ clearsInSeconds: 27, holdsSecret: true, lastClear: null });
     const row = await showRow(k);
     await fireEvent.click(within(row).getByTestId("action-copy-env"));
     await vi.waitFor(() => within(row).getByTestId("copy-env-status"));
@@ -51,8 +52,9 @@ describe("copy as .env line", () => {
     expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("clears in 30 s");
     await vi.advanceTimersByTimeAsync(3000);
     expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("clears in 27 s");
+    ipcMock.clipboardStatus.mockResolvedValue({ clearsInSeconds: null, holdsSecret: false, lastClear: "failed" });
     await vi.advanceTimersByTimeAsync(30000);
-    expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("was cleared");
+    expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("could not be cleared");
   });
 
   it("is unavailable without a saved copy, which can be pasted instead", async () => {

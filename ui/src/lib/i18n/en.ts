@@ -16,6 +16,8 @@ const en = {
     copied: "Copied.",
     copiedClears: "Copied. The clipboard clears in {seconds} s.",
     clipboardCleared: "The clipboard was cleared.",
+    clipboardLeftAlone: "You copied something else since, so the clipboard was left as it is.",
+    clipboardClearFailed: "The clipboard could not be cleared. Copy something else over the key.",
     working: "Working…",
     remove: "Remove {item}",
     unexpected: "Something unexpected happened. Try again; if it keeps happening, report it with the details.",

@@ -18,6 +18,8 @@ const zhCN: Catalog = {
     copied: "已复制。",
     copiedClears: "已复制。剪贴板将在 {seconds} 秒后清空。",
     clipboardCleared: "剪贴板已清空。",
+    clipboardLeftAlone: "此后你复制了其他内容，因此剪贴板保持不变。",
+    clipboardClearFailed: "无法清空剪贴板。请复制其他内容覆盖该 API Key。",
     working: "处理中…",
     remove: "移除 {item}",
     unexpected: "发生了意外错误。请重试；如果反复出现，请附上详情反馈问题。",
