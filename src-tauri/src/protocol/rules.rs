@@ -12,6 +12,10 @@ use std::net::IpAddr;
 
 /// At most this many IP whitelist entries (console: "up to 20").
 pub const MAX_ACCESS_IPS: usize = 20;
+/// The most models one key may list. The console's picker offers a workspace's
+/// authorized models (a few dozen); a list far longer is a mistake or an attack
+/// on the request size, not a choice.
+pub const MAX_MODELS: usize = 200;
 /// Description length bound, in characters. Neither the SDK nor the API
 /// reference states one; 100 keeps descriptions readable in the list and is
 /// what this app enforces until Alibaba Cloud documents a bound.
@@ -93,11 +97,31 @@ pub fn normalize_access_ips(entries: &[String], region: &Region) -> Result<Vec<S
     Ok(out)
 }
 
-/// A description trimmed; `None` for blank. Refuses control characters and
-/// anything longer than `DESCRIPTION_MAX_CHARS`.
+/// Invisible characters that change how the text around them reads: the bidi
+/// embeddings, overrides and isolates ("Trojan Source": `U+202E` shows
+/// `yek-dorp` as `prod-key`), direction marks, zero-width spaces and joiners of
+/// words, the byte-order mark, soft hyphen. The zero-width joiner and
+/// non-joiner stay allowed: emoji sequences and Persian need them.
+fn is_deceptive_format_char(c: char) -> bool {
+    matches!(c,
+        '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FEFF}'
+        | '\u{FFF9}'..='\u{FFFB}')
+}
+
+/// A description trimmed; `None` for blank. Refuses control characters,
+/// deceptive format characters (bidi overrides and the like) and anything
+/// longer than `DESCRIPTION_MAX_CHARS`.
 pub fn normalize_description(text: &str) -> Result<Option<String>> {
     let trimmed = text.trim();
-    if let Some(c) = trimmed.chars().find(|c| c.is_control()) {
+    if let Some(c) = trimmed
+        .chars()
+        .find(|c| c.is_control() || is_deceptive_format_char(*c))
+    {
         return Err(
             Error::invalid_input(FIELD_DESCRIPTION, trimmed, "description_control_char")
                 .with_param("char", format!("U+{:04X}", c as u32)),
@@ -129,8 +153,16 @@ pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {
     Ok(ttl as u32)
 }
 
-/// Model ids: trimmed, no blanks, no duplicates.
+/// Model ids: trimmed, no blanks, no duplicates, at most `MAX_MODELS`.
 pub fn normalize_models(models: &[String]) -> Result<Vec<String>> {
+    if models.len() > MAX_MODELS {
+        return Err(Error::invalid_input(
+            FIELD_MODELS,
+            &models.len().to_string(),
+            "models_too_many",
+        )
+        .with_param("max", MAX_MODELS.to_string()));
+    }
     let mut out: Vec<String> = Vec::new();
     for m in models {
         let t = m.trim();
@@ -360,6 +392,24 @@ mod tests {
             reason(normalize_description("a\u{7}b").unwrap_err()),
             "description_control_char"
         );
+        // "Trojan Source": shown as "prod-key", stored as something else.
+        for deceptive in [
+            "\u{202E}yek-dorp",
+            "ci\u{200B}runner",
+            "a\u{2066}b\u{2069}",
+            "\u{FEFF}x",
+        ] {
+            let e = normalize_description(deceptive).unwrap_err();
+            assert_eq!(
+                reason(e.clone()),
+                "description_control_char",
+                "{deceptive:?}"
+            );
+            assert!(e.params.iter().any(|(k, _)| k == "char"));
+        }
+        // Emoji sequences (zero-width joiner) and Persian (non-joiner) are text.
+        assert!(normalize_description("team 👩\u{200D}💻").is_ok());
+        assert!(normalize_description("می\u{200C}خواهم").is_ok());
         let long = "密".repeat(DESCRIPTION_MAX_CHARS + 1);
         assert_eq!(
             reason(normalize_description(&long).unwrap_err()),
@@ -522,5 +572,15 @@ mod tests {
             }),
         });
         assert!(update_holds(&open, &stored));
+    }
+
+    #[test]
+    fn a_model_list_has_a_sensible_cap() {
+        let many: Vec<String> = (0..=MAX_MODELS).map(|i| format!("m{i}")).collect();
+        assert_eq!(
+            reason(normalize_models(&many).unwrap_err()),
+            "models_too_many"
+        );
+        assert!(normalize_models(&many[..MAX_MODELS]).is_ok());
     }
 }
