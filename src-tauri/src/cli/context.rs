@@ -82,11 +82,23 @@ pub fn api_key_from_env_or_stdin() -> Result<Secret> {
             return Ok(Secret::new(v.trim().to_string()));
         }
     }
-    let mut line = String::new();
-    std::io::stdin().read_line(&mut line)?;
-    let v = line.trim().to_string();
-    if v.is_empty() {
-        return Err(Error::invalid_input("apiKey", "", "cli_no_api_key"));
-    }
-    Ok(Secret::new(v))
+    read_secret_line("API key: ")?
+        .ok_or_else(|| Error::invalid_input("apiKey", "", "cli_no_api_key"))
+}
+
+/// One secret from stdin: typed at a terminal, without echo (after `prompt`
+/// on stderr); piped, the next line. The line buffer is zeroed when dropped.
+/// `None` when the line is empty or stdin has ended.
+pub fn read_secret_line(prompt: &str) -> Result<Option<Secret>> {
+    use std::io::IsTerminal;
+    let line = zeroize::Zeroizing::new(if std::io::stdin().is_terminal() {
+        eprint!("{prompt}");
+        rpassword::read_password()?
+    } else {
+        let mut line = String::new();
+        std::io::stdin().read_line(&mut line)?;
+        line
+    });
+    let value = line.trim();
+    Ok((!value.is_empty()).then(|| Secret::new(value)))
 }

@@ -10,7 +10,6 @@ use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::services::ProfileInput;
 use crate::services::Studio;
-use std::io::BufRead;
 
 #[derive(Debug, clap::Subcommand)]
 pub enum ProfilesCommand {
@@ -147,17 +146,13 @@ pub async fn run(studio: &Studio, cmd: ProfilesCommand) -> Result<()> {
 }
 
 fn read_secrets(with_token: bool) -> Result<(Secret, Option<Secret>)> {
-    let stdin = std::io::stdin();
-    let mut lines = stdin.lock().lines();
-    let mut next = |what: &str| -> Result<Secret> {
-        match lines.next() {
-            Some(Ok(l)) if !l.trim().is_empty() => Ok(Secret::new(l.trim())),
-            _ => Err(Error::invalid_input(what, "", "secret_invalid")),
-        }
+    let next = |what: &str, prompt: &str| -> Result<Secret> {
+        super::context::read_secret_line(prompt)?
+            .ok_or_else(|| Error::invalid_input(what, "", "secret_invalid"))
     };
-    let secret = next("accessKeySecret")?;
+    let secret = next("accessKeySecret", "AccessKey secret: ")?;
     let token = if with_token {
-        Some(next("securityToken")?)
+        Some(next("securityToken", "STS token: ")?)
     } else {
         None
     };

@@ -73,3 +73,64 @@ async fn created_key_is_printed_once_and_errors_exit_by_class() {
     assert_eq!(code, 5, "{err}");
     assert!(err.contains("ApiKey.NotFound"), "{err}");
 }
+
+/// A key typed at a terminal is not echoed: run `skm` on a pseudo-terminal
+/// (Python's `pty`, as a person's shell would give it), wait for its prompt,
+/// type the key, and read everything the terminal shows.
+#[cfg(unix)]
+#[test]
+fn a_key_typed_at_a_terminal_is_not_shown() {
+    const TYPE_AT_PROMPT: &str = r#"
+import os, pty, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+seen, typed = b"", False
+deadline = time.time() + 30
+while time.time() < deadline:
+    try:
+        chunk = os.read(fd, 1024)
+    except OSError:
+        break
+    if not chunk:
+        break
+    seen += chunk
+    if not typed and b"API key:" in seen:
+        time.sleep(0.5)  # a person reads the prompt before typing
+        os.write(fd, sys.stdin.buffer.readline())
+        typed = True
+os.waitpid(pid, 0)
+sys.stdout.buffer.write(seen)
+"#;
+    let key = ["sk-ws", "typed", &"7".repeat(24)].join("-");
+    let mut child = Command::new("python3")
+        .args(["-c", TYPE_AT_PROMPT, env!("CARGO_BIN_EXE_skm")])
+        .args([
+            "--lang",
+            "en",
+            "verify",
+            "--key",
+            "--dashscope-url",
+            "http://127.0.0.1:9",
+        ])
+        .env_remove("DASHSCOPE_API_KEY")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(format!("{key}\n").as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let shown = String::from_utf8_lossy(&out.stdout);
+    assert!(shown.contains("API key:"), "the prompt: {shown}");
+    assert!(
+        shown.contains("refused") || shown.contains("connect"),
+        "skm read the key and went on: {shown}"
+    );
+    assert!(!shown.contains(&key), "the key was echoed: {shown}");
+}
