@@ -24,17 +24,20 @@ pub struct HeldValues {
 }
 
 impl HeldValues {
+    /// Hold `held`; values past their time are dropped on the way, so a
+    /// value nobody asks for again does not stay in memory until the next get.
     pub fn insert(&self, held: Held) -> String {
         let handle = uuid::Uuid::new_v4().simple().to_string();
-        self.lock().insert(handle.clone(), held);
+        let mut map = self.lock();
+        prune(&mut map);
+        map.insert(handle.clone(), held);
         handle
     }
 
-    /// The value under `handle`, if it is still held (expired temporary keys are dropped).
+    /// The value under `handle`, if it is still held (expired values are dropped).
     pub fn get(&self, handle: &str) -> Option<Held> {
-        let now = chrono::Utc::now().timestamp();
         let mut map = self.lock();
-        map.retain(|_, h| h.expires_at.is_none_or(|t| t > now));
+        prune(&mut map);
         map.get(handle).cloned()
     }
 
@@ -50,5 +53,44 @@ impl HeldValues {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Held>> {
         self.map.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        self.lock().len()
+    }
+}
+
+/// Drop every value past its `expires_at` (zeroized as its `Secret` drops).
+fn prune(map: &mut HashMap<String, Held>) {
+    let now = chrono::Utc::now().timestamp();
+    map.retain(|_, h| h.expires_at.is_none_or(|t| t > now));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::storage::vault::KeyScope;
+
+    fn held(expires_at: Option<i64>) -> Held {
+        Held {
+            key: KeyRef::new(KeyScope::Sandbox, RegionId::CnBeijing, 1),
+            region: RegionId::CnBeijing,
+            workspace_api_host: None,
+            value: Secret::new("sk-ws-held"),
+            expires_at,
+        }
+    }
+
+    #[test]
+    fn expired_values_are_dropped_when_another_is_held() {
+        let values = HeldValues::default();
+        let past = chrono::Utc::now().timestamp() - 1;
+        values.insert(held(Some(past)));
+        values.insert(held(Some(past)));
+        assert_eq!(values.len(), 1, "the first expired value is gone already");
+        let kept = values.insert(held(None));
+        assert_eq!(values.len(), 1, "only the live one is held");
+        assert!(values.get(&kept).is_some());
     }
 }
