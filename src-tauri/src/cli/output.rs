@@ -4,6 +4,7 @@ use super::GlobalArgs;
 use crate::domain::error::{Error, IpcError};
 use crate::domain::i18n;
 use crate::domain::keyformat::display_server_value;
+use crate::domain::redact;
 use crate::domain::secret::Secret;
 use crate::protocol::wire::ApiKey;
 use crate::services::views::WorkspaceView;
@@ -19,15 +20,17 @@ static RESULT_PRINTED: AtomicBool = AtomicBool::new(false);
 pub fn error(g: &GlobalArgs, e: &Error) -> i32 {
     if g.json {
         let ipc = IpcError::from(e.clone());
-        let doc =
-            serde_json::to_string_pretty(&serde_json::json!({ "error": ipc })).unwrap_or_default();
+        // A server's message can echo what it was sent: scrubbed like a log.
+        let doc = redact::scrub(
+            &serde_json::to_string_pretty(&serde_json::json!({ "error": ipc })).unwrap_or_default(),
+        );
         if RESULT_PRINTED.load(Ordering::SeqCst) {
-            eprintln!("{doc}");
+            say(&doc);
         } else {
             println!("{doc}");
         }
     } else {
-        eprintln!("skm: {}", e.message());
+        say(&format!("skm: {}", e.message()));
         let d = &e.details;
         let facts: Vec<String> = [
             d.server_code.as_ref().map(|c| format!("code {c}")),
@@ -38,10 +41,16 @@ pub fn error(g: &GlobalArgs, e: &Error) -> i32 {
         .flatten()
         .collect();
         if !facts.is_empty() {
-            eprintln!("     ({})", facts.join(", "));
+            say(&format!("     ({})", facts.join(", ")));
         }
     }
     e.code.exit_code()
+}
+
+/// A line on stderr, scrubbed like a log line: everything skm says there
+/// passes through here.
+pub fn say(line: &str) {
+    eprintln!("{}", redact::scrub(line));
 }
 
 pub fn json(value: &impl serde::Serialize) {
@@ -124,10 +133,17 @@ pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
         });
     } else {
         println!("{}", key.value.expose());
-        eprintln!("{} (apiKeyId {})", t("cli.shown_once"), key.api_key_id);
+        say(&format!(
+            "{} (apiKeyId {})",
+            t("cli.shown_once"),
+            key.api_key_id
+        ));
     }
     if let Some(how) = key.recovered {
-        eprintln!("skm: {}", crate::services::remote::recovered_note(how));
+        say(&format!(
+            "skm: {}",
+            crate::services::remote::recovered_note(how)
+        ));
     }
 }
 
@@ -135,7 +151,7 @@ pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
 /// stderr, so `--json` output and the exit status stay this command's.
 pub fn notices(notices: &[crate::services::views::IntentNotice]) {
     for n in notices {
-        eprintln!("skm: {}", n.message);
+        say(&format!("skm: {}", n.message));
     }
 }
 
@@ -143,9 +159,10 @@ pub fn done(g: &GlobalArgs, what: &str, id: &str) {
     if g.json {
         json(&serde_json::json!({ "ok": true, "action": what, "id": id }));
     } else {
-        eprintln!(
-            "{}",
-            i18n::tr(i18n::current(), &format!("cli.done.{what}"), &[("id", id)])
-        );
+        say(&i18n::tr(
+            i18n::current(),
+            &format!("cli.done.{what}"),
+            &[("id", id)],
+        ));
     }
 }

@@ -20,6 +20,8 @@ pub struct Credentials {
 
 impl Credentials {
     pub fn new(access_key_id: impl Into<String>, secret: Secret) -> Self {
+        // Logs and skm's stderr remove it by value from here on.
+        crate::domain::redact::remember(&secret);
         Credentials {
             access_key_id: access_key_id.into(),
             access_key_secret: secret,
@@ -27,6 +29,7 @@ impl Credentials {
         }
     }
     pub fn with_security_token(mut self, token: Secret) -> Self {
+        crate::domain::redact::remember(&token);
         self.security_token = Some(token).filter(|t| !t.is_empty());
         self
     }

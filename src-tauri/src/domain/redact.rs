@@ -2,6 +2,28 @@
 //! as plain text (a server echoing it back, a careless format), it is masked
 //! before it is written. The first line is `Secret`, which cannot be formatted.
 
+use crate::domain::secret::Secret;
+use std::sync::Mutex;
+
+/// Secrets this process holds that have no telltale prefix (an AccessKey
+/// secret, an STS token): `scrub` removes them by value.
+static HELD: Mutex<Vec<Secret>> = Mutex::new(Vec::new());
+
+/// Values shorter than this are not matched by value: they would erase
+/// ordinary words (no real AccessKey secret or token is this short).
+const MIN_HELD_LEN: usize = 12;
+
+/// Remember `secret` so that `scrub` removes it wherever it appears.
+pub fn remember(secret: &Secret) {
+    if secret.expose().len() < MIN_HELD_LEN {
+        return;
+    }
+    let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
+    if !held.iter().any(|h| h.expose() == secret.expose()) {
+        held.push(secret.clone());
+    }
+}
+
 /// Prefixes of values that must never be logged in full.
 const SECRET_PREFIXES: [&str; 4] = ["sk-", "st-", "LTAI", "STS."];
 
@@ -13,8 +35,19 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
 }
 
-/// Masks every secret-looking token in `text`, keeping its prefix for context.
+/// Removes every secret this process holds (`remember`) and masks every
+/// secret-looking token in `text`, keeping its prefix for context.
 pub fn scrub(text: &str) -> String {
+    let mut known = text.to_string();
+    for secret in HELD.lock().unwrap_or_else(|p| p.into_inner()).iter() {
+        if known.contains(secret.expose()) {
+            known = known.replace(secret.expose(), "<redacted>");
+        }
+    }
+    scrub_shapes(&known)
+}
+
+fn scrub_shapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -69,6 +102,20 @@ mod tests {
         let st = format!("st-{}", "0123456789abcdef0123");
         let s = scrub(&format!("ak={ak}, token={st}"));
         assert_eq!(s, "ak=LTAI<redacted>, token=st-<redacted>");
+    }
+
+    #[test]
+    fn held_secrets_without_a_prefix_are_removed_by_value() {
+        let secret = format!("{}{}", "q7Zx", "Wv3N9mK2pL8rT4yB");
+        let line = format!("server said: bad signature for {secret}.");
+        assert!(
+            scrub(&line).contains(&secret),
+            "unknown yet: no shape to match"
+        );
+        remember(&Secret::new(secret.clone()));
+        assert_eq!(scrub(&line), "server said: bad signature for <redacted>.");
+        remember(&Secret::new("short"));
+        assert_eq!(scrub("a short word"), "a short word");
     }
 
     #[test]

@@ -309,3 +309,44 @@ async fn a_dashscope_url_for_other_tools_does_not_break_other_commands() {
     .unwrap();
     assert_eq!(code, 0, "{out}{err}");
 }
+
+/// What skm prints passes through the log scrubber, which knows the AccessKey
+/// secret by value: a server echoing it back does not put it on screen.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_server_echoing_the_secret_does_not_put_it_on_screen() {
+    let secret = ["echoed", "Secret", "Value", "0123456789"].concat();
+    let echoed = secret.clone();
+    let (endpoint, _) = stand_in(move || {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            axum::Json(serde_json::json!({
+                "Code": "InvalidParameter",
+                "Message": format!("the signature made with {echoed} is wrong"),
+                "RequestId": "R-1",
+            })),
+        )
+            .into_response()
+    })
+    .await;
+    for json in [true, false] {
+        let (endpoint, sent) = (endpoint.clone(), secret.clone());
+        let (code, out, err) = tokio::task::spawn_blocking(move || {
+            let mut args = vec!["--endpoint", endpoint.as_str(), "keys", "list"];
+            if json {
+                args.insert(0, "--json");
+            }
+            skm(&args, &[("ALIBABA_CLOUD_ACCESS_KEY_SECRET", sent.as_str())])
+        })
+        .await
+        .unwrap();
+        assert_eq!(code, 2, "{out}{err}");
+        let shown = format!("{out}{err}");
+        assert!(!shown.contains(&secret), "{shown}");
+        if json {
+            assert!(
+                shown.contains("<redacted>"),
+                "the server's words stay, less the secret: {shown}"
+            );
+        }
+    }
+}
