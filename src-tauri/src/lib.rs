@@ -13,6 +13,8 @@
 //! - `protocol` — the wire format both sides share: signer, codec, wire types,
 //!   requests, and the console's rules for them.
 //! - `domain` — regions as data, key formats, the error type, `Secret`, i18n.
+//! - `hardening` — beside all of them, called by both binaries first: the
+//!   process leaves no core dump.
 
 // The shared `Error` is large on purpose (catalog parameters and the server's
 // details travel with it to the UI); boxing it is not worth an allocation per call.
@@ -21,6 +23,7 @@
 rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod domain;
+pub mod hardening;
 pub mod protocol;
 
 pub mod cloud;

@@ -22,6 +22,7 @@ mod fault_proxy;
 mod interrupted_runs;
 mod leak_scan;
 mod one_path;
+mod process_hardening;
 mod release_version;
 mod sandbox_auth;
 mod sandbox_faults;

@@ -89,6 +89,11 @@ pub fn write_json_atomic<T: Serialize>(path: &Path, value: &T) -> Result<()> {
     }
     tmp.persist(path)
         .map_err(|e| config_error("config_unwritable", path, e.error.to_string()))?;
+    // The rename is durable only once the folder is.
+    #[cfg(unix)]
+    if let Ok(d) = std::fs::File::open(&dir) {
+        let _ = d.sync_all();
+    }
     Ok(())
 }
 

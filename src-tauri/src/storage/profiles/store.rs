@@ -80,43 +80,42 @@ impl SettingsStore {
     }
 }
 
-/// An exclusive lock beside `path` (`<name>.lock`, created with `create_new`),
-/// held until dropped; serializes writers across processes (the app and
-/// `skm`). A lock older than [`STALE_LOCK`] was left by a crashed process and
-/// is taken over.
+/// An exclusive OS lock on a file beside `path` (`<name>.lock`), held until
+/// dropped; serializes writers across processes (the app and `skm`). The OS
+/// releases it when its holder dies, so a crashed process never blocks the
+/// next one, and a slow live holder is never taken over.
 pub fn lock_dir(path: &Path) -> Result<DirLock> {
+    lock_dir_within(path, LOCK_WAIT)
+}
+
+fn lock_dir_within(path: &Path, wait: std::time::Duration) -> Result<DirLock> {
     let lock_path = path.with_extension("lock");
     if let Some(dir) = lock_path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| file::config_error("config_unwritable", &lock_path, e.to_string()))?;
     }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&lock_path)
+        .map_err(|e| file::config_error("config_unwritable", &lock_path, e.to_string()))?;
     let started = std::time::Instant::now();
     loop {
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&lock_path)
-        {
-            Ok(_) => return Ok(DirLock { path: lock_path }),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let age = std::fs::metadata(&lock_path)
-                    .and_then(|m| m.modified())
-                    .ok()
-                    .and_then(|t| t.elapsed().ok());
-                if age.is_some_and(|a| a > STALE_LOCK) {
-                    let _ = std::fs::remove_file(&lock_path);
-                    continue;
-                }
-                if started.elapsed() > LOCK_WAIT {
-                    return Err(file::config_error(
-                        "config_locked",
-                        &lock_path,
-                        "another Studio Keys process holds the settings lock".into(),
-                    ));
-                }
+        match file.try_lock() {
+            Ok(()) => return Ok(DirLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) if started.elapsed() < wait => {
                 std::thread::sleep(std::time::Duration::from_millis(20));
             }
-            Err(e) => {
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(file::config_error(
+                    "config_locked",
+                    &lock_path,
+                    "another Studio Keys process holds the settings lock".into(),
+                ))
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
                 return Err(file::config_error(
                     "config_unwritable",
                     &lock_path,
@@ -127,19 +126,13 @@ pub fn lock_dir(path: &Path) -> Result<DirLock> {
     }
 }
 
-const STALE_LOCK: std::time::Duration = std::time::Duration::from_secs(30);
 const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
-/// Removes the lock file when dropped.
+/// Holds the lock; dropping it (or the process ending) releases it. The
+/// file itself stays: removing it would let two processes lock two files.
 #[derive(Debug)]
 pub struct DirLock {
-    path: PathBuf,
-}
-
-impl Drop for DirLock {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
-    }
+    _file: std::fs::File,
 }
 
 #[cfg(test)]
@@ -173,6 +166,26 @@ mod tests {
             t.join().unwrap();
         }
         assert_eq!(store.load().unwrap().profiles.len(), 1 + 20);
-        assert!(!dir.path().join("settings.lock").exists());
+    }
+
+    #[test]
+    fn a_slow_holder_is_never_taken_over_and_a_dead_ones_file_never_blocks() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(SETTINGS_FILE);
+        // A lock file a crashed process left: no holder, so no wait.
+        std::fs::write(dir.path().join("settings.lock"), "").unwrap();
+        let held = lock_dir_within(&path, std::time::Duration::ZERO).expect("free");
+        // Its holder is slow: however old the file looks, it is not taken over.
+        let lock_file = std::fs::File::options()
+            .write(true)
+            .open(dir.path().join("settings.lock"))
+            .unwrap();
+        lock_file
+            .set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(3600))
+            .unwrap();
+        let e = lock_dir_within(&path, std::time::Duration::from_millis(100)).unwrap_err();
+        assert_eq!(e.reason.as_deref(), Some("config_locked"));
+        drop(held);
+        lock_dir_within(&path, std::time::Duration::ZERO).expect("released");
     }
 }
