@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, makeKey, oneTime, APP_INFO } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -130,6 +131,7 @@ describe("create dialog", () => {
     await chooseCustom();
     await fireEvent.click(screen.getByTestId("models-chosen"));
     await fireEvent.click(screen.getByTestId("create-submit"));
+    await settle();
     expect(ipcMock.keyCreate).not.toHaveBeenCalled();
     expect(screen.getByTestId("models-error").textContent).toContain("Choose at least one model");
   });
