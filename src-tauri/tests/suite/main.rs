@@ -32,4 +32,5 @@ mod services_dashscope;
 mod services_keys;
 mod storage_profiles;
 mod storage_vault;
+mod storage_vault_locked;
 mod storage_vault_unreachable;
