@@ -60,6 +60,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             workspaces::models_authorized,
             workspaces::workspaces_list,
         ])
+        // The rules' reasons and their fields: the UI's field errors and its own
+        // checks name them as Rust does (`InvalidInput` errors carry them).
+        .typ::<crate::protocol::rules::RuleReason>()
+        .constant(
+            "RULE_REASON_FIELDS",
+            crate::protocol::rules::reason_fields(),
+        )
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 
