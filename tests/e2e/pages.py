@@ -103,6 +103,17 @@ class App:
         self.click("confirm-ok")
         self.gone("confirm-dialog")
 
+    def holds(self, value):
+        """Whether `value` is anywhere in the page: its markup, its text, or the
+        value of any form field (which the markup does not show)."""
+        return self.d.execute_script(
+            "const v = arguments[0];"
+            "const fields = [...document.querySelectorAll('input, textarea')].map(e => e.value);"
+            "return [document.documentElement.outerHTML, document.body.innerText, ...fields]"
+            "  .some(t => t.includes(v));",
+            value,
+        )
+
     def new_row_after(self, before_ids):
         self.wait().until(lambda d: set(self.row_ids()) - set(before_ids), "no new key appeared")
         (new,) = set(self.row_ids()) - set(before_ids)

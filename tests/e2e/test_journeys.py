@@ -14,6 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+import leaks
 from pages import App
 
 ARTIFACTS = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "artifacts/e2e"))
@@ -51,6 +52,7 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, r
 
     before, value = create_all(app, f"e2e all {lang}")
     assert NEW_KEY.match(value), "the one-time display shows the full new key"
+    assert app.holds(value), "shown in the dialog: the check after closing can see a value"
     status = app.find("keychain-status")
     assert status.get_attribute("data-saved") == "true", status.text
     shot(app, request, "one-time")
@@ -64,15 +66,21 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, r
     new_id = app.new_row_after(before)
     row = app.row(new_id)
     assert app.present("saved-badge", row), "a created key is marked as saved on this computer"
-    assert value not in driver.page_source, "the value is dropped from the UI after the dialog closes"
+    assert not app.holds(value), "the value is dropped from the UI after the dialog closes"
     assert app.quota() == (used_before + 1, limit)
     shot(app, request, "listed")
 
     # Leak scan of the GUI journey: the value is in the keychain only, never in the
-    # app's config, data (sandbox database, webview storage), cache or state dirs.
-    found = [str(f) for f in home.root.rglob("*") if f.is_file() and value.encode() in f.read_bytes()]
-    assert not found, f"the new key's value was written to {found}"
+    # app's config, data (sandbox database, webview storage), cache or state dirs,
+    # as UTF-8, UTF-16 (WebKit's storage) or base64.
     assert any(home.root.rglob("sandbox.db")), "the journey used the app's sandbox database"
+    found = leaks.scan(home.root, [value])
+    assert not found, f"the new key's value was written to {found}"
+    # Positive control: the same scan finds the value planted in each form in a scanned dir.
+    planted_dir = home.root / "state"
+    planted = leaks.plant(planted_dir, value)
+    reported = {pathlib.Path(h.rsplit(" in ", 1)[1]).name for h in leaks.scan(home.root, [value])}
+    assert reported == set(planted), f"the scan missed planted copies: {set(planted) - reported}"
 
 
 def test_create_custom_with_invalid_cidr_corrected(driver, request):
