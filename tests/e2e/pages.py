@@ -114,6 +114,15 @@ class App:
             value,
         )
 
+    def verify(self, key_id, outcome):
+        """Runs the row's Verify and waits for its result to say `outcome`."""
+        self.click("action-verify", self.row(key_id))
+        self.wait().until(
+            lambda d: next((e.get_attribute("data-outcome") for e in self.all("verify-result", self.row(key_id))),
+                           None) == outcome,
+            f"Verify did not say {outcome}",
+        )
+
     def new_row_after(self, before_ids):
         self.wait().until(lambda d: set(self.row_ids()) - set(before_ids), "no new key appeared")
         (new,) = set(self.row_ids()) - set(before_ids)
