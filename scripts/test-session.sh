@@ -46,7 +46,10 @@ shift
 # In the foreground, as our child: a daemonised one that dies is silently replaced
 # by D-Bus activation with a locked keyring, and tests then hang on an unlock prompt.
 keyring_env="$(mktemp -t studio-keys-keyring.XXXXXX)"
-printf 'studio-keys-tests' | gnome-keyring-daemon --foreground --unlock --components=secrets \
+# The keychain-locked test locks the keyring and unlocks it again at the prompt,
+# as a person would, with this throw-away password.
+export STUDIO_KEYS_KEYRING_PASSWORD=studio-keys-tests
+printf '%s' "$STUDIO_KEYS_KEYRING_PASSWORD" | gnome-keyring-daemon --foreground --unlock --components=secrets \
   >"$keyring_env" 2>"$keyring_env.log" &
 keyring_pid=$!
 trap 'kill "$keyring_pid" 2>/dev/null || true; rm -f "$keyring_env" "$keyring_env.log"' EXIT

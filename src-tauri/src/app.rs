@@ -116,14 +116,13 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     }
     app.plugin(
         tauri_plugin_log::Builder::new()
-            .level(log::LevelFilter::Info)
+            .level(crate::domain::redact::LOG_LEVEL)
             // Secrets cannot be formatted (see `Secret`); this masks anything key-shaped
             // that still reaches a message, e.g. a server echoing a value back.
             .format(|out, message, record| {
                 out.finish(format_args!(
-                    "[{}] {}",
-                    record.level(),
-                    crate::domain::redact::scrub(&message.to_string())
+                    "{}",
+                    crate::domain::redact::log_line(record.level(), &message.to_string())
                 ))
             })
             .target(tauri_plugin_log::Target::new(

@@ -19,7 +19,10 @@ from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
 ARTIFACTS = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "artifacts/e2e"))
-PORT, NATIVE_PORT = 4444, 4445
+# tauri-driver's port and WebKitWebDriver's after it; another port lets a second
+# run share the machine (its EXIT clean-up only stops drivers on its own port).
+PORT = int(os.environ.get("E2E_DRIVER_PORT", "4444"))
+NATIVE_PORT = PORT + 1
 
 
 class TauriOptions(ArgOptions):

@@ -103,6 +103,26 @@ class App:
         self.click("confirm-ok")
         self.gone("confirm-dialog")
 
+    def holds(self, value):
+        """Whether `value` is anywhere in the page: its markup, its text, or the
+        value of any form field (which the markup does not show)."""
+        return self.d.execute_script(
+            "const v = arguments[0];"
+            "const fields = [...document.querySelectorAll('input, textarea')].map(e => e.value);"
+            "return [document.documentElement.outerHTML, document.body.innerText, ...fields]"
+            "  .some(t => t.includes(v));",
+            value,
+        )
+
+    def verify(self, key_id, outcome):
+        """Runs the row's Verify and waits for its result to say `outcome`."""
+        self.click("action-verify", self.row(key_id))
+        self.wait().until(
+            lambda d: next((e.get_attribute("data-outcome") for e in self.all("verify-result", self.row(key_id))),
+                           None) == outcome,
+            f"Verify did not say {outcome}",
+        )
+
     def new_row_after(self, before_ids):
         self.wait().until(lambda d: set(self.row_ids()) - set(before_ids), "no new key appeared")
         (new,) = set(self.row_ids()) - set(before_ids)

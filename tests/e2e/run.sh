@@ -22,7 +22,8 @@ mkdir -p "$E2E_ARTIFACTS"
 # inherits that test's fresh HOME/XDG dirs and language.
 # A run cut short (the per-test timeout ends pytest at once) must not leave a driver
 # behind on the ports: the next run would talk to it.
-trap 'pkill -f "^$driver --port 4444" 2>/dev/null || true' EXIT
+export E2E_DRIVER_PORT="${E2E_DRIVER_PORT:-4444}"
+trap 'pkill -f "^$driver --port $E2E_DRIVER_PORT " 2>/dev/null || true' EXIT
 # Arguments name the tests to run (the install test runs the smoke journey); default: all.
 # installed/ needs the app installed from its package (tests/install/run.sh).
 [ $# -gt 0 ] || set -- "$root/tests/e2e" --ignore="$root/tests/e2e/installed"

@@ -4,6 +4,7 @@ Each journey starts from a first run (fresh config and data dirs). Screenshots o
 each journey's end state land in artifacts/e2e/ (see conftest.py); the key
 screens along the way are saved with `shot()`.
 """
+import json
 import os
 import pathlib
 import re
@@ -14,6 +15,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 
+import leaks
 from pages import App
 
 ARTIFACTS = pathlib.Path(os.environ.get("E2E_ARTIFACTS", "artifacts/e2e"))
@@ -25,6 +27,18 @@ def shot(app, request, name):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     app.settle(0.5)  # let dialogs finish fading in: the screenshot is for a person to look at
     app.d.save_screenshot(str(ARTIFACTS / f"{request.node.name}--{name}.png"))
+
+
+def dashscope_accepts(home, value):
+    """The sandbox's own DashScope key check of `value`, through `skm verify --key`
+    on the app's settings and sandbox database: True when the key works."""
+    skm = pathlib.Path(os.environ["STUDIO_KEYS_APP"]).with_name("skm")
+    r = subprocess.run([str(skm), "--profile", "sandbox", "--json", "verify", "--key"],
+                       env={**home.env, "DASHSCOPE_API_KEY": value}, capture_output=True, text=True,
+                       timeout=60)
+    verdict = json.loads(r.stdout or "{}").get("key")
+    assert (verdict, r.returncode) in (("Valid", 0), ("Invalid", 3)), f"skm verify --key: {r}"
+    return verdict == "Valid"
 
 
 def create_all(app, description):
@@ -51,6 +65,7 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, r
 
     before, value = create_all(app, f"e2e all {lang}")
     assert NEW_KEY.match(value), "the one-time display shows the full new key"
+    assert app.holds(value), "shown in the dialog: the check after closing can see a value"
     status = app.find("keychain-status")
     assert status.get_attribute("data-saved") == "true", status.text
     shot(app, request, "one-time")
@@ -64,15 +79,21 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, r
     new_id = app.new_row_after(before)
     row = app.row(new_id)
     assert app.present("saved-badge", row), "a created key is marked as saved on this computer"
-    assert value not in driver.page_source, "the value is dropped from the UI after the dialog closes"
+    assert not app.holds(value), "the value is dropped from the UI after the dialog closes"
     assert app.quota() == (used_before + 1, limit)
     shot(app, request, "listed")
 
     # Leak scan of the GUI journey: the value is in the keychain only, never in the
-    # app's config, data (sandbox database, webview storage), cache or state dirs.
-    found = [str(f) for f in home.root.rglob("*") if f.is_file() and value.encode() in f.read_bytes()]
-    assert not found, f"the new key's value was written to {found}"
+    # app's config, data (sandbox database, webview storage), cache or state dirs,
+    # as UTF-8, UTF-16 (WebKit's storage) or base64.
     assert any(home.root.rglob("sandbox.db")), "the journey used the app's sandbox database"
+    found = leaks.scan(home.root, [value])
+    assert not found, f"the new key's value was written to {found}"
+    # Positive control: the same scan finds the value planted in each form in a scanned dir.
+    planted_dir = home.root / "state"
+    planted = leaks.plant(planted_dir, value)
+    reported = {pathlib.Path(h.rsplit(" in ", 1)[1]).name for h in leaks.scan(home.root, [value])}
+    assert reported == set(planted), f"the scan missed planted copies: {set(planted) - reported}"
 
 
 def test_create_custom_with_invalid_cidr_corrected(driver, request):
@@ -97,18 +118,24 @@ def test_create_custom_with_invalid_cidr_corrected(driver, request):
     assert "1" in summary and summary != "All", summary
 
 
-def test_disable_and_enable(driver, request):
+def test_disable_and_enable(driver, home, request):
     app = App(driver).ready()
-    before, _ = create_all(app, "e2e toggle")
+    before, value = create_all(app, "e2e toggle")
     app.close_one_time()
     key_id = app.new_row_after(before)
+    assert dashscope_accepts(home, value), "a new key works"
     app.click("action-disable", app.row(key_id))
     if app.present("confirm-dialog"):
         app.confirm()
     app.wait().until(lambda d: app.present("action-enable", app.row(key_id)), "the key shows as disabled")
+    # Disabled means it stops working: the app's Verify and the sandbox's key check say so.
+    app.verify(key_id, "disabled")
+    assert not dashscope_accepts(home, value), "a disabled key is refused by DashScope"
     shot(app, request, "disabled")
     app.click("action-enable", app.row(key_id))
     app.wait().until(lambda d: app.present("action-disable", app.row(key_id)), "the key shows as enabled")
+    app.verify(key_id, "works")
+    assert dashscope_accepts(home, value), "enabled again, the same value works"
 
 
 def test_edit_description(driver, request):
@@ -125,11 +152,12 @@ def test_edit_description(driver, request):
     shot(app, request, "edited")
 
 
-def test_reset_shows_a_new_value_once(driver, request):
+def test_reset_shows_a_new_value_once(driver, home, request):
     app = App(driver).ready()
     before, old_value = create_all(app, "e2e reset")
     app.close_one_time()
     key_id = app.new_row_after(before)
+    assert dashscope_accepts(home, old_value), "the key works before the reset"
     app.click("action-reset", app.row(key_id))
     body = app.text("confirm-body")
     assert body, "reset asks first and says the old value stops working"
@@ -138,10 +166,14 @@ def test_reset_shows_a_new_value_once(driver, request):
     app.visible("one-time-dialog")
     new_value = app.one_time_value()
     assert NEW_KEY.match(new_value) and new_value != old_value
+    assert app.holds(new_value), "shown once: the check below can see a value in the dialog"
     app.close_one_time()
-    app.click("action-verify", app.row(key_id))
-    result = app.visible("verify-result")
-    assert result.get_attribute("data-outcome") == "works", result.text
+    assert not app.holds(new_value), "the new value is gone from the UI once the dialog closes"
+    assert not app.holds(old_value)
+    # The old value stopped working; the new one (the saved copy Verify uses) works.
+    assert not dashscope_accepts(home, old_value), "the old value is refused after the reset"
+    assert dashscope_accepts(home, new_value), "the new value works"
+    app.verify(key_id, "works")
 
 
 def test_delete_names_the_key_and_removes_it(driver, request):

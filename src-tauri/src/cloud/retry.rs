@@ -86,26 +86,69 @@ impl Default for ReconcilePolicy {
 mod tests {
     use super::*;
 
+    /// Enough draws that "none above half the ceiling" has odds of 2^-400.
+    const SAMPLES: usize = 400;
+
     #[test]
-    fn retry_after_is_honoured_but_capped() {
+    fn retry_after_is_used_exactly_whatever_the_attempt_but_capped() {
         let p = RetryPolicy::default();
-        assert_eq!(
-            p.delay(1, Some(Duration::from_secs(2))),
-            Duration::from_secs(2)
-        );
-        assert_eq!(p.delay(1, Some(Duration::from_secs(999))), p.max_delay);
+        for attempt in [1, 2, 3, 10] {
+            for _ in 0..SAMPLES {
+                // No jitter on the server's own wait: exactly what it asked.
+                assert_eq!(
+                    p.delay(attempt, Some(Duration::from_millis(2_500))),
+                    Duration::from_millis(2_500)
+                );
+                assert_eq!(
+                    p.delay(attempt, Some(Duration::from_secs(999))),
+                    p.max_delay
+                );
+            }
+        }
     }
 
     #[test]
-    fn backoff_grows_but_never_exceeds_the_cap() {
+    fn backoff_is_full_jitter_under_a_ceiling_that_doubles_up_to_the_cap() {
         let p = RetryPolicy::default();
-        for attempt in 1..40 {
-            let ceiling = p
-                .base_delay
-                .saturating_mul(1 << (attempt - 1).min(16))
-                .min(p.max_delay);
-            assert!(p.delay(attempt, None) <= ceiling);
+        // The ceilings written out (200 ms doubling, capped at 10 s), not
+        // recomputed with the formula under test.
+        let ceilings_ms: [u64; 9] = [200, 400, 800, 1_600, 3_200, 6_400, 10_000, 10_000, 10_000];
+        for (attempt, ceiling_ms) in (1u32..).zip(ceilings_ms) {
+            let ceiling = Duration::from_millis(ceiling_ms);
+            let delays: Vec<Duration> = (0..SAMPLES).map(|_| p.delay(attempt, None)).collect();
+            assert!(
+                delays.iter().all(|d| *d <= ceiling),
+                "attempt {attempt}: a delay above {ceiling:?}"
+            );
+            // Full jitter spreads the whole range: some waits in the upper half,
+            // some in the lower, many different ones (not one fixed delay).
+            let upper = delays.iter().filter(|d| **d > ceiling / 2).count();
+            assert!(
+                upper > 0 && upper < SAMPLES,
+                "attempt {attempt}: {upper} of {SAMPLES} above half of {ceiling:?}"
+            );
+            let mut distinct = delays.clone();
+            distinct.sort();
+            distinct.dedup();
+            assert!(
+                distinct.len() > SAMPLES / 4,
+                "attempt {attempt}: only {} different delays",
+                distinct.len()
+            );
         }
+        // Late attempts stay at the cap instead of overflowing.
+        for attempt in [17, 40, u32::MAX] {
+            assert!(p.delay(attempt, None) <= p.max_delay);
+        }
+    }
+
+    #[test]
+    fn a_zero_base_delay_never_waits() {
+        let p = RetryPolicy {
+            base_delay: Duration::ZERO,
+            ..Default::default()
+        };
+        assert_eq!(p.delay(3, None), Duration::ZERO);
     }
 
     #[test]

@@ -60,6 +60,13 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             workspaces::models_authorized,
             workspaces::workspaces_list,
         ])
+        // The rules' reasons and their fields: the UI's field errors and its own
+        // checks name them as Rust does (`InvalidInput` errors carry them).
+        .typ::<crate::protocol::rules::RuleReason>()
+        .constant(
+            "RULE_REASON_FIELDS",
+            crate::protocol::rules::reason_fields(),
+        )
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 
@@ -116,21 +123,81 @@ pub(crate) async fn save_dialog(
 
 #[cfg(test)]
 mod tests {
-    /// Every registered command is declared for build.rs and granted to the window.
+    use std::collections::BTreeSet;
+
+    /// What the window may use besides the app's own commands. Granting
+    /// anything more (a plugin's `fs`, `shell` or `http`, another core
+    /// permission) must be a decision written down here, not a slip.
+    const OTHER_GRANTS: [&str; 3] = [
+        "core:default",
+        "core:window:allow-close",
+        "core:window:allow-destroy",
+    ];
+
+    /// The commands registered in `specta_builder` (`module::name,` lines).
+    fn registered() -> Vec<String> {
+        let src = include_str!("mod.rs");
+        let start = src.find("collect_commands![").expect("the command list") + 18;
+        let end = start + src[start..].find(']').expect("its end");
+        src[start..end]
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| s.rsplit("::").next().unwrap().to_string())
+            .collect()
+    }
+
+    /// Every registered command is declared for build.rs and granted to the
+    /// window, and the window is granted nothing else: exact sets both ways.
     #[test]
     fn names_list_capabilities_and_handlers_agree() {
         let names: Vec<&str> = include!("names.rs").to_vec();
         let mut sorted = names.clone();
         sorted.sort();
-        assert_eq!(names, sorted, "names.rs must stay sorted");
-        let caps = include_str!("../../capabilities/main.json");
-        for n in &names {
-            let perm = format!("\"allow-{}\"", n.replace('_', "-"));
-            assert!(caps.contains(&perm), "capabilities/main.json lacks {perm}");
-        }
-        let src = include_str!("mod.rs");
-        for n in &names {
-            assert!(src.contains(&format!("::{n},")), "{n} is not registered");
-        }
+        sorted.dedup();
+        assert_eq!(names, sorted, "names.rs must stay sorted, each name once");
+        let names: BTreeSet<String> = names.iter().map(|n| n.to_string()).collect();
+
+        let handlers = registered();
+        let handler_set: BTreeSet<String> = handlers.iter().cloned().collect();
+        assert_eq!(
+            handler_set.len(),
+            handlers.len(),
+            "a command registered twice"
+        );
+        assert_eq!(handler_set, names, "registered handlers vs names.rs");
+
+        let caps: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities/main.json")).unwrap();
+        let grants: Vec<&str> = caps["permissions"]
+            .as_array()
+            .expect("a permissions list")
+            .iter()
+            .map(|p| p.as_str().expect("only plain permission names are granted"))
+            .collect();
+        let (own, other): (Vec<&str>, Vec<&str>) =
+            grants.iter().partition(|g| g.starts_with("allow-"));
+        let own: BTreeSet<String> = own
+            .iter()
+            .map(|g| g["allow-".len()..].replace('-', "_"))
+            .collect();
+        assert_eq!(
+            own,
+            names,
+            "capabilities/main.json grants vs names.rs (missing: {:?}, extra: {:?})",
+            names.difference(&own).collect::<Vec<_>>(),
+            own.difference(&names).collect::<Vec<_>>()
+        );
+        let other: BTreeSet<&str> = other.into_iter().collect();
+        assert_eq!(
+            other,
+            BTreeSet::from(OTHER_GRANTS),
+            "capabilities/main.json grants something besides the app's commands"
+        );
+        assert_eq!(
+            grants.len(),
+            names.len() + OTHER_GRANTS.len(),
+            "a permission granted twice"
+        );
     }
 }

@@ -115,7 +115,7 @@ pub struct ErrorDetails {
     pub http_status: Option<u16>,
     /// Technical text (never a secret): the server's own message, an I/O error...
     pub technical: Option<String>,
-    /// The finer reason within the code, e.g. `ipv6_outside_beijing`.
+    /// The finer reason within the code, e.g. `cidr_host_bits` (see `rules::RuleReason`).
     pub reason: Option<String>,
 }
 

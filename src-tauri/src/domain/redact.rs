@@ -35,6 +35,15 @@ fn is_token_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '+' | '/' | '=')
 }
 
+/// The level the app logs at (its log file and stderr).
+pub const LOG_LEVEL: log::LevelFilter = log::LevelFilter::Info;
+
+/// One log line as the app writes it: the level, then the message scrubbed.
+/// The app's logger and the leak scan's test logger both format with this.
+pub fn log_line(level: log::Level, message: &str) -> String {
+    format!("[{level}] {}", scrub(message))
+}
+
 /// Removes every secret this process holds (`remember`) and masks every
 /// secret-looking token in `text`, keeping its prefix for context.
 pub fn scrub(text: &str) -> String {
@@ -116,6 +125,15 @@ mod tests {
         assert_eq!(scrub(&line), "server said: bad signature for <redacted>.");
         remember(&Secret::new("short"));
         assert_eq!(scrub("a short word"), "a short word");
+    }
+
+    #[test]
+    fn a_log_line_is_the_level_and_the_scrubbed_message() {
+        let key = format!("sk-ws-{}", "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9");
+        assert_eq!(
+            log_line(log::Level::Warn, &format!("server echoed {key}")),
+            "[WARN] server echoed sk-<redacted>"
+        );
     }
 
     #[test]

@@ -31,37 +31,106 @@ pub const FIELD_TTL: &str = "expireInSeconds";
 pub const FIELD_AUTH_TYPE: &str = "auth.type";
 pub const FIELD_MODELS: &str = "accessibleModels";
 
+/// Declares `RuleReason` with `ALL`, `as_str` and `field` from one list.
+macro_rules! rule_reasons {
+    ($($variant:ident = $name:literal on $field:ident,)+) => {
+        /// Why a rule refused what a person entered: the `reason` of the
+        /// `InvalidInput` error, and the field it concerns. Exported with the
+        /// bindings (the `RuleReason` type and `RULE_REASON_FIELDS`), so the UI
+        /// shows each next to its field and its own checks use the same names.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+        pub enum RuleReason {
+            $(#[serde(rename = $name)] $variant,)+
+        }
+
+        impl RuleReason {
+            pub const ALL: &'static [RuleReason] = &[$(RuleReason::$variant,)+];
+
+            /// The reason as errors carry it (and the catalog key under `reasons.`).
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(RuleReason::$variant => $name,)+
+                }
+            }
+
+            /// The request field the refused entry belongs to.
+            pub fn field(self) -> &'static str {
+                match self {
+                    $(RuleReason::$variant => $field,)+
+                }
+            }
+        }
+    };
+}
+
+rule_reasons! {
+    IpEmpty = "ip_empty" on FIELD_ACCESS_IPS,
+    // Has a `/` but is no `address/prefix` block.
+    CidrInvalid = "cidr_invalid" on FIELD_ACCESS_IPS,
+    // A block with bits set after its prefix (`10.1.2.3/8`); `suggestion` names the block.
+    CidrHostBits = "cidr_host_bits" on FIELD_ACCESS_IPS,
+    IpInvalid = "ip_invalid" on FIELD_ACCESS_IPS,
+    Ipv6NotInRegion = "ipv6_not_in_region" on FIELD_ACCESS_IPS,
+    IpTooMany = "ip_too_many" on FIELD_ACCESS_IPS,
+    IpDuplicate = "ip_duplicate" on FIELD_ACCESS_IPS,
+    DescriptionControlChar = "description_control_char" on FIELD_DESCRIPTION,
+    DescriptionTooLong = "description_too_long" on FIELD_DESCRIPTION,
+    TtlOutOfRange = "ttl_out_of_range" on FIELD_TTL,
+    ModelInvalid = "model_invalid" on FIELD_MODELS,
+    ModelDuplicate = "model_duplicate" on FIELD_MODELS,
+    ModelsTooMany = "models_too_many" on FIELD_MODELS,
+    ModelsRequired = "models_required" on FIELD_MODELS,
+    CustomNotInRegion = "custom_not_in_region" on FIELD_AUTH_TYPE,
+    AuthTypeUnknown = "auth_type_unknown" on FIELD_AUTH_TYPE,
+}
+
+/// Each reason with its field, for the UI (`RULE_REASON_FIELDS` in the bindings).
+pub fn reason_fields() -> std::collections::BTreeMap<&'static str, &'static str> {
+    RuleReason::ALL
+        .iter()
+        .map(|r| (r.as_str(), r.field()))
+        .collect()
+}
+
+/// `value` broke the rule `reason` names, in the field it concerns.
+fn refuse(reason: RuleReason, value: &str) -> Error {
+    Error::invalid_input(reason.field(), value, reason.as_str())
+}
+
 /// One whitelist entry in canonical form: a plain address stays an address
 /// (`/32` and `/128` are shown as the address), a block is shown as
 /// `network/prefix` with lower-case compressed IPv6.
 pub fn parse_ip_entry(entry: &str, region: &Region) -> Result<String> {
     let trimmed = entry.trim();
     if trimmed.is_empty() {
-        return Err(Error::invalid_input(FIELD_ACCESS_IPS, entry, "ip_empty"));
+        return Err(refuse(RuleReason::IpEmpty, entry));
     }
-    let net = if trimmed.contains('/') {
-        let net: IpNet = trimmed
-            .parse()
-            .map_err(|_| Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "cidr_invalid"))?;
+    let net = if let Some((addr, prefix)) = trimmed.split_once('/') {
+        // The address by the same strict parser as a plain one (ipnet's own
+        // takes `01.2.3.4`, whose leading zero reads as octal elsewhere).
+        let net = addr
+            .parse::<IpAddr>()
+            .ok()
+            .filter(|_| !prefix.is_empty() && prefix.bytes().all(|b| b.is_ascii_digit()))
+            .zip(prefix.parse::<u8>().ok())
+            .and_then(|(addr, len)| IpNet::new(addr, len).ok())
+            .ok_or_else(|| refuse(RuleReason::CidrInvalid, trimmed))?;
         if net.network() != net.addr() {
             // `10.0.0.1/8` is almost always a typo; say which block was meant
             // instead of silently widening or narrowing the whitelist.
-            return Err(
-                Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "cidr_host_bits")
-                    .with_param("suggestion", net.trunc().to_string()),
-            );
+            return Err(refuse(RuleReason::CidrHostBits, trimmed)
+                .with_param("suggestion", net.trunc().to_string()));
         }
         net
     } else {
         let addr: IpAddr = trimmed
             .parse()
-            .map_err(|_| Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "ip_invalid"))?;
+            .map_err(|_| refuse(RuleReason::IpInvalid, trimmed))?;
         IpNet::from(addr)
     };
     if matches!(net, IpNet::V6(_)) && !region.ipv6_whitelist {
         return Err(
-            Error::invalid_input(FIELD_ACCESS_IPS, trimmed, "ipv6_not_in_region")
-                .with_param("region", region.name_en),
+            refuse(RuleReason::Ipv6NotInRegion, trimmed).with_param("region", region.name_en)
         );
     }
     Ok(if net.prefix_len() == net.max_prefix_len() {
@@ -75,22 +144,14 @@ pub fn parse_ip_entry(entry: &str, region: &Region) -> Result<String> {
 /// canonicalisation, so `1.2.3.4` and `1.2.3.4/32` clash) and more than 20.
 pub fn normalize_access_ips(entries: &[String], region: &Region) -> Result<Vec<String>> {
     if entries.len() > MAX_ACCESS_IPS {
-        return Err(Error::invalid_input(
-            FIELD_ACCESS_IPS,
-            &entries.len().to_string(),
-            "ip_too_many",
-        )
-        .with_param("max", MAX_ACCESS_IPS.to_string()));
+        return Err(refuse(RuleReason::IpTooMany, &entries.len().to_string())
+            .with_param("max", MAX_ACCESS_IPS.to_string()));
     }
     let mut out: Vec<String> = Vec::with_capacity(entries.len());
     for entry in entries {
         let canonical = parse_ip_entry(entry, region)?;
         if out.contains(&canonical) {
-            return Err(Error::invalid_input(
-                FIELD_ACCESS_IPS,
-                entry.trim(),
-                "ip_duplicate",
-            ));
+            return Err(refuse(RuleReason::IpDuplicate, entry.trim()));
         }
         out.push(canonical);
     }
@@ -122,18 +183,14 @@ pub fn normalize_description(text: &str) -> Result<Option<String>> {
         .chars()
         .find(|c| c.is_control() || is_deceptive_format_char(*c))
     {
-        return Err(
-            Error::invalid_input(FIELD_DESCRIPTION, trimmed, "description_control_char")
-                .with_param("char", format!("U+{:04X}", c as u32)),
-        );
+        return Err(refuse(RuleReason::DescriptionControlChar, trimmed)
+            .with_param("char", format!("U+{:04X}", c as u32)));
     }
     let count = trimmed.chars().count();
     if count > DESCRIPTION_MAX_CHARS {
-        return Err(
-            Error::invalid_input(FIELD_DESCRIPTION, trimmed, "description_too_long")
-                .with_param("max", DESCRIPTION_MAX_CHARS.to_string())
-                .with_param("length", count.to_string()),
-        );
+        return Err(refuse(RuleReason::DescriptionTooLong, trimmed)
+            .with_param("max", DESCRIPTION_MAX_CHARS.to_string())
+            .with_param("length", count.to_string()));
     }
     Ok((!trimmed.is_empty()).then(|| trimmed.to_string()))
 }
@@ -144,11 +201,9 @@ pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {
         return Ok(TTL_DEFAULT_SECS);
     };
     if ttl < TTL_MIN_SECS as i64 || ttl > TTL_MAX_SECS as i64 {
-        return Err(
-            Error::invalid_input(FIELD_TTL, &ttl.to_string(), "ttl_out_of_range")
-                .with_param("min", TTL_MIN_SECS.to_string())
-                .with_param("max", TTL_MAX_SECS.to_string()),
-        );
+        return Err(refuse(RuleReason::TtlOutOfRange, &ttl.to_string())
+            .with_param("min", TTL_MIN_SECS.to_string())
+            .with_param("max", TTL_MAX_SECS.to_string()));
     }
     Ok(ttl as u32)
 }
@@ -156,21 +211,17 @@ pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {
 /// Model ids: trimmed, no blanks, no duplicates, at most `MAX_MODELS`.
 pub fn normalize_models(models: &[String]) -> Result<Vec<String>> {
     if models.len() > MAX_MODELS {
-        return Err(Error::invalid_input(
-            FIELD_MODELS,
-            &models.len().to_string(),
-            "models_too_many",
-        )
-        .with_param("max", MAX_MODELS.to_string()));
+        return Err(refuse(RuleReason::ModelsTooMany, &models.len().to_string())
+            .with_param("max", MAX_MODELS.to_string()));
     }
     let mut out: Vec<String> = Vec::new();
     for m in models {
         let t = m.trim();
         if t.is_empty() || t.chars().any(|c| c.is_control() || c.is_whitespace()) {
-            return Err(Error::invalid_input(FIELD_MODELS, m, "model_invalid"));
+            return Err(refuse(RuleReason::ModelInvalid, m));
         }
         if out.iter().any(|o| o == t) {
-            return Err(Error::invalid_input(FIELD_MODELS, t, "model_duplicate"));
+            return Err(refuse(RuleReason::ModelDuplicate, t));
         }
         out.push(t.to_string());
     }
@@ -188,10 +239,8 @@ pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
         }),
         AUTH_TYPE_CUSTOM => {
             if !region.custom_permissions {
-                return Err(
-                    Error::invalid_input(FIELD_AUTH_TYPE, kind, "custom_not_in_region")
-                        .with_param("region", region.name_en),
-                );
+                return Err(refuse(RuleReason::CustomNotInRegion, kind)
+                    .with_param("region", region.name_en));
             }
             let access_ips = auth
                 .access_ips
@@ -202,7 +251,7 @@ pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
             let allow_all = scope.allow_all_models.unwrap_or(true);
             let models = normalize_models(scope.accessible_models.as_deref().unwrap_or(&[]))?;
             if !allow_all && models.is_empty() {
-                return Err(Error::invalid_input(FIELD_MODELS, "", "models_required"));
+                return Err(refuse(RuleReason::ModelsRequired, ""));
             }
             Ok(Auth {
                 access_ips,
@@ -213,11 +262,7 @@ pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
                 auth_type: Some(AUTH_TYPE_CUSTOM.into()),
             })
         }
-        other => Err(Error::invalid_input(
-            FIELD_AUTH_TYPE,
-            other,
-            "auth_type_unknown",
-        )),
+        other => Err(refuse(RuleReason::AuthTypeUnknown, other)),
     }
 }
 
@@ -460,31 +505,48 @@ mod tests {
         );
     }
 
+    /// The cases the UI's own check is held to as well (ui/src/lib/rules.test.ts).
     #[test]
-    fn every_reason_used_here_has_text_in_both_languages() {
-        for r in [
-            "ip_empty",
-            "cidr_invalid",
-            "cidr_host_bits",
-            "ip_invalid",
-            "ipv6_not_in_region",
-            "ip_too_many",
-            "ip_duplicate",
-            "description_control_char",
-            "description_too_long",
-            "ttl_out_of_range",
-            "model_invalid",
-            "model_duplicate",
-            "models_required",
-            "custom_not_in_region",
-            "auth_type_unknown",
-        ] {
+    fn the_shared_ip_cases_are_what_rust_makes_of_each_entry() {
+        let doc: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/ip_rule_cases.json")).unwrap();
+        let cases = doc["cases"].as_array().unwrap();
+        assert!(cases.len() > 40);
+        for c in cases {
+            let entry = c["entry"].as_str().unwrap();
+            let region: crate::domain::regions::RegionId =
+                c["region"].as_str().unwrap().parse().unwrap();
+            let got = parse_ip_entry(entry, region.info());
+            match (got, c["canonical"].as_str()) {
+                (Ok(canonical), Some(expected)) => assert_eq!(canonical, expected, "{c}"),
+                (Err(e), None) => {
+                    assert_eq!(e.reason.as_deref(), c["reason"].as_str(), "{c}");
+                    let suggestion = e.params.iter().find(|(k, _)| k == "suggestion");
+                    assert_eq!(
+                        suggestion.map(|(_, v)| v.as_str()),
+                        c["suggestion"].as_str(),
+                        "{c}"
+                    );
+                }
+                (got, _) => panic!("{c}: Rust gives {got:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn every_reason_has_text_in_both_languages_and_its_wire_name() {
+        for r in RuleReason::ALL {
             for lang in crate::domain::i18n::Lang::ALL {
                 assert!(
-                    crate::domain::i18n::has(lang, &format!("reasons.{r}")),
-                    "{r} {lang:?}"
+                    crate::domain::i18n::has(lang, &format!("reasons.{}", r.as_str())),
+                    "{r:?} {lang:?}"
                 );
             }
+            // What the bindings export is what errors carry.
+            assert_eq!(
+                serde_json::to_value(r).unwrap(),
+                serde_json::Value::from(r.as_str())
+            );
         }
     }
 

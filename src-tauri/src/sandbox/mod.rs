@@ -213,6 +213,7 @@ pub fn seed_keys_past_limit(
 pub struct SandboxHandle {
     addrs: Vec<(RegionId, SocketAddr)>,
     identities: Vec<Identity>,
+    shared: Arc<Shared>,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -253,6 +254,14 @@ impl SandboxHandle {
 
     pub fn regions(&self) -> &[(RegionId, SocketAddr)] {
         &self.addrs
+    }
+
+    /// How many requests met the fault plan so far (always 0 without one):
+    /// lets a test check that the faults it planned reached its client.
+    pub fn requests_planned(&self) -> u64 {
+        self.shared
+            .requests
+            .load(std::sync::atomic::Ordering::SeqCst)
     }
 
     /// Stops accepting, lets in-flight requests finish, and waits for the listeners.
@@ -356,6 +365,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
     Ok(SandboxHandle {
         addrs,
         identities,
+        shared,
         stop,
         tasks,
     })

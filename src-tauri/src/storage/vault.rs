@@ -174,6 +174,13 @@ pub fn map_error(e: keyring::Error) -> Error {
         keyring::Error::NoStorageAccess(inner) => Error::new(ErrorCode::KeychainLocked)
             .with_reason(locked_reason())
             .with_technical(inner.to_string()),
+        // A write after the person declined to unlock: keyring goes on to the
+        // still-locked collection, and the service's refusal arrives as a failure.
+        keyring::Error::PlatformFailure(inner) if says_locked(&*inner) => {
+            Error::new(ErrorCode::KeychainLocked)
+                .with_reason(locked_reason())
+                .with_technical(inner.to_string())
+        }
         keyring::Error::PlatformFailure(inner) => Error::new(ErrorCode::KeychainUnavailable)
             .with_reason(unavailable_reason())
             .with_technical(inner.to_string()),
@@ -185,6 +192,12 @@ pub fn map_error(e: keyring::Error) -> Error {
             .with_reason(unavailable_reason())
             .with_technical(other.to_string()),
     }
+}
+
+/// The Secret Service's own "unlock it first" (`org.freedesktop.Secret.Error.IsLocked`,
+/// from the spec). The D-Bus error shows its name only in its Debug form.
+fn says_locked(e: &(dyn std::error::Error + Send + Sync + 'static)) -> bool {
+    format!("{e:?}").contains("org.freedesktop.Secret.Error.IsLocked")
 }
 
 /// The platform-specific "what to do" for an unreachable keychain.
@@ -254,5 +267,33 @@ mod tests {
         let locked = map_error(keyring::Error::NoStorageAccess("locked".into()));
         assert_eq!(locked.code, ErrorCode::KeychainLocked);
         assert!(!locked.message_in(Lang::En).is_empty());
+    }
+
+    /// What a D-Bus "locked" refusal looks like inside keyring's PlatformFailure
+    /// (dbus-secret-service's `Error::Dbus(dbus::Error)`, shown by Debug).
+    struct DbusRefusal(&'static str);
+    impl std::fmt::Debug for DbusRefusal {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            write!(f, "Dbus({})", self.0)
+        }
+    }
+    impl std::fmt::Display for DbusRefusal {
+        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("DBus error: refused")
+        }
+    }
+    impl std::error::Error for DbusRefusal {}
+
+    #[test]
+    fn a_refusal_to_write_into_a_locked_collection_is_keychain_locked() {
+        let locked = map_error(keyring::Error::PlatformFailure(Box::new(DbusRefusal(
+            "D-Bus error: Cannot create an item in a locked collection \
+             (org.freedesktop.Secret.Error.IsLocked)",
+        ))));
+        assert_eq!(locked.code, ErrorCode::KeychainLocked);
+        let other = map_error(keyring::Error::PlatformFailure(Box::new(DbusRefusal(
+            "D-Bus error: The name is not activatable (org.freedesktop.DBus.Error.ServiceUnknown)",
+        ))));
+        assert_eq!(other.code, ErrorCode::KeychainUnavailable);
     }
 }

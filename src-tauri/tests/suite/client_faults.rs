@@ -147,17 +147,18 @@ async fn creates_under_faults_never_duplicate_and_never_misreport() {
 #[tokio::test]
 async fn reads_ride_out_throttling_and_server_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let h = start(
-        &dir,
+    // The first read meets 429, 500/503 and 429 again before an answer; the
+    // seed's further faults fall where they fall.
+    let plan = seeded(
         FaultConfig {
-            seed: 3,
             server_error: 0.3,
             throttle: 0.3,
             retry_after_secs: 1,
             ..Default::default()
         },
-    )
-    .await;
+        &[Fault::Throttle, ServerError, Fault::Throttle, Fault::None],
+    );
+    let h = start(&dir, plan.clone()).await;
     let c = client(
         &h,
         RetryPolicy {
@@ -166,9 +167,25 @@ async fn reads_ride_out_throttling_and_server_errors() {
             max_delay: Duration::from_millis(5),
         },
     );
-    for _ in 0..5 {
-        c.list_api_keys(&Default::default()).await.unwrap();
+    const READS: u64 = 5;
+    for _ in 0..READS {
+        c.list_api_keys_page(&Default::default()).await.unwrap();
     }
+    // Every refused request was repeated until one went through: the sandbox
+    // saw exactly the requests the plan needs for five answers.
+    let mut needed = 0;
+    for _ in 0..READS {
+        while plan.plan(needed).0 != Fault::None {
+            needed += 1;
+        }
+        needed += 1;
+    }
+    assert!(needed >= READS + 3, "the plan refuses at least three reads");
+    assert_eq!(
+        h.requests_planned(),
+        needed,
+        "the planned faults reached the client and each was ridden out"
+    );
 }
 
 #[tokio::test]

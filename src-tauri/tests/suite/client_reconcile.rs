@@ -1,7 +1,9 @@
 //! Create, Reset and Delete against a stand-in server that misbehaves in ways
 //! the sandbox does not: it applies a request and then answers 5xx, as a
-//! gateway that timed out would, or answers 2xx without the key. Nothing is
-//! sent twice, and the report says what the server did.
+//! gateway that timed out would, or answers 2xx without the key; meanwhile
+//! someone else may create or delete a key, or the reads that would settle it
+//! may fail too. Nothing is sent twice, and the report says what the server
+//! did: each lost-answer outcome of `cloud::reconcile` is produced here.
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
@@ -30,6 +32,16 @@ enum Answer {
     /// The first create is answered with this status and body WITHOUT being
     /// applied; later ones are applied and answered in full.
     NotAppliedOnce(u16, &'static str),
+    /// Create: answered 504 after applying, and every listing after it fails (503).
+    LostThenListingFails,
+    /// Create: answered 504 after applying, while someone else made a key
+    /// with the same description (id 2000).
+    LostBesideAnother,
+    /// Reset: answered 504 after applying; someone deletes the key along
+    /// with the reset numbered here (1 = the first).
+    ResetLostKeyDeletedWith(usize),
+    /// Reset: answered 504 after applying, and reading the key fails (503).
+    ResetLostReadFails,
 }
 
 #[derive(Default)]
@@ -39,6 +51,7 @@ struct Seen {
     resets: usize,
     deletes: usize,
     lists: usize,
+    gets: usize,
 }
 
 type St = (Arc<Mutex<Seen>>, Answer);
@@ -54,9 +67,12 @@ fn listed(id: i64) -> ApiKey {
     }
 }
 
-async fn list(State((seen, _)): State<St>) -> Response {
+async fn list(State((seen, answer)): State<St>) -> Response {
     let mut seen = seen.lock().unwrap();
     seen.lists += 1;
+    if matches!(answer, Answer::LostThenListingFails) && seen.creates > 0 {
+        return status(503, "");
+    }
     Json(ListApiKeysResponseBody {
         api_keys: Some(seen.keys.iter().copied().map(listed).collect()),
         ..Default::default()
@@ -64,9 +80,14 @@ async fn list(State((seen, _)): State<St>) -> Response {
     .into_response()
 }
 
-async fn get_one(State((seen, _)): State<St>, Path(id): Path<i64>) -> Response {
-    if !seen.lock().unwrap().keys.contains(&id) {
-        return status(404, r#"{"code":"ApiKey.NotFound","message":"no such key"}"#);
+async fn get_one(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Response {
+    let mut seen = seen.lock().unwrap();
+    seen.gets += 1;
+    if matches!(answer, Answer::ResetLostReadFails) {
+        return status(503, "");
+    }
+    if !seen.keys.contains(&id) {
+        return status(404, NOT_FOUND);
     }
     Json(GetApiKeyResponseBody {
         api_key: Some(listed(id)),
@@ -74,6 +95,8 @@ async fn get_one(State((seen, _)): State<St>, Path(id): Path<i64>) -> Response {
     })
     .into_response()
 }
+
+const NOT_FOUND: &str = r#"{"code":"ApiKey.NotFound","message":"no such key"}"#;
 
 fn status(code: u16, body: &'static str) -> Response {
     (StatusCode::from_u16(code).unwrap(), body).into_response()
@@ -87,6 +110,9 @@ async fn create(State((seen, answer)): State<St>) -> Response {
         let refused_once = matches!(answer, Answer::NotAppliedOnce(..)) && seen.creates == 1;
         if !matches!(answer, Answer::WithoutKeyUnlisted | Answer::NotApplied(_)) && !refused_once {
             seen.keys.push(id);
+        }
+        if matches!(answer, Answer::LostBesideAnother) {
+            seen.keys.push(2000);
         }
         id
     };
@@ -103,6 +129,7 @@ async fn create(State((seen, answer)): State<St>) -> Response {
         })
         .into_response(),
         Answer::Status(code, body) => status(code, body),
+        Answer::LostThenListingFails | Answer::LostBesideAnother => status(504, ""),
         Answer::NotApplied(code) => status(code, ""),
         Answer::WithoutValue => Json(CreateApiKeyResponseBody {
             api_key: Some(CreatedApiKey {
@@ -116,13 +143,26 @@ async fn create(State((seen, answer)): State<St>) -> Response {
         Answer::WithoutKey | Answer::WithoutKeyUnlisted => {
             Json(CreateApiKeyResponseBody::default()).into_response()
         }
+        Answer::ResetLostKeyDeletedWith(_) | Answer::ResetLostReadFails => {
+            unreachable!("reset-only answers")
+        }
     }
 }
 
 async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Response {
-    seen.lock().unwrap().resets += 1;
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.resets += 1;
+        if !seen.keys.contains(&id) {
+            return status(404, NOT_FOUND);
+        }
+        if matches!(answer, Answer::ResetLostKeyDeletedWith(n) if n == seen.resets) {
+            seen.keys.retain(|k| *k != id);
+        }
+    }
     match answer {
         Answer::Status(code, body) => status(code, body),
+        Answer::ResetLostKeyDeletedWith(_) | Answer::ResetLostReadFails => status(504, ""),
         Answer::NotApplied(code) => status(code, ""),
         Answer::WithoutValue => Json(ResetApiKeyResponseBody {
             api_key: Some(ResetApiKeyValue {
@@ -134,6 +174,9 @@ async fn reset(State((seen, answer)): State<St>, Path(id): Path<i64>) -> Respons
         .into_response(),
         Answer::WithoutKey | Answer::WithoutKeyUnlisted | Answer::NotAppliedOnce(..) => {
             Json(ResetApiKeyResponseBody::default()).into_response()
+        }
+        Answer::LostThenListingFails | Answer::LostBesideAnother => {
+            unreachable!("create-only answers")
         }
     }
 }
@@ -299,6 +342,65 @@ async fn create_answer_without_the_key_never_claims_nothing_was_made() {
     let seen = seen.lock().unwrap();
     assert_eq!(seen.creates, 1);
     assert_eq!(seen.lists, 4, "one listing before, three after");
+}
+
+#[tokio::test]
+async fn create_lost_and_the_listing_failing_is_reported_unverified() {
+    let (c, seen) = stand_in(Answer::LostThenListingFails).await;
+    let e = create_mine(&c).await;
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    // Nobody can tell whether a key was made: neither "made" nor "not made".
+    assert_eq!(e.reason.as_deref(), Some("create_unverified"), "{e:?}");
+    assert_eq!(e.details.http_status, Some(504), "the lost answer is kept");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.creates, 1, "never sent twice");
+    assert_eq!(seen.lists, 2, "the listing before, and the one that failed");
+}
+
+#[tokio::test]
+async fn create_lost_while_another_key_of_its_description_appeared_is_ambiguous() {
+    let (c, seen) = stand_in(Answer::LostBesideAnother).await;
+    let e = create_mine(&c).await;
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_eq!(e.reason.as_deref(), Some("create_ambiguous"), "{e:?}");
+    // Both candidates are named; neither is guessed to be this create's.
+    let ids = e.params.iter().find(|(n, _)| n == "apiKeyIds");
+    assert_eq!(ids.map(|(_, v)| v.as_str()), Some("1000, 2000"), "{e:?}");
+    assert!(e.params.iter().all(|(n, _)| n != "apiKeyId"), "{e:?}");
+    assert_eq!(seen.lock().unwrap().creates, 1, "never sent twice");
+}
+
+#[tokio::test]
+async fn reset_lost_then_the_key_deleted_before_the_second_reset_reports_it_gone() {
+    let (c, seen) = stand_in(Answer::ResetLostKeyDeletedWith(1)).await;
+    let e = c.reset_api_key(999).await.unwrap_err();
+    assert_reported(&e, "reset_key_gone", "999");
+    assert_eq!(e.details.server_code.as_deref(), Some("ApiKey.NotFound"));
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.resets, 2, "once more, and that one found no key");
+    assert_eq!(seen.gets, 0, "the second reset's answer already said so");
+}
+
+#[tokio::test]
+async fn reset_lost_twice_and_the_key_deleted_meanwhile_reports_it_gone() {
+    let (c, seen) = stand_in(Answer::ResetLostKeyDeletedWith(2)).await;
+    let e = c.reset_api_key(999).await.unwrap_err();
+    assert_reported(&e, "reset_key_gone", "999");
+    assert_eq!(e.details.http_status, Some(504), "the lost answer is kept");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.resets, 2, "once more, never a third time");
+    assert_eq!(seen.gets, 1, "the key was looked up");
+}
+
+#[tokio::test]
+async fn reset_lost_twice_and_the_key_unreadable_is_reported_unverified() {
+    let (c, seen) = stand_in(Answer::ResetLostReadFails).await;
+    let e = c.reset_api_key(999).await.unwrap_err();
+    assert_reported(&e, "reset_unverified", "999");
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.resets, 2, "once more, never a third time");
+    assert_eq!(seen.gets, 1, "the key was looked up, and that failed");
+    assert_eq!(seen.keys, [999], "the key is still there");
 }
 
 #[tokio::test]

@@ -129,9 +129,28 @@ async fn listing_follows_every_page_and_filter() {
         .await
         .unwrap();
     assert_eq!(all.len(), before + 7);
+    // Sorted first: a key repeated on a later page is not next to its twin.
     let mut ids: Vec<_> = all.iter().map(|k| k.api_key_id.unwrap()).collect();
+    ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), all.len(), "no key twice across pages");
+    // And every key once: the same ids as one page holding them all.
+    let page = c
+        .list_api_keys_page(&ListApiKeysRequest {
+            max_results: Some(100),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(page.next_token.unwrap_or_default().is_empty(), "one page");
+    let mut one_page: Vec<_> = page
+        .api_keys
+        .unwrap_or_default()
+        .iter()
+        .map(|k| k.api_key_id.unwrap())
+        .collect();
+    one_page.sort_unstable();
+    assert_eq!(ids, one_page, "paging lost or invented a key");
     let asc = c
         .list_api_keys(&ListApiKeysRequest {
             description: Some("paged-".into()),

@@ -35,4 +35,5 @@ mod services_recovery;
 mod storage_clipboard_exit;
 mod storage_profiles;
 mod storage_vault;
+mod storage_vault_locked;
 mod storage_vault_unreachable;

@@ -67,6 +67,9 @@ export const commands = {
 	workspacesList: (region: RegionId) => __TAURI_INVOKE<WorkspaceView_Serialize[]>("workspaces_list", { region }),
 };
 
+/* Constants */
+export const RULE_REASON_FIELDS = {"auth_type_unknown":"auth.type","cidr_host_bits":"accessIps","cidr_invalid":"accessIps","custom_not_in_region":"auth.type","description_control_char":"description","description_too_long":"description","ip_duplicate":"accessIps","ip_empty":"accessIps","ip_invalid":"accessIps","ip_too_many":"accessIps","ipv6_not_in_region":"accessIps","model_duplicate":"accessibleModels","model_invalid":"accessibleModels","models_required":"accessibleModels","models_too_many":"accessibleModels","ttl_out_of_range":"expireInSeconds"} as const;
+
 /* Types */
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
 
@@ -265,7 +268,7 @@ export type ErrorDetails_Deserialize = {
 	httpStatus?: number | null,
 	/**  Technical text (never a secret): the server's own message, an I/O error... */
 	technical?: string | null,
-	/**  The finer reason within the code, e.g. `ipv6_outside_beijing`. */
+	/**  The finer reason within the code, e.g. `cidr_host_bits` (see `rules::RuleReason`). */
 	reason?: string | null,
 };
 
@@ -276,7 +279,7 @@ export type ErrorDetails_Serialize = {
 	httpStatus: number | null,
 	/**  Technical text (never a secret): the server's own message, an I/O error... */
 	technical: string | null,
-	/**  The finer reason within the code, e.g. `ipv6_outside_beijing`. */
+	/**  The finer reason within the code, e.g. `cidr_host_bits` (see `rules::RuleReason`). */
 	reason: string | null,
 };
 
@@ -660,6 +663,14 @@ export type Region_Serialize = {
 	/**  The suffix of workspace inference hosts: `{workspace}.{suffix}`. */
 	workspaceHostSuffix: string,
 };
+
+/**
+ *  Why a rule refused what a person entered: the `reason` of the
+ *  `InvalidInput` error, and the field it concerns. Exported with the
+ *  bindings (the `RuleReason` type and `RULE_REASON_FIELDS`), so the UI
+ *  shows each next to its field and its own checks use the same names.
+ */
+export type RuleReason = "ip_empty" | "cidr_invalid" | "cidr_host_bits" | "ip_invalid" | "ipv6_not_in_region" | "ip_too_many" | "ip_duplicate" | "description_control_char" | "description_too_long" | "ttl_out_of_range" | "model_invalid" | "model_duplicate" | "models_too_many" | "models_required" | "custom_not_in_region" | "auth_type_unknown";
 
 /**  A seeded sandbox identity a person can try the sandbox as. Never secrets. */
 export type SandboxIdentityView = SandboxIdentityView_Serialize | SandboxIdentityView_Deserialize;

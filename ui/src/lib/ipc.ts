@@ -66,12 +66,15 @@ export type {
   ProfileKind,
   Quota,
   RegionId,
+  RuleReason,
   SavedState,
   SandboxRole,
   TempKeyView,
   Theme as ThemeSetting,
   VerifyOutcome,
 } from "./bindings";
+/** Each rule reason Rust sends with the request field it concerns. */
+export { RULE_REASON_FIELDS } from "./bindings";
 export type Region = Region_Serialize;
 export type AppInfo = AppInfo_Serialize;
 export type Settings = AppSettings_Serialize;

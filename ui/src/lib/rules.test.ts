@@ -1,6 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { checkNewIp, fieldForReason, MAX_IPS, parseIpEntry, ttlValid } from "./rules";
+import ipCases from "../../../src-tauri/tests/fixtures/ip_rule_cases.json";
+import { RULE_REASON_FIELDS, type RuleReason } from "./ipc";
+import { checkNewIp, fieldForReason, IP_REASONS, MAX_IPS, parseIpEntry, ttlValid } from "./rules";
+import { catalogs } from "./i18n/index.svelte";
 import { region } from "../test/fixtures";
+import type { RegionId } from "./ipc";
 
 const beijing = region("cn-beijing");
 const singapore = region("ap-southeast-1");
@@ -10,35 +14,32 @@ function reason(raw: string, existing: string[] = [], r = singapore) {
   return c.ok ? "ok" : c.reason;
 }
 
-describe("IP whitelist rules", () => {
-  it("accepts IPv4 addresses and CIDR blocks", () => {
-    for (const ok of ["203.0.113.7", "10.0.0.0/8", "0.0.0.0/0", "255.255.255.255/32", " 192.168.1.1 "]) {
-      expect(reason(ok), ok).toBe("ok");
-    }
+describe("IP whitelist rules, as Rust has them", () => {
+  // The same cases Rust's rules tests run (src-tauri/tests/fixtures/ip_rule_cases.json).
+  it.each(ipCases.cases.map((c) => [c.entry, c.region, c] as const))(
+    "%j in %s: refused or written as Rust does",
+    (entry, regionId, c) => {
+      const got = parseIpEntry(entry, region(regionId as RegionId));
+      if ("canonical" in c) {
+        expect(got).toMatchObject({ ok: true, normalized: c.canonical });
+      } else {
+        expect(got.ok).toBe(false);
+        if (got.ok) return;
+        expect(got.reason).toBe(c.reason);
+        expect(got.params.suggestion).toBe("suggestion" in c ? c.suggestion : undefined);
+      }
+    },
+  );
+
+  it("refuses 10.1.2.3/8 and names the block, as Rust does", () => {
+    const c = checkNewIp("10.1.2.3/8", [], singapore);
+    expect(c).toEqual({ ok: false, reason: "cidr_host_bits", params: { value: "10.1.2.3/8", suggestion: "10.0.0.0/8" } });
   });
 
-  it("refuses malformed addresses with the reason", () => {
-    for (const bad of ["10.0.0.300", "10.0.0", "10.0.0.1.2", "01.2.3.4", "abc", "10.0.0.1/24/3", "1.2.3.4 5"]) {
-      expect(reason(bad), bad).toBe("ip_invalid");
-    }
-    expect(reason("10.0.0.0/33")).toBe("ip_prefix_invalid");
-    expect(reason("10.0.0.0/")).toBe("ip_prefix_invalid");
-    expect(reason("")).toBe("ip_empty");
-  });
-
-  it("accepts IPv6 only in Beijing", () => {
-    for (const v6 of ["2001:db8::1", "::/0", "2001:db8::/32", "::ffff:10.0.0.1", "fe80:0:0:0:0:0:0:1"]) {
-      expect(reason(v6, [], beijing), v6).toBe("ok");
-      expect(reason(v6, [], singapore), v6).toBe("ipv6_not_allowed");
-    }
-    expect(reason("2001:db8::/129", [], beijing)).toBe("ip_prefix_invalid");
-    expect(reason("2001:db8:::1", [], beijing)).toBe("ip_invalid");
-    expect(reason("1:2:3:4:5:6:7:8:9", [], beijing)).toBe("ip_invalid");
-  });
-
-  it("refuses duplicates, whatever the case", () => {
+  it("refuses duplicates after writing both in canonical form", () => {
     expect(reason("10.0.0.1", ["10.0.0.1"])).toBe("ip_duplicate");
-    expect(reason("2001:DB8::1", ["2001:db8::1"], beijing)).toBe("ip_duplicate");
+    expect(reason("10.0.0.1/32", ["10.0.0.1"])).toBe("ip_duplicate");
+    expect(reason("2001:DB8:0::1", ["2001:db8::1"], beijing)).toBe("ip_duplicate");
   });
 
   it(`caps the list at ${MAX_IPS} entries`, () => {
@@ -47,9 +48,12 @@ describe("IP whitelist rules", () => {
     expect(reason("10.0.1.1", full)).toBe("ip_too_many");
   });
 
-  it("normalizes IPv6 to lower case", () => {
-    const c = parseIpEntry("2001:DB8::AB");
-    expect(c.ok && c.normalized).toBe("2001:db8::ab");
+  it("says every reason it gives in both languages", () => {
+    for (const r of IP_REASONS) {
+      for (const catalog of Object.values(catalogs)) {
+        expect(catalog.ip.errors[r], r).toBeTruthy();
+      }
+    }
   });
 });
 
@@ -60,12 +64,34 @@ describe("temporary key TTL", () => {
 });
 
 describe("server reasons", () => {
-  it("map to the form field they concern", () => {
-    expect(fieldForReason("ipv6_outside_beijing")).toBe("ips");
-    expect(fieldForReason("ip_invalid")).toBe("ips");
-    expect(fieldForReason("model_not_authorized")).toBe("models");
-    expect(fieldForReason("description_too_long")).toBe("description");
+  it("map every rule reason Rust sends to the form field it concerns", () => {
+    const fields = Object.fromEntries(
+      (Object.keys(RULE_REASON_FIELDS) as RuleReason[]).map((r) => [r, fieldForReason(r)]),
+    );
+    expect(fields).toEqual({
+      ip_empty: "ips",
+      cidr_invalid: "ips",
+      cidr_host_bits: "ips",
+      ip_invalid: "ips",
+      ipv6_not_in_region: "ips",
+      ip_too_many: "ips",
+      ip_duplicate: "ips",
+      model_invalid: "models",
+      model_duplicate: "models",
+      models_too_many: "models",
+      models_required: "models",
+      description_control_char: "description",
+      description_too_long: "description",
+      custom_not_in_region: "permission",
+      auth_type_unknown: "permission",
+      ttl_out_of_range: "ttl",
+    } satisfies Record<RuleReason, string>);
+  });
+
+  it("leave other reasons to the banner", () => {
+    expect(fieldForReason("workspace_not_found")).toBe("workspace");
     expect(fieldForReason("quota")).toBeNull();
+    expect(fieldForReason("toString")).toBeNull();
     expect(fieldForReason(null)).toBeNull();
   });
 });

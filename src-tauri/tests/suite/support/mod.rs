@@ -3,6 +3,8 @@
 pub mod app;
 pub mod fault_proxy;
 pub mod keychain;
+pub mod leaks;
+pub mod login_keyring;
 // Only a Linux test (storage_vault_unreachable) runs a test alone today.
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub mod process;

@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { APP_INFO, ipcError } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -23,6 +24,7 @@ describe("connect an account", () => {
   it("requires a name, id and secret before sending anything", async () => {
     render(ConnectForm, { props: { ondone: () => {} } });
     await fireEvent.click(screen.getByTestId("connect-save"));
+    await settle();
     expect(ipcMock.profileAdd).not.toHaveBeenCalled();
     expect(screen.getAllByText("Required.")).toHaveLength(3);
   });

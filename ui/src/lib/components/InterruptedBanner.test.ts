@@ -1,6 +1,7 @@
 import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -26,6 +27,7 @@ describe("what an interrupted run left behind", () => {
     const settled = vi.fn();
     render(InterruptedBanner, { props: { onsettled: settled } });
     await vi.waitFor(() => expect(ipcMock.intentsResume).toHaveBeenCalled());
+    await settle();
     expect(screen.queryByTestId("interrupted-banner")).toBeNull();
     expect(settled).not.toHaveBeenCalled();
   });
@@ -47,6 +49,7 @@ describe("what an interrupted run left behind", () => {
     const settled = vi.fn();
     render(InterruptedBanner, { props: { onsettled: settled } });
     await screen.findByTestId("interrupted-notice");
+    await settle();
     expect(settled).not.toHaveBeenCalled();
   });
 });

@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, makeKey, oneTime, APP_INFO } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -79,9 +80,21 @@ describe("create dialog", () => {
     open("eu-central-1");
     await chooseCustom();
     await typeIp("2001:db8::/32");
-    expect(screen.getByTestId("ip-error").dataset.reason).toBe("ipv6_not_allowed");
+    expect(screen.getByTestId("ip-error").dataset.reason).toBe("ipv6_not_in_region");
     expect(screen.getByTestId("ip-error").textContent).toContain("only in China (Beijing)");
     expect(addButton().disabled).toBe(true);
+  });
+
+  it("refuses a block with host bits set and names the block meant, as Rust does", async () => {
+    open("ap-southeast-1");
+    await chooseCustom();
+    await typeIp("10.1.2.3/8");
+    const err = screen.getByTestId("ip-error");
+    expect(err.dataset.reason).toBe("cidr_host_bits");
+    expect(err.textContent).toContain("the block it belongs to is 10.0.0.0/8");
+    expect(addButton().disabled).toBe(true);
+    await fireEvent.keyDown(ipInput(), { key: "Enter" });
+    expect(screen.queryByTestId("ip-list")).toBeNull();
   });
 
   it("accepts IPv6 in Beijing", async () => {
@@ -130,21 +143,35 @@ describe("create dialog", () => {
     await chooseCustom();
     await fireEvent.click(screen.getByTestId("models-chosen"));
     await fireEvent.click(screen.getByTestId("create-submit"));
+    await settle();
     expect(ipcMock.keyCreate).not.toHaveBeenCalled();
     expect(screen.getByTestId("models-error").textContent).toContain("Choose at least one model");
   });
 
-  it("shows a server verdict next to the field its reason names", async () => {
-    ipcMock.keyCreate.mockRejectedValue(
-      ipcError("InvalidInput", "IPv6 is accepted only in China (Beijing).", "ipv6_outside_beijing"),
-    );
+  // Reasons Rust's rules send (RuleReason in the bindings), each shown next to its field.
+  it.each([
+    ["cidr_host_bits", "ip-server-error", "“10.1.2.3/8” has bits set after the prefix; the block it belongs to is 10.0.0.0/8."],
+    ["ipv6_not_in_region", "ip-server-error", "“2001:db8::1” is an IPv6 entry; only China (Beijing) accepts IPv6."],
+    ["ip_duplicate", "ip-server-error", "“192.0.2.1” appears twice in the whitelist."],
+    ["models_required", "models-error", "Choose at least one model."],
+    ["description_too_long", "description-error", "The description is too long."],
+    ["custom_not_in_region", "permission-error", "Custom permissions are not available in Singapore."],
+  ])("shows Rust's %s verdict next to its field, not in the banner", async (reason, testid, message) => {
+    ipcMock.keyCreate.mockRejectedValue(ipcError("InvalidInput", message, reason));
     open("ap-southeast-1");
     await chooseCustom();
     await typeIp("192.0.2.1");
     await fireEvent.click(addButton());
     await fireEvent.click(screen.getByTestId("create-submit"));
-    await vi.waitFor(() => expect(screen.getByTestId("ip-server-error").textContent).toContain("only in China (Beijing)"));
+    await vi.waitFor(() => expect(screen.getByTestId(testid).textContent).toBe(message));
     expect(screen.queryByTestId("error-banner")).toBeNull();
+  });
+
+  it("puts a rule verdict this form has no field for in the banner", async () => {
+    ipcMock.keyCreate.mockRejectedValue(ipcError("InvalidInput", "The lifetime must be 1 to 1800 s.", "ttl_out_of_range"));
+    open("cn-beijing");
+    await fireEvent.click(screen.getByTestId("create-submit"));
+    await vi.waitFor(() => expect(screen.getByTestId("error-banner").textContent).toContain("1 to 1800 s"));
   });
 
   it("shows other server errors in a banner with details", async () => {

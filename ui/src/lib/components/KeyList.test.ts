@@ -2,6 +2,7 @@ import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, makeKey, makePage } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -143,8 +144,9 @@ describe("row actions", () => {
     await fireEvent.click(within(row).getByTestId("action-reset"));
     expect(dialogs.confirmation?.body).toContain("stops working at once");
     dialogs.answer(false);
-    await Promise.resolve();
+    await settle();
     expect(ipcMock.keyReset).not.toHaveBeenCalled();
+    expect(dialogs.oneTime).toBeNull();
 
     ipcMock.keyReset.mockResolvedValue({ handle: "h-9", apiKeyId: k.apiKeyId, value: "x", savedToKeychain: { saved: true } });
     await fireEvent.click(within(row).getByTestId("action-reset"));

@@ -2,6 +2,7 @@ import { fireEvent, render, screen } from "@testing-library/svelte";
 import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, oneTime } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -45,6 +46,7 @@ describe("one-time display", () => {
     show();
     expect(closeButton().disabled).toBe(true);
     await fireEvent.click(closeButton());
+    await settle();
     expect(dialogs.oneTime).not.toBeNull();
     expect(ipcMock.oneTimeClose).not.toHaveBeenCalled();
 

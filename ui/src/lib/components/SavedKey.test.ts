@@ -4,6 +4,7 @@ import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, makeKey, makePage } from "../../test/fixtures";
 import { makeIpcMock } from "../../test/ipcMock";
+import { settle } from "../../test/settle";
 
 const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
@@ -76,8 +77,9 @@ describe("forget the saved copy", () => {
     expect(dialogs.confirmation?.body).toContain("Payroll bot");
     expect(dialogs.confirmation?.body).toContain("keeps working");
     dialogs.answer(false);
-    await Promise.resolve();
+    await settle();
     expect(ipcMock.keyForget).not.toHaveBeenCalled();
+    expect(within(row).getByTestId("saved-badge")).toBeTruthy();
 
     await fireEvent.click(within(row).getByTestId("action-forget"));
     dialogs.answer(true);
@@ -158,6 +160,7 @@ describe("save a pasted key", () => {
     expect(refusal.textContent).toContain(words);
     expect((screen.getByTestId("paste-submit") as HTMLButtonElement).disabled).toBe(true);
     await fireEvent.submit(input.form!);
+    await settle();
     expect(ipcMock.keySavePasted).not.toHaveBeenCalled();
   });
 });
@@ -195,7 +198,7 @@ describe("storage banner", () => {
   it("shows nothing when storage is fine", async () => {
     render(StorageBanner);
     await vi.waitFor(() => expect(ipcMock.storageStatus).toHaveBeenCalled());
-    await Promise.resolve();
+    await settle();
     expect(screen.queryByTestId("storage-banner")).toBeNull();
   });
 });

@@ -169,8 +169,9 @@ const en = {
     errors: {
       ip_empty: "Type an IP address or a CIDR block.",
       ip_invalid: "“{value}” is not an IP address or CIDR block (for example 203.0.113.7 or 203.0.113.0/24).",
-      ip_prefix_invalid: "The block size after “/” must be from 0 to {max}.",
-      ipv6_not_allowed: "IPv6 addresses are accepted only in China (Beijing). Use an IPv4 address here.",
+      cidr_invalid: "“{value}” is not a valid CIDR block (address/prefix length, e.g. 192.168.0.0/16).",
+      cidr_host_bits: "“{value}” has bits set after the prefix; the block it belongs to is {suggestion}.",
+      ipv6_not_in_region: "IPv6 addresses are accepted only in China (Beijing). Use an IPv4 address here.",
       ip_duplicate: "“{value}” is already in the list.",
       ip_too_many: "At most {max} entries are allowed. Remove one to add another.",
     },

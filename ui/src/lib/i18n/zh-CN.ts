@@ -171,8 +171,9 @@ const zhCN: Catalog = {
     errors: {
       ip_empty: "请输入 IP 地址或 CIDR 网段。",
       ip_invalid: "“{value}”不是有效的 IP 地址或 CIDR 网段（例如 203.0.113.7 或 203.0.113.0/24）。",
-      ip_prefix_invalid: "“/”后的网段长度必须在 0 到 {max} 之间。",
-      ipv6_not_allowed: "只有华北2（北京）接受 IPv6 地址。请在此使用 IPv4 地址。",
+      cidr_invalid: "“{value}”不是有效的 CIDR 网段（地址/前缀长度，例如 192.168.0.0/16）。",
+      cidr_host_bits: "“{value}”在前缀之后仍有非零位；它所在的网段是 {suggestion}。",
+      ipv6_not_in_region: "只有华北2（北京）接受 IPv6 地址。请在此使用 IPv4 地址。",
       ip_duplicate: "“{value}”已在列表中。",
       ip_too_many: "最多允许 {max} 条。请先移除一条再添加。",
     },
