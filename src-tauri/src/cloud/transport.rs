@@ -9,6 +9,7 @@ use crate::protocol::requests::Action;
 use crate::protocol::signer::{self, SigningInput};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
+use zeroize::Zeroizing;
 
 /// An AccessKey pair, optionally with an STS token.
 #[derive(Debug, Clone)]
@@ -114,18 +115,30 @@ pub fn http_for(base: &url::Url) -> Result<reqwest::Client> {
     }
 }
 
-/// Read a body, refusing more than `cap` bytes.
+/// Read a body, refusing more than `cap` bytes. Bodies can carry a full key
+/// value (Create, Reset, a temporary key): the buffer is zeroed when dropped,
+/// and sized up front from `Content-Length` so that growing it leaves no
+/// copies behind.
 pub async fn read_capped(
     mut resp: reqwest::Response,
     cap: usize,
-) -> std::result::Result<Vec<u8>, BodyError> {
-    if resp.content_length().is_some_and(|n| n > cap as u64) {
+) -> std::result::Result<Zeroizing<Vec<u8>>, BodyError> {
+    let announced = resp.content_length();
+    if announced.is_some_and(|n| n > cap as u64) {
         return Err(BodyError::TooLarge);
     }
-    let mut body = Vec::new();
+    let mut body = Zeroizing::new(Vec::with_capacity(announced.unwrap_or(0) as usize));
     while let Some(chunk) = resp.chunk().await.map_err(BodyError::Transport)? {
         if body.len() + chunk.len() > cap {
             return Err(BodyError::TooLarge);
+        }
+        if body.len() + chunk.len() > body.capacity() {
+            // Move to a bigger buffer by hand: the old one is zeroed as it drops.
+            let mut bigger = Zeroizing::new(Vec::with_capacity(
+                (body.len() + chunk.len()).max(body.capacity() * 2),
+            ));
+            bigger.extend_from_slice(&body);
+            body = bigger;
         }
         body.extend_from_slice(&chunk);
     }
@@ -250,7 +263,8 @@ pub struct RawResponse {
     pub status: u16,
     pub request_id: Option<String>,
     pub retry_after: Option<Duration>,
-    pub body: Vec<u8>,
+    /// Zeroed when dropped: a Create or Reset answer holds a key value.
+    pub body: Zeroizing<Vec<u8>>,
 }
 
 /// A failed attempt, saying whether the server may have acted on it.

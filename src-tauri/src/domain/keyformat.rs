@@ -137,14 +137,35 @@ pub fn mask(value: &str) -> String {
     format!("{prefix}{head}{MASK_FILL}{tail}")
 }
 
-/// What to show for a key the server listed: its own mask when it is one,
-/// our (shorter) mask when the server sent something unmasked.
+/// The most a server mask may show before and after its `*` run: the
+/// console's own shape (`sk-ws-djI.8O7d*****2aICctnid4u4`: 8 and 12).
+const SERVER_MASK_HEAD: usize = 8;
+const SERVER_MASK_TAIL: usize = 12;
+
+/// What to show for a key the server listed, re-masked here whatever the
+/// server sent: a mask in the console's shape shows as the console shows it;
+/// anything longer on either side of the `*` is cut to that shape; an
+/// unmasked value gets our (shorter) mask.
 pub fn display_server_value(server_value: &str) -> String {
-    if server_value.contains('*') {
-        server_value.trim().to_string()
+    let v = server_value.trim();
+    let (Some(first), Some(last)) = (v.find('*'), v.rfind('*')) else {
+        return mask(v);
+    };
+    let prefix = KeyFormat::classify(v).prefix();
+    let prefix = if v[..first].starts_with(prefix) {
+        prefix
     } else {
-        mask(server_value)
-    }
+        ""
+    };
+    let head: String = v[prefix.len()..first]
+        .chars()
+        .take(SERVER_MASK_HEAD)
+        .collect();
+    let tail: Vec<char> = v[last + 1..].chars().collect();
+    let tail: String = tail[tail.len().saturating_sub(SERVER_MASK_TAIL)..]
+        .iter()
+        .collect();
+    format!("{prefix}{head}{MASK_FILL}{tail}")
 }
 
 #[cfg(test)]
@@ -235,6 +256,15 @@ mod tests {
             "sk-ws-djI.8O7d*****2aICctnid4u4"
         );
         assert!(!display_server_value("sk-0123456789abcdef0123456789abcdef").contains("56789ab"));
+        // A "mask" that is the whole value with a star added is cut to the console's shape.
+        let whole = format!("sk-ws-{}", "Ab3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3");
+        let shown = display_server_value(&format!("{whole}*"));
+        assert_eq!(shown, "sk-ws-Ab3dE5fG*****");
+        let shown = display_server_value(&format!("sk-ws-*{}", &whole[6..]));
+        assert!(
+            shown.ends_with("*****rS7tU9vW1xY3") && shown.len() < 26,
+            "{shown}"
+        );
     }
 
     proptest! {

@@ -144,20 +144,29 @@ pub const REGIONS: [Region; 6] = [
     },
 ];
 
+impl Region {
+    /// Whether `host` is one of this region's workspace hosts:
+    /// `{workspace}.{workspace_host_suffix}`, one label before the suffix.
+    pub fn trusted_workspace_host_of(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let Some(label) = host
+            .strip_suffix(self.workspace_host_suffix)
+            .and_then(|h| h.strip_suffix('.'))
+        else {
+            return false;
+        };
+        !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    }
+}
+
 impl RegionId {
     /// A workspace `apiHost` from the server, if it is one of this region's
-    /// workspace hosts (`{workspace}.{workspace_host_suffix}`). Any other
-    /// host would receive API keys as Bearer tokens, so it is not used.
+    /// workspace hosts. Any other host would receive API keys as Bearer
+    /// tokens, so it is not used.
     pub fn trusted_workspace_host(self, host: &str) -> Option<&str> {
-        let host = host.trim();
-        let label = host
-            .to_ascii_lowercase()
-            .strip_suffix(self.info().workspace_host_suffix)?
-            .strip_suffix('.')?
-            .to_string();
-        let one_label =
-            !label.is_empty() && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
-        one_label.then_some(host)
+        self.info()
+            .trusted_workspace_host_of(host)
+            .then_some(host.trim())
     }
 
     pub const ALL: [RegionId; 6] = [

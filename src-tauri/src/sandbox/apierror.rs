@@ -97,6 +97,13 @@ impl ApiError {
             format!("Specified api '{action}' is not found."),
         )
     }
+    pub fn host_not_served() -> Self {
+        Self::new(
+            403,
+            "Forbidden.Host",
+            "The Host header names no host this server answers for.",
+        )
+    }
     pub fn throttled(retry_after: u32) -> Self {
         let mut e = Self::new(
             429,

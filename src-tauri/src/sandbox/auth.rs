@@ -8,11 +8,10 @@
 //! signer is checked against vectors from the official runtime.
 
 use super::apierror::ApiError;
+use super::db::Db;
 use super::store::Identity;
 use crate::protocol::signer;
 use axum::http::{HeaderMap, Method};
-use std::collections::HashMap;
-use std::sync::Mutex;
 
 /// Allowed distance between `x-acs-date` and the server clock.
 pub const MAX_SKEW_SECS: i64 = 15 * 60;
@@ -28,29 +27,38 @@ pub struct SignedRequest<'a> {
     pub api_version: &'a str,
 }
 
-/// Nonces seen within the skew window, per AccessKey id. A nonce older than
-/// the window cannot be replayed anyway (its date is refused), so entries are
-/// forgotten after twice the window.
-#[derive(Default)]
+/// Nonces seen within the skew window, per AccessKey id (see `new`).
 pub struct NonceCache {
-    seen: Mutex<HashMap<(String, String), i64>>,
+    db: Db,
 }
 
 impl NonceCache {
-    /// Records the nonce; false when it was already used.
+    /// Nonces kept in the sandbox database: every sandbox process on it (the
+    /// app's and `skm`'s, say) refuses a nonce any of them has seen.
+    pub fn new(db: Db) -> Self {
+        NonceCache { db }
+    }
+
+    /// Records the nonce; false when it was already used (or cannot be checked).
     fn check_and_record(&self, ak: &str, nonce: &str, now: i64) -> bool {
-        let Ok(mut seen) = self.seen.lock() else {
-            return false;
-        };
-        if seen.len() > 10_000 {
-            seen.retain(|_, t| now - *t < 2 * MAX_SKEW_SECS);
-        }
-        let key = (ak.to_string(), nonce.to_string());
-        if seen.contains_key(&key) {
-            return false;
-        }
-        seen.insert(key, now);
-        true
+        self.db
+            .write(|tx| -> Result<bool, crate::Error> {
+                // A nonce older than the window cannot be replayed anyway (its
+                // date is refused), so it is forgotten.
+                tx.execute(
+                    "DELETE FROM nonces WHERE seen_at < ?1",
+                    [now - 2 * MAX_SKEW_SECS],
+                )
+                .map_err(super::db::db_error)?;
+                let added = tx
+                    .execute(
+                        "INSERT OR IGNORE INTO nonces (access_key_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+                        rusqlite::params![ak, nonce, now],
+                    )
+                    .map_err(super::db::db_error)?;
+                Ok(added == 1)
+            })
+            .unwrap_or(false)
     }
 }
 

@@ -14,7 +14,18 @@ use std::time::Duration;
 /// "SKMS" (Studio Keys Model Studio sandbox) in ASCII.
 pub const APPLICATION_ID: i32 = 0x534B_4D53;
 /// The schema this build writes. Older files are migrated forward in one transaction.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
+
+/// v2: signature nonces, shared by every sandbox process on this database.
+const SCHEMA_V2: &str = r#"
+CREATE TABLE nonces (
+    access_key_id TEXT NOT NULL,
+    nonce TEXT NOT NULL,
+    seen_at INTEGER NOT NULL,
+    PRIMARY KEY (access_key_id, nonce)
+);
+CREATE INDEX nonces_seen_at ON nonces(seen_at);
+"#;
 
 const SCHEMA_V1: &str = r#"
 CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
@@ -271,6 +282,15 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
     if version < 1 {
         conn.execute_batch(&format!(
             "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1; COMMIT;"
+        ))
+        .map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            db_error(e)
+        })?;
+    }
+    if version < 2 {
+        conn.execute_batch(&format!(
+            "BEGIN IMMEDIATE; {SCHEMA_V2} PRAGMA user_version = 2; COMMIT;"
         ))
         .map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");

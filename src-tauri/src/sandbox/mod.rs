@@ -147,6 +147,49 @@ pub(crate) struct AppState {
     pub region: RegionId,
 }
 
+/// Whether `Host` names this computer (a loopback address, `localhost`,
+/// `*.sandbox.localhost`) or one of the hosts the sandbox stands in for. Any
+/// other name means a browser was pointed here by a DNS record (DNS
+/// rebinding): such a request is refused before it is authenticated.
+pub(crate) fn host_allowed(headers: &HeaderMap) -> bool {
+    let Some(raw) = headers.get("host").and_then(|h| h.to_str().ok()) else {
+        return false;
+    };
+    let host = raw
+        .rsplit_once(':')
+        .filter(|(h, p)| p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(':'))
+        .map(|(h, _)| h)
+        .unwrap_or(raw);
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if bare == "localhost"
+        || bare.ends_with(".sandbox.localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|a| a.is_loopback())
+    {
+        return true;
+    }
+    REGIONS.iter().any(|r| {
+        host == r.openapi_host
+            || host == r.sts_host
+            || r.dashscope_host == Some(host.as_str())
+            || r.trusted_workspace_host_of(&host)
+    })
+}
+
+async fn guard_host(
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if host_allowed(req.headers()) {
+        next.run(req).await
+    } else {
+        apierror::ApiError::host_not_served().into_response()
+    }
+}
+
 /// The region a request addresses: a recognised `Host` wins, else the listener's.
 pub(crate) fn region_for_host(headers: &HeaderMap, fallback: RegionId) -> RegionId {
     let Some(host) = headers.get("host").and_then(|h| h.to_str().ok()) else {
@@ -297,7 +340,9 @@ fn router(state: AppState) -> Router {
     } else {
         r
     };
-    r.with_state(state)
+    // Outermost: an unknown Host is refused before anything else looks at it.
+    r.layer(axum::middleware::from_fn(guard_host))
+        .with_state(state)
 }
 
 /// Opens (or creates and seeds) the database and starts the six listeners.
@@ -317,9 +362,9 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
     .map_err(|e| Error::internal(e.to_string()))??;
     let pepper = db.read(store::pepper)?;
     let shared = Arc::new(Shared {
+        nonces: auth::NonceCache::new(db.clone()),
         db,
         pepper,
-        nonces: auth::NonceCache::default(),
         fault: config.fault.clone(),
         requests: AtomicU64::new(0),
     });

@@ -151,3 +151,56 @@ async fn region_can_be_chosen_by_host_header() {
     let value = a.body["apiKey"]["apiKeyValue"].as_str().unwrap();
     assert!(value.starts_with("sk-") && !value.starts_with("sk-ws-"));
 }
+
+/// Two sandboxes on one database (the app's and `skm`'s): a nonce one of them
+/// accepted is refused by the other, so a captured request cannot be replayed
+/// through the second listener.
+#[tokio::test]
+async fn a_nonce_used_with_one_sandbox_is_refused_by_another_on_the_same_database() {
+    use crate::support::sandbox::Caller;
+    use studio_keys::sandbox::{self, seed, SandboxConfig};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("shared.db");
+    let a = sandbox::start(SandboxConfig::new(&path)).await.unwrap();
+    let b = sandbox::start(SandboxConfig::new(&path)).await.unwrap();
+    let root = a.identity(seed::ROOT).unwrap();
+    let r = Req::new("POST", "CreateApiKey", "/modelstudio/apikeys").q("description", "once");
+    assert_eq!(Caller::new(&a, CnBeijing, root).send(&r).await.status, 200);
+    let again = Caller::new(&b, CnBeijing, root).send(&r).await;
+    assert_eq!(again.code(), "SignatureNonceUsed", "{}", again.body);
+}
+
+/// A page a browser loaded from another site, pointed at this computer by its
+/// DNS (rebinding), names that site in `Host`: refused before authentication.
+#[tokio::test]
+async fn a_request_for_a_host_the_sandbox_does_not_serve_is_refused() {
+    let sb = TestSandbox::start().await;
+    let base = sb.handle.dashscope_base_url(CnBeijing);
+    let port = base.rsplit(':').next().unwrap().to_string();
+    let ask = |host: String| {
+        let url = format!("{base}/compatible-mode/v1/models");
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .header("host", host)
+                .bearer_auth("sk-ws-not-a-key-0123456789abcdef")
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }
+    };
+    assert_eq!(ask(format!("attacker.example:{port}")).await, 403);
+    assert_eq!(ask("attacker.example".into()).await, 403);
+    // This computer's names and the hosts it stands in for are answered
+    // (401: the bearer key is not one).
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "dashscope.aliyuncs.com".into(),
+        "llm-x1.cn-beijing.maas.aliyuncs.com".into(),
+    ] {
+        assert_eq!(ask(host.clone()).await, 401, "{host}");
+    }
+}
