@@ -122,14 +122,19 @@ const MASK_TAIL: usize = 4;
 const MASK_FILL: &str = "*****";
 
 /// A display form of a full key value: prefix, 4 characters, `*****`, the last
-/// 4. Short or unrecognised values show no body at all.
+/// 4. Short or unrecognised values, and values that hold a `*` (a mask, not a
+/// key), show no body at all.
 pub fn mask(value: &str) -> String {
     let v = value.trim();
     let format = KeyFormat::classify(v);
     let prefix = format.prefix();
     let body: Vec<char> = v[prefix.len()..].chars().collect();
     // Below this length the visible ends would give away too much of the key.
-    if format == KeyFormat::Unknown || body.len() < 3 * (MASK_HEAD + MASK_TAIL) / 2 {
+    // A body with `*` is already masked: its ends would hand it back unchanged.
+    if format == KeyFormat::Unknown
+        || body.contains(&'*')
+        || body.len() < 3 * (MASK_HEAD + MASK_TAIL) / 2
+    {
         return format!("{prefix}{MASK_FILL}");
     }
     let head: String = body[..MASK_HEAD].iter().collect();
@@ -264,6 +269,24 @@ mod tests {
         assert!(
             shown.ends_with("*****rS7tU9vW1xY3") && shown.len() < 26,
             "{shown}"
+        );
+    }
+
+    /// Found by the `key_format` fuzz target (2026-11-30): a value already
+    /// shaped like our mask (prefix, 4, `*****`, 4) came back unchanged, so the
+    /// "mask" held the whole value. The input is the fuzzer's, byte for byte.
+    #[test]
+    fn a_value_shaped_like_a_mask_is_not_handed_back_whole() {
+        let crash = "sk-ws-s-*********sp";
+        assert_eq!(mask(crash), "sk-ws-*****");
+        for v in [crash, "sk-ws-djI.*****d4u4", "sk-sp-abcd*****wxyz"] {
+            assert_ne!(mask(v), v);
+            assert!(mask(v).contains(MASK_FILL));
+        }
+        // Real keys (no `*`) are masked as before.
+        assert_eq!(
+            mask("sk-ws-djI.8O7dXyZw1234567890qw2aICctnid4u4"),
+            "sk-ws-djI.*****d4u4"
         );
     }
 
