@@ -6,8 +6,8 @@ use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::services::views::{
-    CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyView, OneTimeKey, TempKeyView,
-    UpdateKeyInput, VerifyResult,
+    CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyView, OneTimeKey, RegionKeys,
+    TempKeyView, UpdateKeyInput, VerifyResult,
 };
 use crate::services::Studio;
 use crate::storage::clipboard::ClipboardStatus;
@@ -198,4 +198,23 @@ pub async fn one_time_close(studio: State<'_, Studio>, handle: String) -> Result
 #[specta::specta]
 pub async fn intents_resume(studio: State<'_, Studio>) -> Result<Vec<IntentNotice>, IpcError> {
     Ok(studio.intents_resume().await)
+}
+
+/// The keys of all six regions at once; a region that fails carries its error.
+#[tauri::command]
+#[specta::specta]
+pub async fn keys_list_all_regions(studio: State<'_, Studio>) -> Result<Vec<RegionKeys>, IpcError> {
+    Ok(studio.keys_list_all_regions().await)
+}
+
+/// Set (`YYYY-MM-DD`) or clear the date by which to look at a key again.
+#[tauri::command]
+#[specta::specta]
+pub async fn key_set_review_date(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    api_key_id: String,
+    date: Option<String>,
+) -> Result<(), IpcError> {
+    ipc(studio.key_set_review_date(region, api_key_id, date).await)
 }

@@ -32,6 +32,9 @@ pub struct FaultConfig {
     pub drop_after_apply: f64,
     /// Applied, then answered with the JSON body cut in half.
     pub truncate_json: f64,
+    /// Every request to this region's listener is answered 503 (a region
+    /// that is down), whatever the plan says.
+    pub fail_region: Option<crate::domain::regions::RegionId>,
 }
 
 impl Default for FaultConfig {
@@ -44,6 +47,7 @@ impl Default for FaultConfig {
             retry_after_secs: 1,
             drop_after_apply: 0.0,
             truncate_json: 0.0,
+            fail_region: None,
         }
     }
 }
@@ -110,6 +114,9 @@ pub(crate) async fn inject(
     let Some(cfg) = app.shared.fault.as_ref() else {
         return next.run(req).await;
     };
+    if cfg.fail_region == Some(app.region) {
+        return ApiError::unavailable().into_response();
+    }
     let n = app.shared.requests.fetch_add(1, Ordering::SeqCst);
     let (fault, latency) = cfg.plan(n);
     if !latency.is_zero() {

@@ -41,7 +41,12 @@ pub fn permission_to_wire(p: &Permission) -> Auth {
     }
 }
 
-pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) -> KeyView {
+pub fn key_view(
+    k: &ApiKey,
+    region: RegionId,
+    saved: Option<&SavedKeyRecord>,
+    review_by: Option<&str>,
+) -> KeyView {
     // Never more than the server's own mask, even if a server sent a full value.
     let masked_value = k
         .api_key_value
@@ -67,6 +72,10 @@ pub fn key_view(k: &ApiKey, region: RegionId, saved: Option<&SavedKeyRecord>) ->
             Some(r) if r.stale => SavedState::Stale,
             Some(_) => SavedState::Saved,
         },
+        review_by: review_by.map(str::to_owned),
+        review_due: review_by.is_some_and(|d| {
+            crate::storage::review_dates::is_due(d, chrono::Local::now().date_naive())
+        }),
     }
 }
 
@@ -143,7 +152,7 @@ mod tests {
             disabled: Some(1),
             ..Default::default()
         };
-        let v = key_view(&k, RegionId::CnBeijing, None);
+        let v = key_view(&k, RegionId::CnBeijing, None, None);
         assert_eq!(
             v.api_key_id, "9007199254740993",
             "ids are strings: no float rounding"

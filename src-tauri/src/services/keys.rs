@@ -25,6 +25,8 @@ use std::sync::Mutex;
 /// profile and kept in memory, so each call does not cost a keychain round trip).
 pub struct Clients {
     sandbox_db: PathBuf,
+    /// Test builds: faults the in-process sandbox injects.
+    pub(crate) sandbox_fault: Option<crate::sandbox::FaultConfig>,
     sandbox: tokio::sync::OnceCell<SandboxHandle>,
     credentials: Mutex<HashMap<String, Credentials>>,
 }
@@ -33,6 +35,7 @@ impl Clients {
     pub fn new(sandbox_db: PathBuf) -> Self {
         Clients {
             sandbox_db,
+            sandbox_fault: None,
             sandbox: Default::default(),
             credentials: Default::default(),
         }
@@ -46,7 +49,11 @@ impl Clients {
     pub async fn sandbox(&self) -> Result<&SandboxHandle> {
         self.sandbox
             .get_or_try_init(|| async {
-                super::sandbox::serve_own(SandboxConfig::new(self.sandbox_db.clone())).await
+                super::sandbox::serve_own(SandboxConfig {
+                    fault: self.sandbox_fault.clone(),
+                    ..SandboxConfig::new(self.sandbox_db.clone())
+                })
+                .await
             })
             .await
     }

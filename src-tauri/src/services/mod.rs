@@ -140,6 +140,20 @@ impl Studio {
         Self::build(dirs, clipboard, Acting::default())
     }
 
+    /// Test builds (`fault-injection`): the app's own sandbox injects `fault`.
+    #[cfg(feature = "fault-injection")]
+    pub fn with_sandbox_faults(
+        dirs: Dirs,
+        clipboard: SecretClipboard,
+        fault: crate::sandbox::FaultConfig,
+    ) -> Result<Self> {
+        let mut studio = Self::build(dirs, clipboard, Acting::default())?;
+        if let Some(inner) = Arc::get_mut(&mut studio.inner) {
+            inner.clients.sandbox_fault = Some(fault);
+        }
+        Ok(studio)
+    }
+
     fn build(dirs: Dirs, clipboard: SecretClipboard, acting: Acting) -> Result<Self> {
         acting.check()?;
         let vault = Vault::new();

@@ -6,7 +6,7 @@ use super::convert::{key_view, permission_to_wire};
 use super::held::Held;
 use super::views::{
     ConnectionReport, CreateKeyInput, KeyPage, KeyView, OneTimeKey, PermissionType, Quota,
-    RegionCheck, SaveStatus, UpdateKeyInput,
+    RegionCheck, RegionKeys, SaveStatus, UpdateKeyInput,
 };
 use super::{parse_api_key_id, Studio};
 use crate::cloud::reconcile::CreateOutcome;
@@ -20,6 +20,7 @@ use crate::protocol::requests::{
 use crate::protocol::wire::ApiKey;
 use crate::storage::intents::IntentAction;
 use crate::storage::profiles::Profile;
+use crate::storage::review_dates::ReviewDates;
 use crate::storage::saved_keys::SavedKeyRecord;
 use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
@@ -85,6 +86,7 @@ impl Studio {
         // The whole region, so the quota counts keys of every workspace.
         let all = client.list_api_keys(&ListApiKeysRequest::default()).await?;
         let saved = self.saved_index().await?;
+        let reviews = self.review_dates_all().await;
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -95,7 +97,7 @@ impl Studio {
             })
             .map(|k| {
                 let r = Studio::key_ref(&profile, region, k.api_key_id.unwrap_or_default());
-                key_view(k, region, saved.get(&r))
+                key_view(k, region, saved.get(&r), ReviewDates::lookup(&reviews, &r))
             })
             .collect();
         Ok(KeyPage {
@@ -316,7 +318,13 @@ impl Studio {
         let fresh = client.get_api_key(id).await?;
         let saved = self.saved_index().await?;
         let key = Studio::key_ref(&profile, input.region, id);
-        Ok(key_view(&fresh, input.region, saved.get(&key)))
+        let reviews = self.review_dates_all().await;
+        Ok(key_view(
+            &fresh,
+            input.region,
+            saved.get(&key),
+            ReviewDates::lookup(&reviews, &key),
+        ))
     }
 
     pub async fn key_set_enabled(&self, region: RegionId, id: String, enabled: bool) -> Result<()> {
@@ -353,11 +361,68 @@ impl Studio {
             let key = Studio::key_ref(&profile, region, id);
             self.inner.held.remove_key(&key);
             if self.keychain_names_are_ours() {
+                let dated = key.clone();
                 self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
                     .await?;
+                let _ = self
+                    .blocking(move |s| s.review_dates().forget(&dated))
+                    .await;
             }
         }
         deleted
+    }
+
+    /// The keys of all six regions at once, asked in parallel. A region that
+    /// fails carries its error; the others still show.
+    pub async fn keys_list_all_regions(&self) -> Vec<RegionKeys> {
+        let mut asks = tokio::task::JoinSet::new();
+        for region in RegionId::ALL {
+            let me = self.clone();
+            asks.spawn(async move { (region, me.keys_list(region, None).await) });
+        }
+        let mut found = Vec::new();
+        while let Some(joined) = asks.join_next().await {
+            if let Ok((region, listed)) = joined {
+                found.push(match listed {
+                    Ok(page) => RegionKeys {
+                        region,
+                        page: Some(page),
+                        error: None,
+                    },
+                    Err(e) => RegionKeys {
+                        region,
+                        page: None,
+                        error: Some(e.into()),
+                    },
+                });
+            }
+        }
+        found.sort_by_key(|r| RegionId::ALL.iter().position(|x| *x == r.region));
+        found
+    }
+
+    /// Every review date kept here (a read failure shows no dates, never an error).
+    async fn review_dates_all(&self) -> std::collections::BTreeMap<String, String> {
+        self.blocking(|s| Ok(s.review_dates().all()))
+            .await
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn review_dates(&self) -> ReviewDates {
+        ReviewDates::new(self.inner.dirs.config.join("review-dates.json"))
+    }
+
+    /// Set (`YYYY-MM-DD`) or clear (`None`) the date by which the person
+    /// wants to look at a key again. Kept on this computer only.
+    pub async fn key_set_review_date(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+        date: Option<String>,
+    ) -> Result<()> {
+        let key = self.key_ref_for(region, &api_key_id).await?;
+        self.blocking(move |s| s.review_dates().set(&key, date.as_deref()))
+            .await
     }
 
     /// Which regions answer ListWorkspaces with these credentials, and whether

@@ -71,6 +71,21 @@ pub struct KeyView {
     pub enabled: bool,
     pub permission: Permission,
     pub saved: SavedState,
+    /// The date (`YYYY-MM-DD`) by which the person wants to look at this key
+    /// again, kept on this computer.
+    pub review_by: Option<String>,
+    /// The review date has come: the list flags the key.
+    pub review_due: bool,
+}
+
+/// One region's share of the all-regions list: its keys, or why they could
+/// not be listed (the other regions still show).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RegionKeys {
+    pub region: RegionId,
+    pub page: Option<KeyPage>,
+    pub error: Option<crate::domain::error::IpcError>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]

@@ -7,5 +7,6 @@ pub mod clipboard;
 pub mod export;
 pub mod intents;
 pub mod profiles;
+pub mod review_dates;
 pub mod saved_keys;
 pub mod vault;

@@ -45,6 +45,7 @@ fn mixed(seed: u64) -> FaultConfig {
         retry_after_secs: 2,
         drop_after_apply: 0.15,
         truncate_json: 0.15,
+        fail_region: None,
     }
 }
 

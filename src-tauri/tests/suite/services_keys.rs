@@ -70,3 +70,103 @@ async fn the_apps_own_sandbox_is_private_to_its_user() {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
     }
 }
+
+/// "All regions": the keys of the six regions in one list; a region that
+/// fails brings its own error, and the other five still show.
+#[cfg(feature = "fault-injection")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_regions_list_every_region_and_a_failing_one_says_so() {
+    use studio_keys::sandbox::FaultConfig;
+    use studio_keys::storage::clipboard::SecretClipboard;
+    let root = tempfile::tempdir().unwrap();
+    let studio = Studio::with_sandbox_faults(
+        Dirs {
+            config: root.path().join("config"),
+            data: root.path().join("data"),
+        },
+        SecretClipboard::system(),
+        FaultConfig {
+            fail_region: Some(RegionId::ApNortheast1),
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let all = studio.keys_list_all_regions().await;
+    assert_eq!(
+        all.iter().map(|r| r.region).collect::<Vec<_>>(),
+        RegionId::ALL.to_vec(),
+        "every region, in the switcher's order"
+    );
+    for r in &all {
+        if r.region == RegionId::ApNortheast1 {
+            let e = r.error.as_ref().expect("Tokyo is down");
+            assert!(!e.message.is_empty());
+            assert!(r.page.is_none());
+        } else {
+            let page = r
+                .page
+                .as_ref()
+                .unwrap_or_else(|| panic!("{:?}: {:?}", r.region, r.error));
+            assert!(page.keys.iter().all(|k| k.region == r.region));
+        }
+    }
+    let listed: usize = all
+        .iter()
+        .filter_map(|r| r.page.as_ref())
+        .map(|p| p.keys.len())
+        .sum();
+    assert!(
+        listed > 0,
+        "the demo world's keys of the other regions show"
+    );
+}
+
+/// A review date is kept per key on this computer and flags the key once it
+/// has come; a key that is deleted takes its date with it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_review_date_flags_its_key_once_it_has_come() {
+    let root = tempfile::tempdir().unwrap();
+    let studio = Studio::open(Dirs {
+        config: root.path().join("config"),
+        data: root.path().join("data"),
+    })
+    .unwrap();
+    let region = RegionId::CnBeijing;
+    let page = studio.keys_list(region, None).await.unwrap();
+    let (a, b) = (&page.keys[0].api_key_id, &page.keys[1].api_key_id);
+    let yesterday = (chrono::Local::now().date_naive() - chrono::Days::new(1)).to_string();
+    let next_year = (chrono::Local::now().date_naive() + chrono::Days::new(365)).to_string();
+    studio
+        .key_set_review_date(region, a.clone(), Some(yesterday.clone()))
+        .await
+        .unwrap();
+    studio
+        .key_set_review_date(region, b.clone(), Some(next_year.clone()))
+        .await
+        .unwrap();
+    let page = studio.keys_list(region, None).await.unwrap();
+    let find = |id: &str| {
+        page.keys
+            .iter()
+            .find(|k| k.api_key_id == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(find(a).review_by.as_deref(), Some(yesterday.as_str()));
+    assert!(find(a).review_due, "its date has come");
+    assert!(!find(b).review_due, "next year's has not");
+    let e = studio
+        .key_set_review_date(region, a.clone(), Some("next tuesday".into()))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidInput);
+    studio
+        .key_set_review_date(region, a.clone(), None)
+        .await
+        .unwrap();
+    let page = studio.keys_list(region, None).await.unwrap();
+    assert!(page
+        .keys
+        .iter()
+        .all(|k| k.api_key_id != *a || k.review_by.is_none()));
+}

@@ -32,9 +32,13 @@ export const commands = {
 	/**  Returns the key's format (`Workspace` or `Legacy`); `sk-sp-` keys are refused. */
 	keySavePasted: (region: RegionId, apiKeyId: string, value: string) => __TAURI_INVOKE<KeyFormat>("key_save_pasted", { region, apiKeyId, value }),
 	keySetEnabled: (region: RegionId, apiKeyId: string, enabled: boolean) => __TAURI_INVOKE<null>("key_set_enabled", { region, apiKeyId, enabled }),
+	/**  Set (`YYYY-MM-DD`) or clear the date by which to look at a key again. */
+	keySetReviewDate: (region: RegionId, apiKeyId: string, date: string | null) => __TAURI_INVOKE<null>("key_set_review_date", { region, apiKeyId, date }),
 	keyUpdate: (input: UpdateKeyInput_Deserialize) => __TAURI_INVOKE<KeyView_Serialize>("key_update", { input }),
 	keyVerify: (region: RegionId, apiKeyId: string) => __TAURI_INVOKE<VerifyResult_Serialize>("key_verify", { region, apiKeyId }),
 	keysList: (region: RegionId, workspaceId: string | null) => __TAURI_INVOKE<KeyPage_Serialize>("keys_list", { region, workspaceId }),
+	/**  The keys of all six regions at once; a region that fails carries its error. */
+	keysListAllRegions: () => __TAURI_INVOKE<RegionKeys_Serialize[]>("keys_list_all_regions"),
 	oneTimeClose: (handle: string) => __TAURI_INVOKE<null>("one_time_close", { handle }),
 	oneTimeCopy: (handle: string) => __TAURI_INVOKE<ClipboardStatus_Serialize>("one_time_copy", { handle }),
 	oneTimeExport: (handle: string, format: ExportFormat) => __TAURI_INVOKE<string | null>("one_time_export", { handle, format }),
@@ -443,6 +447,13 @@ export type KeyView_Deserialize = {
 	enabled: boolean,
 	permission: Permission,
 	saved: SavedState,
+	/**
+	 *  The date (`YYYY-MM-DD`) by which the person wants to look at this key
+	 *  again, kept on this computer.
+	 */
+	reviewBy?: string | null,
+	/**  The review date has come: the list flags the key. */
+	reviewDue: boolean,
 };
 
 export type KeyView_Serialize = {
@@ -463,6 +474,13 @@ export type KeyView_Serialize = {
 	enabled: boolean,
 	permission: Permission,
 	saved: SavedState,
+	/**
+	 *  The date (`YYYY-MM-DD`) by which the person wants to look at this key
+	 *  again, kept on this computer.
+	 */
+	reviewBy: string | null,
+	/**  The review date has come: the list flags the key. */
+	reviewDue: boolean,
 };
 
 export type Lang = "en" | "zh-CN";
@@ -627,6 +645,32 @@ export type RegionCheck_Serialize = {
 };
 
 export type RegionId = "cn-beijing" | "ap-southeast-1" | "ap-northeast-1" | "cn-hongkong" | "eu-central-1" | "us-east-1";
+
+/**
+ *  One region's share of the all-regions list: its keys, or why they could
+ *  not be listed (the other regions still show).
+ */
+export type RegionKeys = RegionKeys_Serialize | RegionKeys_Deserialize;
+
+/**
+ *  One region's share of the all-regions list: its keys, or why they could
+ *  not be listed (the other regions still show).
+ */
+export type RegionKeys_Deserialize = {
+	region: RegionId,
+	page?: KeyPage_Deserialize | null,
+	error?: IpcError_Deserialize | null,
+};
+
+/**
+ *  One region's share of the all-regions list: its keys, or why they could
+ *  not be listed (the other regions still show).
+ */
+export type RegionKeys_Serialize = {
+	region: RegionId,
+	page: KeyPage_Serialize | null,
+	error: IpcError_Serialize | null,
+};
 
 export type Region_Deserialize = {
 	id: RegionId,

@@ -29,6 +29,8 @@ const rustKey: KeyView_Serialize = {
   enabled: false,
   permission: { type: "Custom", accessIps: ["10.0.0.0/8"], allowAllModels: true, accessibleModels: [] },
   saved: "stale",
+  reviewBy: "2026-12-31",
+  reviewDue: false,
 };
 
 beforeEach(() => {

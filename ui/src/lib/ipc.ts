@@ -37,6 +37,7 @@ import {
   type ProfileView_Serialize,
   type Region_Serialize,
   type RegionCheck_Serialize,
+  type RegionKeys_Serialize,
   type RegionId,
   type SandboxIdentityView_Serialize,
   type SaveStatus_Serialize,
@@ -83,6 +84,8 @@ export type ProfileInput = ProfileInputView_Deserialize;
 export type ImportCandidate = ImportCandidateView_Serialize;
 export type RegionCheck = RegionCheck_Serialize;
 export type ConnectionReport = ConnectionReport_Serialize;
+/** One region's keys in the all-regions list, or why they could not be listed. */
+export type RegionKeys = RegionKeys_Serialize;
 export type WorkspaceView = WorkspaceView_Serialize;
 export type CreateKeyInput = CreateKeyInput_Deserialize;
 export type ClipboardStatus = ClipboardStatus_Serialize;
@@ -197,6 +200,9 @@ export const ipc = normalised(
     workspacesList: (region: RegionId): Promise<WorkspaceView[]> => commands.workspacesList(region),
     modelsAuthorized: (region: RegionId, workspaceId: string) => commands.modelsAuthorized(region, workspaceId),
     keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> => commands.keysList(region, workspaceId),
+    keysListAllRegions: (): Promise<RegionKeys[]> => commands.keysListAllRegions(),
+    /** `date`: YYYY-MM-DD, or null to clear it. */
+    keySetReviewDate: (region: RegionId, id: string, date: string | null) => commands.keySetReviewDate(region, id, date),
     keyCreate: async (input: CreateKeyInput): Promise<OneTimeKey> => oneTime(await commands.keyCreate(input)),
     keyReset: async (region: RegionId, id: string): Promise<OneTimeKey> => oneTime(await commands.keyReset(region, id)),
     /** `permission` null leaves it as it is (regions without custom permissions). */

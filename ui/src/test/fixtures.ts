@@ -45,6 +45,8 @@ export function makeKey(over: Partial<KeyView> = {}): KeyView {
     enabled: true,
     permission: { type: "All", accessIps: [], allowAllModels: true, accessibleModels: [] },
     saved: "notSaved",
+    reviewBy: null,
+    reviewDue: false,
     ...over,
   };
 }
