@@ -162,7 +162,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                 let handle = app.handle().clone();
                 crate::storage::clipboard::clear_on_abnormal_exit(
                     studio.clipboard(),
-                    Some(Box::new(move || handle.exit(0))),
+                    Some(Box::new(move |status| handle.exit(status))),
                 );
                 app.manage(studio);
             }

@@ -1,4 +1,5 @@
-//! Key classification and masking: no panics; a mask never holds the whole value.
+//! Key classification and masking: no panics; a mask never holds the whole
+//! value; a server value is never shown beyond the console's mask.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use studio_keys::domain::keyformat::{display_server_value, mask, KeyFormat};
@@ -11,5 +12,13 @@ fuzz_target!(|data: &[u8]| {
     if text.trim().len() > 16 {
         assert_ne!(m, text.trim());
     }
-    let _ = display_server_value(text);
+    // Whatever a server sends, no more than the console's mask shows: 8
+    // characters before the stars and 12 after, besides the prefix.
+    let shown = display_server_value(text);
+    assert!(shown.contains("*****"), "{shown:?}");
+    let body = shown
+        .strip_prefix(KeyFormat::classify(&shown).prefix())
+        .unwrap_or(&shown);
+    let visible = body.chars().filter(|c| *c != '*').count();
+    assert!(visible <= 8 + 12, "{shown:?} shows {visible}");
 });

@@ -95,7 +95,8 @@ pub fn read_secret_line(prompt: &str) -> Result<Option<Secret>> {
         eprint!("{prompt}");
         rpassword::read_password()?
     } else {
-        let mut line = String::new();
+        // Sized up front: growing would leave copies the zeroing never sees.
+        let mut line = String::with_capacity(4096);
         std::io::stdin().read_line(&mut line)?;
         line
     });

@@ -169,6 +169,13 @@ mod tests {
         );
         assert_eq!(handler_set, names, "registered handlers vs names.rs");
 
+        // Tauri loads every file in capabilities/: another file could grant more.
+        let files: Vec<String> =
+            std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/capabilities"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+        assert_eq!(files, ["main.json"], "one capability file, checked below");
         let caps: serde_json::Value =
             serde_json::from_str(include_str!("../../capabilities/main.json")).unwrap();
         let grants: Vec<&str> = caps["permissions"]

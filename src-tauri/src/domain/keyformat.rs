@@ -291,6 +291,17 @@ mod tests {
     }
 
     proptest! {
+        /// Whatever a server sends, no more than the console's mask shows.
+        #[test]
+        fn a_server_value_never_shows_more_than_the_consoles_mask(v in "\\PC{0,80}") {
+            let shown = display_server_value(&v);
+            prop_assert!(shown.contains("*****"));
+            let body = shown.strip_prefix(KeyFormat::classify(&shown).prefix()).unwrap_or(&shown);
+            prop_assert!(body.chars().filter(|c| *c != '*').count() <= 8 + 12, "{}", shown);
+        }
+    }
+
+    proptest! {
         #[test]
         fn mask_never_shows_more_than_eight_body_characters(v in "(sk-ws-|sk-|sk-sp-|st-)?[A-Za-z0-9.]{0,60}") {
             let m = mask(&v);

@@ -13,6 +13,10 @@ static HELD: Mutex<Vec<Secret>> = Mutex::new(Vec::new());
 /// ordinary words (no real AccessKey secret or token is this short).
 const MIN_HELD_LEN: usize = 12;
 
+/// The most values remembered; the oldest go first (a process switches
+/// credentials a few times, not hundreds).
+const MAX_HELD: usize = 64;
+
 /// Remember `secret` so that `scrub` removes it wherever it appears.
 pub fn remember(secret: &Secret) {
     if secret.expose().len() < MIN_HELD_LEN {
@@ -20,7 +24,12 @@ pub fn remember(secret: &Secret) {
     }
     let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
     if !held.iter().any(|h| h.expose() == secret.expose()) {
+        if held.len() >= MAX_HELD {
+            held.remove(0);
+        }
         held.push(secret.clone());
+        // Longest first: a value that holds another is removed whole.
+        held.sort_by_key(|h| std::cmp::Reverse(h.expose().len()));
     }
 }
 
@@ -125,6 +134,12 @@ mod tests {
         assert_eq!(scrub(&line), "server said: bad signature for <redacted>.");
         remember(&Secret::new("short"));
         assert_eq!(scrub("a short word"), "a short word");
+        // One held value inside another: the longer goes whole.
+        let inner = format!("{}{}", "Zz9Inner", "Secret77");
+        let outer = format!("abcdef{inner}uvwxyz0123");
+        remember(&Secret::new(inner.clone()));
+        remember(&Secret::new(outer.clone()));
+        assert_eq!(scrub(&format!("[{outer}]")), "[<redacted>]");
     }
 
     #[test]

@@ -166,12 +166,31 @@ pub fn normalize_access_ips(entries: &[String], region: &Region) -> Result<Vec<S
 fn is_deceptive_format_char(c: char) -> bool {
     matches!(c,
         '\u{00AD}' | '\u{061C}' | '\u{180E}'
+        | '\u{115F}' | '\u{1160}' | '\u{3164}' | '\u{FFA0}'
         | '\u{200B}' | '\u{200E}' | '\u{200F}'
+        | '\u{2028}' | '\u{2029}'
         | '\u{202A}'..='\u{202E}'
         | '\u{2060}'..='\u{2064}'
         | '\u{2066}'..='\u{206F}'
         | '\u{FEFF}'
-        | '\u{FFF9}'..='\u{FFFB}')
+        | '\u{FFF9}'..='\u{FFFB}'
+        | '\u{13430}'..='\u{1343F}'
+        | '\u{1D173}'..='\u{1D17A}')
+}
+
+/// Tag characters (`U+E0000`..`U+E007F`) are invisible; they belong only in
+/// a subdivision flag, right after a black flag (🏴) and its other tags.
+fn misplaced_tag(text: &str) -> Option<char> {
+    let mut in_flag = false;
+    for c in text.chars() {
+        match c {
+            '\u{1F3F4}' => in_flag = true,
+            '\u{E0000}'..='\u{E007F}' if in_flag => {}
+            '\u{E0000}'..='\u{E007F}' => return Some(c),
+            _ => in_flag = false,
+        }
+    }
+    None
 }
 
 /// A description trimmed; `None` for blank. Refuses control characters,
@@ -182,6 +201,7 @@ pub fn normalize_description(text: &str) -> Result<Option<String>> {
     if let Some(c) = trimmed
         .chars()
         .find(|c| c.is_control() || is_deceptive_format_char(*c))
+        .or_else(|| misplaced_tag(trimmed))
     {
         return Err(refuse(RuleReason::DescriptionControlChar, trimmed)
             .with_param("char", format!("U+{:04X}", c as u32)));
@@ -455,6 +475,13 @@ mod tests {
         // Emoji sequences (zero-width joiner) and Persian (non-joiner) are text.
         assert!(normalize_description("team 👩\u{200D}💻").is_ok());
         assert!(normalize_description("می\u{200C}خواهم").is_ok());
+        // Line separators, Hangul fillers and stray tags hide text too; a
+        // subdivision flag (🏴 + tags) is text.
+        for hidden in ["a\u{2028}b", "\u{3164}", "x\u{E0041}y"] {
+            assert!(normalize_description(hidden).is_err(), "{hidden:?}");
+        }
+        let scotland = "\u{1F3F4}\u{E0067}\u{E0062}\u{E0073}\u{E0063}\u{E0074}\u{E007F}";
+        assert!(normalize_description(&format!("team {scotland}")).is_ok());
         let long = "密".repeat(DESCRIPTION_MAX_CHARS + 1);
         assert_eq!(
             reason(normalize_description(&long).unwrap_err()),

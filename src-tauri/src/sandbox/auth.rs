@@ -39,8 +39,8 @@ impl NonceCache {
         NonceCache { db }
     }
 
-    /// Records the nonce; false when it was already used (or cannot be checked).
-    fn check_and_record(&self, ak: &str, nonce: &str, now: i64) -> bool {
+    /// Records the nonce: `Ok(false)` when it was already used.
+    fn check_and_record(&self, ak: &str, nonce: &str, now: i64) -> Result<bool, ApiError> {
         self.db
             .write(|tx| -> Result<bool, crate::Error> {
                 // A nonce older than the window cannot be replayed anyway (its
@@ -58,7 +58,10 @@ impl NonceCache {
                     .map_err(super::db::db_error)?;
                 Ok(added == 1)
             })
-            .unwrap_or(false)
+            .map_err(|e| {
+                log::warn!("nonce check failed: {}", e.code);
+                ApiError::internal()
+            })
     }
 }
 
@@ -133,7 +136,7 @@ pub fn verify(
         return Err(ApiError::signature_mismatch());
     }
     // Recorded only for correctly signed requests, so garbage cannot burn nonces.
-    if !nonces.check_and_record(&parsed.access_key_id, nonce, now.timestamp()) {
+    if !nonces.check_and_record(&parsed.access_key_id, nonce, now.timestamp())? {
         return Err(ApiError::nonce_used());
     }
     Ok(identity)

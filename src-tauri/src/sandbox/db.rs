@@ -17,14 +17,15 @@ pub const APPLICATION_ID: i32 = 0x534B_4D53;
 pub const SCHEMA_VERSION: i32 = 2;
 
 /// v2: signature nonces, shared by every sandbox process on this database.
+/// Idempotent: two processes opening a v1 file at once may both run it.
 const SCHEMA_V2: &str = r#"
-CREATE TABLE nonces (
+CREATE TABLE IF NOT EXISTS nonces (
     access_key_id TEXT NOT NULL,
     nonce TEXT NOT NULL,
     seen_at INTEGER NOT NULL,
     PRIMARY KEY (access_key_id, nonce)
 );
-CREATE INDEX nonces_seen_at ON nonces(seen_at);
+CREATE INDEX IF NOT EXISTS nonces_seen_at ON nonces(seen_at);
 "#;
 
 const SCHEMA_V1: &str = r#"

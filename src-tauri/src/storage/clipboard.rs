@@ -255,12 +255,13 @@ fn clear_if_ours(inner: &mut Inner) -> Option<ClearOutcome> {
 }
 
 /// Clear our secret when the process ends abnormally too: on a panic, and on
-/// SIGINT / SIGTERM (Ctrl+C on Windows). After a signal `on_signal` runs (the
-/// app quits through its normal path); without one the process exits with
-/// the signal's conventional status.
+/// SIGINT / SIGTERM (Ctrl+C on Windows). After a signal `on_signal` runs with
+/// the signal's conventional exit status (the app quits through its normal
+/// path); without one, or at a second signal (the normal path is stuck), the
+/// process exits with that status at once.
 pub fn clear_on_abnormal_exit(
     clipboard: &SecretClipboard,
-    on_signal: Option<Box<dyn Fn() + Send + 'static>>,
+    on_signal: Option<Box<dyn Fn(i32) + Send + 'static>>,
 ) {
     let for_panic = clipboard.clone();
     let previous = std::panic::take_hook();
@@ -277,18 +278,24 @@ pub fn clear_on_abnormal_exit(
         return;
     };
     // Registered here, before this returns: a signal right after is seen.
-    let signals = {
+    let mut signals = {
         let _in_runtime = rt.enter();
         exit_signals()
     };
     let spawned = std::thread::Builder::new()
         .name("clipboard-signals".into())
         .spawn(move || {
-            let status = rt.block_on(signals.next());
-            for_signal.clear_now_without_waiting();
-            match on_signal {
-                Some(quit) => quit(),
-                None => std::process::exit(status),
+            let mut asked_once = false;
+            loop {
+                let status = rt.block_on(signals.next());
+                for_signal.clear_now_without_waiting();
+                match &on_signal {
+                    Some(quit) if !asked_once => {
+                        asked_once = true;
+                        quit(status);
+                    }
+                    _ => std::process::exit(status),
+                }
             }
         });
     if let Err(e) = spawned {
@@ -312,9 +319,9 @@ fn exit_signals() -> ExitSignals {
 
 #[cfg(unix)]
 impl ExitSignals {
-    /// Waits for one; returns the exit status it conventionally means.
-    async fn next(self) -> i32 {
-        let Some((mut int, mut term)) = self.0 else {
+    /// Waits for the next one; returns the exit status it conventionally means.
+    async fn next(&mut self) -> i32 {
+        let Some((int, term)) = self.0.as_mut() else {
             return std::future::pending().await;
         };
         tokio::select! {
@@ -334,7 +341,7 @@ fn exit_signals() -> ExitSignals {
 
 #[cfg(not(unix))]
 impl ExitSignals {
-    async fn next(self) -> i32 {
+    async fn next(&mut self) -> i32 {
         match tokio::signal::ctrl_c().await {
             Ok(()) => 130,
             Err(_) => std::future::pending().await,

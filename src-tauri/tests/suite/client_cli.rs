@@ -99,6 +99,8 @@ while time.time() < deadline:
         time.sleep(0.5)  # a person reads the prompt before typing
         os.write(fd, sys.stdin.buffer.readline())
         typed = True
+if time.time() >= deadline:
+    os.kill(pid, 9)  # a hang fails the test, it does not hold it up
 os.waitpid(pid, 0)
 sys.stdout.buffer.write(seen)
 "#;
