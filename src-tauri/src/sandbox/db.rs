@@ -389,4 +389,50 @@ mod tests {
         // A folder that already existed is the owner's: left as it was.
         assert_eq!(mode(root.path()), root_mode);
     }
+
+    #[test]
+    fn a_version_1_database_with_data_gains_the_nonce_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let (db, _) = Db::open(&path).unwrap();
+        db.write(|tx| {
+            tx.execute("INSERT INTO meta (key, value) VALUES ('kept', x'01')", [])
+                .map_err(db_error)?;
+            tx.execute_batch("DROP TABLE nonces; PRAGMA user_version = 1;")
+                .map_err(db_error)
+        })
+        .unwrap();
+        drop(db);
+        // Two processes opening it at once: both succeed, one migrates.
+        let opened: Vec<_> = (0..2)
+            .map(|_| {
+                let path = path.clone();
+                std::thread::spawn(move || Db::open(&path).map(|_| ()))
+            })
+            .collect();
+        for o in opened {
+            o.join().unwrap().unwrap();
+        }
+        let (db, fresh) = Db::open(&path).unwrap();
+        assert!(!fresh);
+        let (version, nonces, kept): (i32, i64, i64) = db
+            .read(|tx| {
+                Ok::<_, Error>((
+                    tx.query_row("PRAGMA user_version", [], |r| r.get(0))
+                        .map_err(db_error)?,
+                    tx.query_row(
+                        "SELECT count(*) FROM sqlite_master WHERE name = 'nonces'",
+                        [],
+                        |r| r.get(0),
+                    )
+                    .map_err(db_error)?,
+                    tx.query_row("SELECT count(*) FROM meta WHERE key = 'kept'", [], |r| {
+                        r.get(0)
+                    })
+                    .map_err(db_error)?,
+                ))
+            })
+            .unwrap();
+        assert_eq!((version, nonces, kept), (SCHEMA_VERSION, 1, 1));
+    }
 }
