@@ -9,7 +9,7 @@ SESSION := scripts/test-session.sh
 # Rust tests that need no GUI build without Tauri; the sandbox's fault injection is test-only.
 CORE := --no-default-features --features fault-injection
 
-.PHONY: run test deps deps-test ui app skm skm-faults bindings lint test-rust test-ui test-conformance test-e2e test-install dist bench fuzz
+.PHONY: run test deps deps-test ui app app-faults skm skm-faults bindings lint test-rust test-ui test-conformance test-e2e test-install dist bench fuzz
 
 # The app as its package ships it: the UI served from the binary
 # (tauri/custom-protocol). Every GUI build uses it, so the bundle step and the
@@ -45,6 +45,14 @@ skm-faults:
 	cargo build $(CORE) --bin skm
 	cp target/debug/skm target/debug/skm-faults
 	cargo build --no-default-features --bin skm
+
+# The test build of the app (the `fault-injection` feature: one region of its
+# sandbox can be made to fail) as target/debug/studio-keys-faults, then the
+# real app again in its place; both stay cached, so each step is a relink.
+app-faults: ui
+	cargo build $(GUI) --features fault-injection --bin studio-keys
+	cp target/debug/studio-keys target/debug/studio-keys-faults
+	cargo build $(GUI) --bin studio-keys
 
 # Regenerate the TypeScript IPC bindings from the Rust command declarations.
 bindings:
@@ -83,7 +91,7 @@ test-ui:
 test-conformance: skm
 	SKM_BIN=$(CURDIR)/target/debug/skm $(VENV)/bin/python -m pytest -q tests/conformance
 
-test-e2e: app skm skm-faults
+test-e2e: app app-faults skm skm-faults
 	$(SESSION) tests/e2e/run.sh
 
 # Bundle the binaries just tested, install the .deb with apt, open the installed

@@ -136,6 +136,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .plugin(tauri_plugin_window_state::Builder::default().build())
     .plugin(tauri_plugin_clipboard_manager::init())
     .plugin(tauri_plugin_dialog::init())
+    .plugin(tauri_plugin_notification::init())
     // Checks only when asked (the UI asks once after its first paint, and from
     // Settings); see updates.rs.
     .plugin(tauri_plugin_updater::Builder::new().build())
@@ -152,7 +153,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
         builder.mount_events(app);
         open_main_window(app)?;
         // Settings, keychain and clipboard; the sandbox starts on first use.
-        match crate::services::Studio::open(crate::services::Dirs::from_env()) {
+        match open_studio() {
             Ok(studio) => {
                 if let Ok(settings) = studio.profiles().app_settings() {
                     crate::services::profiles::apply_lang(settings.lang);
@@ -164,6 +165,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                     studio.clipboard(),
                     Some(Box::new(move |status| handle.exit(status))),
                 );
+                remind_reviews(app.handle().clone(), studio.clone());
                 app.manage(studio);
             }
             // Still open the window: `app_info` reports this error, and the UI
@@ -179,4 +181,53 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
         Ok(())
     })
     .build(tauri::generate_context!())
+}
+
+/// The app's core on the system keychain and clipboard. Test builds
+/// (`fault-injection`) can make one region of the embedded sandbox fail, so
+/// e2e can show the all-regions list with a region down.
+fn open_studio() -> crate::domain::error::Result<crate::services::Studio> {
+    let dirs = crate::services::Dirs::from_env();
+    #[cfg(feature = "fault-injection")]
+    if let Some(region) = std::env::var("STUDIO_KEYS_SANDBOX_FAIL_REGION")
+        .ok()
+        .and_then(|r| r.parse().ok())
+    {
+        return crate::services::Studio::with_sandbox_faults(
+            dirs,
+            crate::storage::clipboard::SecretClipboard::system(),
+            crate::sandbox::FaultConfig {
+                fail_region: Some(region),
+                ..Default::default()
+            },
+        );
+    }
+    crate::services::Studio::open(dirs)
+}
+
+/// How often the running app looks for keys whose review date has come (a
+/// date passes midnight while the app stays open).
+const REVIEW_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(30 * 60);
+/// The first look waits for the window: the reminder is not launch work.
+const REVIEW_FIRST_CHECK_AFTER: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// Remind through an OS notification of keys whose review date has come,
+/// each key once a day; nothing about the key changes.
+fn remind_reviews(app: tauri::AppHandle, studio: crate::services::Studio) {
+    use tauri_plugin_notification::NotificationExt;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(REVIEW_FIRST_CHECK_AFTER).await;
+        loop {
+            match studio.review_reminder().await {
+                Ok(Some((title, body))) => {
+                    if let Err(e) = app.notification().builder().title(title).body(body).show() {
+                        log::warn!("review reminder not shown: {e}");
+                    }
+                }
+                Ok(None) => {}
+                Err(e) => log::warn!("review dates unreadable: {}", e.code),
+            }
+            tokio::time::sleep(REVIEW_CHECK_EVERY).await;
+        }
+    });
 }

@@ -7,7 +7,7 @@ use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::services::views::{
     CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyView, OneTimeKey, RegionKeys,
-    TempKeyView, UpdateKeyInput, VerifyResult,
+    ReviewDue, TempKeyView, UpdateKeyInput, VerifyResult,
 };
 use crate::services::Studio;
 use crate::storage::clipboard::ClipboardStatus;
@@ -215,6 +215,16 @@ pub async fn key_set_review_date(
     region: RegionId,
     api_key_id: String,
     date: Option<String>,
+    label: String,
 ) -> Result<(), IpcError> {
-    ipc(studio.key_set_review_date(region, api_key_id, date).await)
+    ipc(studio
+        .key_set_review_date(region, api_key_id, date, label)
+        .await)
+}
+
+/// The active account's keys whose review date has come, in any region.
+#[tauri::command]
+#[specta::specta]
+pub async fn reviews_due(studio: State<'_, Studio>) -> Result<Vec<ReviewDue>, IpcError> {
+    ipc(studio.reviews_due().await)
 }

@@ -36,6 +36,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             keys::key_verify,
             keys::keys_list,
             keys::keys_list_all_regions,
+            keys::reviews_due,
             keys::one_time_close,
             keys::one_time_copy,
             keys::one_time_export,

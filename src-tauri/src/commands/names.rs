@@ -34,6 +34,7 @@
     "profile_set_region",
     "profile_test",
     "profiles_list",
+    "reviews_due",
     "sandbox_identities",
     "settings_get",
     "settings_set",

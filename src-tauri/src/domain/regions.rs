@@ -145,6 +145,14 @@ pub const REGIONS: [Region; 6] = [
 ];
 
 impl Region {
+    /// The region's name as the console shows it in `lang`.
+    pub fn name_in(&self, lang: crate::domain::i18n::Lang) -> &'static str {
+        match lang {
+            crate::domain::i18n::Lang::ZhCn => self.name_zh,
+            _ => self.name_en,
+        }
+    }
+
     /// Whether `host` is one of this region's workspace hosts:
     /// `{workspace}.{workspace_host_suffix}`, one label before the suffix.
     pub fn trusted_workspace_host_of(&self, host: &str) -> bool {

@@ -114,7 +114,7 @@ impl Studio {
 
     /// Who `client` signs as, as `createdBy` records it: remembered from an
     /// earlier key, else asked of STS (and remembered). `None` if unknown.
-    async fn caller_of(&self, client: &Client) -> Option<String> {
+    pub(crate) async fn caller_of(&self, client: &Client) -> Option<String> {
         let key = signer(client);
         let known = {
             let key = key.clone();
@@ -454,10 +454,7 @@ fn notice(
         .unwrap_or_default();
     let lang = i18n::current();
     let region = intent.region.info();
-    let region_name = match lang {
-        i18n::Lang::ZhCn => region.name_zh,
-        _ => region.name_en,
-    };
+    let region_name = region.name_in(lang);
     let mut params: Vec<(&str, &str)> = vec![
         ("apiKeyId", &id),
         ("description", &description),

@@ -12,6 +12,7 @@ pub mod intents;
 pub mod keys;
 pub mod profiles;
 pub mod remote;
+pub mod reviews;
 pub mod sandbox;
 pub mod views;
 pub mod workspaces;

@@ -20,7 +20,7 @@ use crate::protocol::requests::{
 use crate::protocol::wire::ApiKey;
 use crate::storage::intents::IntentAction;
 use crate::storage::profiles::Profile;
-use crate::storage::review_dates::ReviewDates;
+use crate::storage::review_dates::{ReviewDates, ReviewEntry};
 use crate::storage::saved_keys::SavedKeyRecord;
 use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
@@ -84,9 +84,13 @@ impl Studio {
         let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
         // The whole region, so the quota counts keys of every workspace.
-        let all = client.list_api_keys(&ListApiKeysRequest::default()).await?;
+        // Who "you" are rides along with the list: remembered after the first time.
+        let every = ListApiKeysRequest::default();
+        let (all, you) = tokio::join!(client.list_api_keys(&every), self.caller_of(&client));
+        let all = all?;
         let saved = self.saved_index().await?;
         let reviews = self.review_dates_all().await;
+        self.relabel_reviews(&profile, region, &all, &reviews).await;
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -103,6 +107,7 @@ impl Studio {
         Ok(KeyPage {
             total_count: keys.len() as u32,
             keys,
+            you,
             quota: Quota {
                 used: quota_used(&all, info.key_limit_scope),
                 limit: info.key_limit,
@@ -402,7 +407,7 @@ impl Studio {
     }
 
     /// Every review date kept here (a read failure shows no dates, never an error).
-    async fn review_dates_all(&self) -> std::collections::BTreeMap<String, String> {
+    async fn review_dates_all(&self) -> std::collections::BTreeMap<String, ReviewEntry> {
         self.blocking(|s| Ok(s.review_dates().all()))
             .await
             .unwrap_or_default()
@@ -419,10 +424,34 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
         date: Option<String>,
+        label: String,
     ) -> Result<()> {
         let key = self.key_ref_for(region, &api_key_id).await?;
-        self.blocking(move |s| s.review_dates().set(&key, date.as_deref()))
+        self.blocking(move |s| s.review_dates().set(&key, date.as_deref(), &label))
             .await
+    }
+
+    /// Reminders name keys by their description as last listed here.
+    async fn relabel_reviews(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        listed: &[ApiKey],
+        reviews: &std::collections::BTreeMap<String, ReviewEntry>,
+    ) {
+        let labels: Vec<(KeyRef, String)> = listed
+            .iter()
+            .map(|k| {
+                let r = Studio::key_ref(profile, region, k.api_key_id.unwrap_or_default());
+                (r, k.description.clone().unwrap_or_default())
+            })
+            .filter(|(r, _)| ReviewDates::lookup(reviews, r).is_some())
+            .collect();
+        if !labels.is_empty() {
+            let _ = self
+                .blocking(move |s| s.review_dates().relabel(&labels))
+                .await;
+        }
     }
 
     /// Which regions answer ListWorkspaces with these credentials, and whether

@@ -102,6 +102,34 @@ pub struct KeyPage {
     pub keys: Vec<KeyView>,
     pub total_count: u32,
     pub quota: Quota,
+    /// The `createdBy` of the active account's own keys, when known: the list
+    /// says "you" for them.
+    pub you: Option<String>,
+}
+
+/// A key whose review date has come, named as it was last listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ReviewDue {
+    pub region: RegionId,
+    pub api_key_id: String,
+    /// The key's description when last listed; empty when it has none.
+    pub label: String,
+    pub review_by: String,
+}
+
+impl ReviewDue {
+    pub fn new(
+        key: crate::storage::vault::KeyRef,
+        entry: crate::storage::review_dates::ReviewEntry,
+    ) -> Self {
+        ReviewDue {
+            region: key.region,
+            api_key_id: key.api_key_id.to_string(),
+            label: entry.label,
+            review_by: entry.by,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]

@@ -133,15 +133,21 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
     .unwrap();
     let region = RegionId::CnBeijing;
     let page = studio.keys_list(region, None).await.unwrap();
+    // The list knows who "you" are (STS, then remembered) to mark your keys.
+    let you = page.you.clone().expect("the caller is known");
+    assert!(page
+        .keys
+        .iter()
+        .any(|k| k.created_by.as_deref() == Some(you.as_str())));
     let (a, b) = (&page.keys[0].api_key_id, &page.keys[1].api_key_id);
     let yesterday = (chrono::Local::now().date_naive() - chrono::Days::new(1)).to_string();
     let next_year = (chrono::Local::now().date_naive() + chrono::Days::new(365)).to_string();
     studio
-        .key_set_review_date(region, a.clone(), Some(yesterday.clone()))
+        .key_set_review_date(region, a.clone(), Some(yesterday.clone()), "first".into())
         .await
         .unwrap();
     studio
-        .key_set_review_date(region, b.clone(), Some(next_year.clone()))
+        .key_set_review_date(region, b.clone(), Some(next_year.clone()), "second".into())
         .await
         .unwrap();
     let page = studio.keys_list(region, None).await.unwrap();
@@ -155,13 +161,29 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
     assert_eq!(find(a).review_by.as_deref(), Some(yesterday.as_str()));
     assert!(find(a).review_due, "its date has come");
     assert!(!find(b).review_due, "next year's has not");
+    // The launch reminder names the due key by its listed description, and
+    // the OS notification says it once a day.
+    let due = studio.reviews_due().await.unwrap();
+    assert_eq!(due.len(), 1, "{due:?}");
+    assert_eq!(
+        (&due[0].api_key_id, &due[0].label),
+        (a, &find(a).description)
+    );
+    let (_, body) = studio.review_reminder().await.unwrap().expect("a reminder");
+    assert!(body.contains(&find(a).description), "{body}");
+    assert_eq!(studio.review_reminder().await.unwrap(), None, "once a day");
     let e = studio
-        .key_set_review_date(region, a.clone(), Some("next tuesday".into()))
+        .key_set_review_date(
+            region,
+            a.clone(),
+            Some("next tuesday".into()),
+            String::new(),
+        )
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput);
     studio
-        .key_set_review_date(region, a.clone(), None)
+        .key_set_review_date(region, a.clone(), None, String::new())
         .await
         .unwrap();
     let page = studio.keys_list(region, None).await.unwrap();
