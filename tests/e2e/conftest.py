@@ -5,10 +5,12 @@ WebKitWebDriver), started with a fresh config/data/cache dir and the test's
 language, so every journey begins from a first run and nothing leaks between
 tests. A screenshot of the end state is saved for every test.
 """
+import json
 import os
 import pathlib
 import shutil
 import socket
+import sys
 import subprocess
 import tempfile
 import time
@@ -83,15 +85,19 @@ def _bus_name_taken(name):
     return "boolean true" in r.stdout
 
 
+# The test build of the app (`make app-faults`): its sandbox can fail a region.
+FAULTS_APP = str(pathlib.Path(os.environ["STUDIO_KEYS_APP"]).with_name("studio-keys-faults"))
+
+
 def _kill_app(name_may_stay_held=False):
     """Make sure no app instance outlives its test: a window that refuses to close
     (the one-time dialog guards it) would otherwise make the next launch hand
     over to it through the single-instance plugin and never open."""
-    app = os.environ["STUDIO_KEYS_APP"]
-    subprocess.run(["pkill", "-KILL", "-f", f"^{app}( |$)"], check=False)
+    pattern = f"^({os.environ['STUDIO_KEYS_APP']}|{FAULTS_APP})( |$)"
+    subprocess.run(["pkill", "-KILL", "-f", pattern], check=False)
     deadline = time.time() + 10
     while time.time() < deadline:
-        gone = subprocess.run(["pgrep", "-f", f"^{app}( |$)"], capture_output=True).returncode != 0
+        gone = subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode != 0
         # The bus drops a dead instance's name a moment later; a launch before that
         # would try to hand over to it and fail.
         if gone and (name_may_stay_held or not _bus_name_taken(SINGLE_INSTANCE_NAME)):
@@ -137,7 +143,9 @@ def launch(request, home):
                 log.close()
                 _kill_app()
 
-    def _launch(name_may_stay_held=False):
+    def _launch(name_may_stay_held=False, application=None, env=None):
+        """`application`: another build of the app (the fault-injection one);
+        `env`: variables added to the home's for this launch."""
         nonlocal count
         if running:
             _stop()
@@ -152,14 +160,14 @@ def launch(request, home):
         proc = subprocess.Popen(
             [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
              "--native-driver", os.environ["WEBKIT_DRIVER"]],
-            env=home.env, stdout=log, stderr=subprocess.STDOUT,
+            env={**home.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
         )
         deadline = time.time() + 30
         # tauri-driver listens before WebKitWebDriver does: wait for both.
         _wait_port(PORT, deadline)
         _wait_port(NATIVE_PORT, deadline)
         drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}",
-                               options=TauriOptions(os.environ["STUDIO_KEYS_APP"]))
+                               options=TauriOptions(application or os.environ["STUDIO_KEYS_APP"]))
         running.append((proc, drv, log, suffix))
         return drv
 
@@ -176,3 +184,32 @@ def driver(launch):
 
 def wait(drv, timeout=20):
     return WebDriverWait(drv, timeout, poll_frequency=0.1)
+
+
+@pytest.fixture
+def notifications(home):
+    """A stand-in for the desktop's notification service on the test session
+    bus: records every notification the app sends (notifications.py)."""
+    record = home.root / "notifications.jsonl"
+    proc = subprocess.Popen(
+        [sys.executable, str(pathlib.Path(__file__).with_name("notifications.py")), str(record)],
+        env=home.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    # It prints one line once it owns org.freedesktop.Notifications.
+    line = proc.stdout.readline().strip()
+    if line != "ready":
+        proc.kill()
+        raise RuntimeError(f"notification stand-in did not start: {line} {proc.stderr.read()}")
+
+    class Recorded:
+        def sent(self):
+            if not record.exists():
+                return []
+            return [json.loads(x) for x in record.read_text().splitlines() if x.strip()]
+
+    yield Recorded()
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()

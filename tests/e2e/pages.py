@@ -114,14 +114,36 @@ class App:
             value,
         )
 
+    def act(self, key_id, action):
+        """Runs `action` from the row's "⋯" menu (the menu is part of the row)."""
+        self.click("row-menu", self.row(key_id))
+        self.visible("key-menu")
+        self.click(f"action-{action}", self.row(key_id))
+
+    def detail(self, key_id):
+        """Opens the key's detail panel (a click on the row) and returns it."""
+        # WebKitWebDriver does not click a table row itself; its first cell is the row.
+        self.row(key_id).find_element(By.CSS_SELECTOR, "td").click()
+        return self.visible("detail-dialog")
+
+    def close_detail(self):
+        # Esc, as a notice in the corner may sit over the Close button.
+        self.find("detail-dialog").send_keys(Keys.ESCAPE)
+        self.gone("detail-dialog")
+
+    def enabled(self, key_id):
+        return self.row(key_id).get_attribute("data-enabled") == "true"
+
     def verify(self, key_id, outcome):
-        """Runs the row's Verify and waits for its result to say `outcome`."""
-        self.click("action-verify", self.row(key_id))
+        """Runs Verify from the row's menu and waits for the detail panel to say `outcome`."""
+        self.act(key_id, "verify")
+        panel = self.visible("detail-dialog")
         self.wait().until(
-            lambda d: next((e.get_attribute("data-outcome") for e in self.all("verify-result", self.row(key_id))),
+            lambda d: next((e.get_attribute("data-outcome") for e in self.all("verify-result", panel)),
                            None) == outcome,
             f"Verify did not say {outcome}",
         )
+        self.close_detail()
 
     def new_row_after(self, before_ids):
         self.wait().until(lambda d: set(self.row_ids()) - set(before_ids), "no new key appeared")

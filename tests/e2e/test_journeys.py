@@ -124,16 +124,16 @@ def test_disable_and_enable(driver, home, request):
     app.close_one_time()
     key_id = app.new_row_after(before)
     assert dashscope_accepts(home, value), "a new key works"
-    app.click("action-disable", app.row(key_id))
+    app.act(key_id, "disable")
     if app.present("confirm-dialog"):
         app.confirm()
-    app.wait().until(lambda d: app.present("action-enable", app.row(key_id)), "the key shows as disabled")
+    app.wait().until(lambda d: not app.enabled(key_id), "the key shows as disabled")
     # Disabled means it stops working: the app's Verify and the sandbox's key check say so.
     app.verify(key_id, "disabled")
     assert not dashscope_accepts(home, value), "a disabled key is refused by DashScope"
     shot(app, request, "disabled")
-    app.click("action-enable", app.row(key_id))
-    app.wait().until(lambda d: app.present("action-disable", app.row(key_id)), "the key shows as enabled")
+    app.act(key_id, "enable")
+    app.wait().until(lambda d: app.enabled(key_id), "the key shows as enabled")
     app.verify(key_id, "works")
     assert dashscope_accepts(home, value), "enabled again, the same value works"
 
@@ -143,7 +143,7 @@ def test_edit_description(driver, request):
     before, _ = create_all(app, "e2e before edit")
     app.close_one_time()
     key_id = app.new_row_after(before)
-    app.click("action-edit", app.row(key_id))
+    app.act(key_id, "edit")
     app.visible("edit-dialog")
     app.type("create-description", "e2e after edit")
     app.click("create-submit")
@@ -158,7 +158,7 @@ def test_reset_shows_a_new_value_once(driver, home, request):
     app.close_one_time()
     key_id = app.new_row_after(before)
     assert dashscope_accepts(home, old_value), "the key works before the reset"
-    app.click("action-reset", app.row(key_id))
+    app.act(key_id, "reset")
     body = app.text("confirm-body")
     assert body, "reset asks first and says the old value stops working"
     shot(app, request, "confirm-reset")
@@ -182,7 +182,7 @@ def test_delete_names_the_key_and_removes_it(driver, request):
     app.close_one_time()
     key_id = app.new_row_after(before)
     used, _ = app.quota()
-    app.click("action-delete", app.row(key_id))
+    app.act(key_id, "delete")
     assert "e2e delete me" in app.text("confirm-body")
     shot(app, request, "confirm-delete")
     app.confirm()
@@ -195,7 +195,7 @@ def test_temporary_key_counts_down(driver, request):
     before, _ = create_all(app, "e2e temp")
     app.close_one_time()
     key_id = app.new_row_after(before)
-    app.click("action-temp-key", app.row(key_id))
+    app.act(key_id, "temp-key")
     app.visible("temp-key-dialog")
     assert app.text("temp-key-note"), "the dialog says it inherits permissions and cannot be revoked"
     ttl = app.find("temp-ttl")

@@ -58,7 +58,7 @@ describe("app", () => {
     render(App);
     const select = await vi.waitFor(() => screen.getByTestId("region-switcher") as HTMLSelectElement);
     const names = within(select).getAllByRole("option").map((o) => o.textContent);
-    expect(names).toEqual(["华北2（北京）", "新加坡", "日本（东京）", "中国香港", "德国（法兰克福）", "美国（弗吉尼亚）"]);
+    expect(names).toEqual(["全部地域", "华北2（北京）", "新加坡", "日本（东京）", "中国香港", "德国（法兰克福）", "美国（弗吉尼亚）"]);
     // Opens on the profile's last region.
     expect(select.value).toBe("ap-southeast-1");
     expect(document.documentElement.dataset.theme).toBe("dark");

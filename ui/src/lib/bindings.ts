@@ -33,12 +33,14 @@ export const commands = {
 	keySavePasted: (region: RegionId, apiKeyId: string, value: string) => __TAURI_INVOKE<KeyFormat>("key_save_pasted", { region, apiKeyId, value }),
 	keySetEnabled: (region: RegionId, apiKeyId: string, enabled: boolean) => __TAURI_INVOKE<null>("key_set_enabled", { region, apiKeyId, enabled }),
 	/**  Set (`YYYY-MM-DD`) or clear the date by which to look at a key again. */
-	keySetReviewDate: (region: RegionId, apiKeyId: string, date: string | null) => __TAURI_INVOKE<null>("key_set_review_date", { region, apiKeyId, date }),
+	keySetReviewDate: (region: RegionId, apiKeyId: string, date: string | null, label: string) => __TAURI_INVOKE<null>("key_set_review_date", { region, apiKeyId, date, label }),
 	keyUpdate: (input: UpdateKeyInput_Deserialize) => __TAURI_INVOKE<KeyView_Serialize>("key_update", { input }),
 	keyVerify: (region: RegionId, apiKeyId: string) => __TAURI_INVOKE<VerifyResult_Serialize>("key_verify", { region, apiKeyId }),
 	keysList: (region: RegionId, workspaceId: string | null) => __TAURI_INVOKE<KeyPage_Serialize>("keys_list", { region, workspaceId }),
 	/**  The keys of all six regions at once; a region that fails carries its error. */
 	keysListAllRegions: () => __TAURI_INVOKE<RegionKeys_Serialize[]>("keys_list_all_regions"),
+	/**  The active account's keys whose review date has come, in any region. */
+	reviewsDue: () => __TAURI_INVOKE<ReviewDue[]>("reviews_due"),
 	oneTimeClose: (handle: string) => __TAURI_INVOKE<null>("one_time_close", { handle }),
 	oneTimeCopy: (handle: string) => __TAURI_INVOKE<ClipboardStatus_Serialize>("one_time_copy", { handle }),
 	oneTimeExport: (handle: string, format: ExportFormat) => __TAURI_INVOKE<string | null>("one_time_export", { handle, format }),
@@ -419,12 +421,22 @@ export type KeyPage_Deserialize = {
 	keys: KeyView_Deserialize[],
 	totalCount: number,
 	quota: Quota,
+	/**
+	 *  The `createdBy` of the active account's own keys, when known: the list
+	 *  says "you" for them.
+	 */
+	you?: string | null,
 };
 
 export type KeyPage_Serialize = {
 	keys: KeyView_Serialize[],
 	totalCount: number,
 	quota: Quota,
+	/**
+	 *  The `createdBy` of the active account's own keys, when known: the list
+	 *  says "you" for them.
+	 */
+	you: string | null,
 };
 
 export type KeyView = KeyView_Serialize | KeyView_Deserialize;
@@ -706,6 +718,15 @@ export type Region_Serialize = {
 	newKeyPrefix: string,
 	/**  The suffix of workspace inference hosts: `{workspace}.{suffix}`. */
 	workspaceHostSuffix: string,
+};
+
+/**  A key whose review date has come, named as it was last listed. */
+export type ReviewDue = {
+	region: RegionId,
+	apiKeyId: string,
+	/**  The key's description when last listed; empty when it has none. */
+	label: string,
+	reviewBy: string,
 };
 
 /**

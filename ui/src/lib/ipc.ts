@@ -38,6 +38,7 @@ import {
   type Region_Serialize,
   type RegionCheck_Serialize,
   type RegionKeys_Serialize,
+  type ReviewDue,
   type RegionId,
   type SandboxIdentityView_Serialize,
   type SaveStatus_Serialize,
@@ -86,6 +87,7 @@ export type RegionCheck = RegionCheck_Serialize;
 export type ConnectionReport = ConnectionReport_Serialize;
 /** One region's keys in the all-regions list, or why they could not be listed. */
 export type RegionKeys = RegionKeys_Serialize;
+export type { ReviewDue };
 export type WorkspaceView = WorkspaceView_Serialize;
 export type CreateKeyInput = CreateKeyInput_Deserialize;
 export type ClipboardStatus = ClipboardStatus_Serialize;
@@ -202,7 +204,9 @@ export const ipc = normalised(
     keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> => commands.keysList(region, workspaceId),
     keysListAllRegions: (): Promise<RegionKeys[]> => commands.keysListAllRegions(),
     /** `date`: YYYY-MM-DD, or null to clear it. */
-    keySetReviewDate: (region: RegionId, id: string, date: string | null) => commands.keySetReviewDate(region, id, date),
+    keySetReviewDate: (region: RegionId, id: string, date: string | null, label: string) =>
+      commands.keySetReviewDate(region, id, date, label),
+    reviewsDue: (): Promise<ReviewDue[]> => commands.reviewsDue(),
     keyCreate: async (input: CreateKeyInput): Promise<OneTimeKey> => oneTime(await commands.keyCreate(input)),
     keyReset: async (region: RegionId, id: string): Promise<OneTimeKey> => oneTime(await commands.keyReset(region, id)),
     /** `permission` null leaves it as it is (regions without custom permissions). */

@@ -52,7 +52,7 @@ export function makeKey(over: Partial<KeyView> = {}): KeyView {
 }
 
 export function makePage(keys: KeyView[], used = keys.length, limit = 50, scope: "Account" | "Owner" = "Account"): KeyPage {
-  return { keys, totalCount: keys.length, quota: { used, limit, scope } };
+  return { keys, totalCount: keys.length, quota: { used, limit, scope }, you: "root" };
 }
 
 export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {

@@ -212,7 +212,7 @@ describe("edit dialog", () => {
       permission: { type: "Custom", accessIps: ["0.0.0.0/0", "::/0"], allowAllModels: true, accessibleModels: [] },
     });
     ipcMock.keyUpdate.mockResolvedValue({ ...key, description: "new" });
-    keys.page = { keys: [key], totalCount: 1, quota: { used: 1, limit: 50, scope: "Account" } };
+    keys.page = { keys: [key], totalCount: 1, quota: { used: 1, limit: 50, scope: "Account" }, you: null };
     dialogs.current = { kind: "edit", key };
     open("cn-beijing", key);
     expect(screen.queryByTestId("ip-list")).toBeNull();

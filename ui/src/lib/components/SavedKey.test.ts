@@ -1,5 +1,6 @@
-// The saved-copy actions of a key row (copy as .env, save to file, forget,
-// save a pasted key) and the storage banner, against mocked IPC.
+// The saved-copy actions of a key's detail panel (copy as .env, save to file,
+// forget, save a pasted key), the review date, and the storage banner,
+// against mocked IPC.
 import { fireEvent, render, screen, within } from "@testing-library/svelte";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ipcError, makeKey, makePage } from "../../test/fixtures";
@@ -13,16 +14,18 @@ import type { KeyView } from "../ipc";
 import { setLang } from "../i18n/index.svelte";
 import { dialogs } from "../stores/dialogs.svelte";
 import { keys } from "../stores/keys.svelte";
-import KeyList from "./KeyList.svelte";
+import KeyDetail from "./KeyDetail.svelte";
 import PasteKeyDialog from "./PasteKeyDialog.svelte";
 import StorageBanner from "./StorageBanner.svelte";
 
+/** The key's detail panel, as a row's Enter or click opens it. */
 async function showRow(k: KeyView): Promise<HTMLElement> {
   ipcMock.keysList.mockResolvedValue(makePage([k]));
   keys.forget();
-  render(KeyList);
   await keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
-  return screen.getByTestId(`key-row-${k.apiKeyId}`);
+  dialogs.detail = { region: k.region, apiKeyId: String(k.apiKeyId) };
+  render(KeyDetail, { props: { detail: dialogs.detail } });
+  return screen.getByTestId("detail-dialog");
 }
 
 // Built at run time: obviously fake, never a real key.
@@ -33,6 +36,7 @@ beforeEach(() => {
   setLang("en");
   dialogs.current = null;
   dialogs.confirmation = null;
+  dialogs.detail = null;
 });
 
 afterEach(() => {
@@ -58,11 +62,11 @@ describe("copy as .env line", () => {
     expect(within(row).getByTestId("copy-env-countdown").textContent).toContain("could not be cleared");
   });
 
-  it("is unavailable without a saved copy, which can be pasted instead", async () => {
+  it("is absent without a saved copy, which can be pasted instead", async () => {
     const row = await showRow(makeKey({ saved: "notSaved" }));
-    expect((within(row).getByTestId("action-copy-env") as HTMLButtonElement).disabled).toBe(true);
-    expect((within(row).getByTestId("action-export") as HTMLButtonElement).disabled).toBe(true);
-    expect(within(row).queryByTestId("action-forget")).toBeNull();
+    expect(within(row).getByTestId("detail-saved-state").textContent).toContain("no copy of this key");
+    for (const absent of ["action-copy-saved", "action-copy-env", "action-export", "action-temp-key", "action-forget"])
+      expect(within(row).queryByTestId(absent)).toBeNull();
     await fireEvent.click(within(row).getByTestId("action-save-pasted"));
     expect(dialogs.current?.kind).toBe("paste");
   });
@@ -162,6 +166,56 @@ describe("save a pasted key", () => {
     await fireEvent.submit(input.form!);
     await settle();
     expect(ipcMock.keySavePasted).not.toHaveBeenCalled();
+  });
+});
+
+describe("detail panel", () => {
+  it("shows every field and the permission block, and runs the check the menu asked for", async () => {
+    const k = makeKey({
+      saved: "saved",
+      createdBy: "root",
+      permission: { type: "Custom", accessIps: ["10.0.0.0/24"], allowAllModels: false, accessibleModels: ["qwen-plus"] },
+    });
+    ipcMock.keyVerify.mockResolvedValue({ outcome: "wrongRegion", latencyMs: 87 });
+    ipcMock.keysList.mockResolvedValue(makePage([k]));
+    keys.forget();
+    await keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
+    render(KeyDetail, { props: { detail: { region: k.region, apiKeyId: String(k.apiKeyId), task: "verify" } } });
+    const panel = screen.getByTestId("detail-dialog");
+    expect(within(panel).getByTestId("detail-id").textContent).toBe(String(k.apiKeyId));
+    expect(within(panel).getByTestId("detail-masked").textContent).toBe(k.maskedValue);
+    expect(within(panel).getByTestId("detail-creator").textContent).toContain("(you)");
+    const permission = within(panel).getByTestId("detail-permission").textContent!;
+    expect(permission).toContain("10.0.0.0/24");
+    expect(permission).toContain("qwen-plus");
+    await vi.waitFor(() =>
+      expect(within(panel).getByTestId("verify-result").textContent).toBe("This key belongs to another region (87 ms)"),
+    );
+    expect(ipcMock.keyVerify).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps a review date on this computer, flags the key when it has come, and can remove it", async () => {
+    const k = makeKey({ description: "Payroll bot" });
+    const panel = await showRow(k);
+    expect(within(panel).queryByTestId("review-clear")).toBeNull();
+    await fireEvent.input(within(panel).getByTestId("review-date"), { target: { value: "2020-01-31" } });
+    await fireEvent.click(within(panel).getByTestId("review-save"));
+    await vi.waitFor(() => within(panel).getByTestId("review-due-note"));
+    expect(ipcMock.keySetReviewDate).toHaveBeenCalledWith("cn-beijing", k.apiKeyId, "2020-01-31", "Payroll bot");
+    expect(keys.find("cn-beijing", String(k.apiKeyId))?.reviewDue).toBe(true);
+    expect(ipcMock.reviewsDue).toHaveBeenCalled();
+    await fireEvent.click(within(panel).getByTestId("review-clear"));
+    await vi.waitFor(() => expect(within(panel).queryByTestId("review-due-note")).toBeNull());
+    expect(ipcMock.keySetReviewDate).toHaveBeenLastCalledWith("cn-beijing", k.apiKeyId, null, "Payroll bot");
+    expect(keys.find("cn-beijing", String(k.apiKeyId))?.reviewBy).toBeNull();
+  });
+
+  it("closes itself when its key is gone", async () => {
+    const k = makeKey();
+    await showRow(k);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    await keys.refresh();
+    await vi.waitFor(() => expect(dialogs.detail).toBeNull());
   });
 });
 

@@ -88,3 +88,26 @@ export function formatDateTime(epochMs: number | null): string {
   }
   return f.format(new Date(epochMs));
 }
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+
+function dateFormat(): Intl.DateTimeFormat {
+  let f = dateFormats.get(current);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current, { dateStyle: "medium" });
+    dateFormats.set(current, f);
+  }
+  return f;
+}
+
+/** A local date (no time) for an epoch in milliseconds; "" when unknown. */
+export function formatDate(epochMs: number | null): string {
+  if (epochMs === null || !Number.isFinite(epochMs) || epochMs <= 0) return "";
+  return dateFormat().format(new Date(epochMs));
+}
+
+/** A calendar day kept as `YYYY-MM-DD`, in the current language; as given when it is not one. */
+export function formatDay(day: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  return m ? dateFormat().format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : day;
+}

@@ -33,6 +33,10 @@ const ALLOWED = [
   ".txt",
   ".env",
   "Ctrl",
+  "Shift+F10",
+  "Enter",
+  "sk-ws-",
+  "sk-",
 ];
 
 function leftoverEnglish(text: string): string[] {

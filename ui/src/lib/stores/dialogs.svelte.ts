@@ -1,6 +1,6 @@
 // Which dialog is open. One at a time, plus a confirmation that can sit on top
 // of any of them, and the one-time display which outranks everything.
-import { ipc, type KeyView, type OneTimeKey } from "../ipc";
+import { ipc, type KeyView, type OneTimeKey, type RegionId } from "../ipc";
 
 export type DialogState =
   | { kind: "create" }
@@ -23,13 +23,28 @@ export type ConfirmRequest = {
 
 export type OneTimeState = { key: OneTimeKey; reset: boolean };
 
+/** What the detail panel does as it opens, when a row's menu asked for it. */
+export type DetailTask = "verify" | "copy-env" | "export" | "review";
+/** The key whose detail panel is open; the panel reads the live key from the list. */
+export type DetailState = { region: RegionId; apiKeyId: string; task?: DetailTask };
+
 class DialogsStore {
   current = $state<DialogState>(null);
   confirmation = $state<ConfirmRequest | null>(null);
   oneTime = $state<OneTimeState | null>(null);
+  /** Open under the other dialogs: Edit or a confirmation can sit on top of it. */
+  detail = $state<DetailState | null>(null);
 
   get anyOpen(): boolean {
-    return this.current !== null || this.confirmation !== null || this.oneTime !== null;
+    return this.current !== null || this.confirmation !== null || this.oneTime !== null || this.detail !== null;
+  }
+
+  openDetail(key: KeyView, task?: DetailTask): void {
+    this.detail = { region: key.region, apiKeyId: String(key.apiKeyId), task };
+  }
+
+  closeDetail(): void {
+    this.detail = null;
   }
 
   open(d: Exclude<DialogState, null>): void {

@@ -14,6 +14,7 @@ import {
   type PastedFormat,
   type Permission,
   type RegionId,
+  type RegionKeys,
   type TempKeyView,
   type VerifyResult,
 } from "../ipc";
@@ -22,15 +23,21 @@ import { app } from "./app.svelte";
 import { Attempt } from "./attempt.svelte";
 import { mark, takeMarks } from "../bench";
 
-export type ListContext = { profileId: string; region: RegionId; workspaceId: string | null };
+/** `region: "all"` lists every region's keys in one table. */
+export type ListContext = { profileId: string; region: RegionId | "all"; workspaceId: string | null };
 
 // Key actions are plain calls: their IpcError goes to the panel that asked
-// (a row, a dialog), which shows it through its own Attempt.
+// (the list, a detail panel, a dialog), which shows it through its own Attempt.
+// Each action names its key's own region, so the all-regions list acts on the
+// key's region.
 class KeysStore {
-  #cache = new Map<string, KeyPage>();
+  #cache = new Map<string, KeyPage | RegionKeys[]>();
   #load = new Attempt({ mode: "load" });
   context = $state<ListContext | null>(null);
+  /** The one region's page (null in the all-regions list). */
   page = $state<KeyPage | null>(null);
+  /** Each region's share of the all-regions list (null for one region). */
+  regions = $state<RegionKeys[] | null>(null);
 
   get loading(): boolean {
     return this.#load.busy !== null;
@@ -40,12 +47,30 @@ class KeysStore {
     return this.#load.error;
   }
 
+  /** The all-regions list is showing. */
+  get allRegions(): boolean {
+    return this.context?.region === "all";
+  }
+
+  /** Something is listed (a page, or the all-regions answer). */
+  get loaded(): boolean {
+    return this.page !== null || this.regions !== null;
+  }
+
   get keys(): KeyView[] {
+    if (this.regions) return this.regions.flatMap((r) => r.page?.keys ?? []);
     return this.page?.keys ?? [];
   }
 
+  /** The active account's `createdBy`, when known: its keys say "you". */
+  get you(): string | null {
+    if (this.regions) return this.regions.find((r) => r.page?.you)?.page?.you ?? null;
+    return this.page?.you ?? null;
+  }
+
   get region(): RegionId | null {
-    return this.context?.region ?? null;
+    const r = this.context?.region;
+    return r && r !== "all" ? r : null;
   }
 
   get atLimit(): boolean {
@@ -53,32 +78,44 @@ class KeysStore {
     return !!q && q.used >= q.limit;
   }
 
+  /** The live view of a key (after edits), or null once it is gone. */
+  find(region: RegionId, id: string): KeyView | null {
+    return this.keys.find((k) => k.region === region && String(k.apiKeyId) === String(id)) ?? null;
+  }
+
   #key(c: ListContext): string {
     return `${c.profileId}|${c.region}|${c.workspaceId ?? "*"}`;
   }
 
-  /** Switch to a context: cached page at once, fresh one when it arrives. */
+  #adopt(cached: KeyPage | RegionKeys[] | undefined): void {
+    this.page = cached && !Array.isArray(cached) ? cached : null;
+    this.regions = Array.isArray(cached) ? cached : null;
+  }
+
+  /** Switch to a context: cached list at once, fresh one when it arrives. */
   async show(c: ListContext): Promise<void> {
     this.context = c;
-    this.page = this.#cache.get(this.#key(c)) ?? null;
+    this.#adopt(this.#cache.get(this.#key(c)));
     this.#load.error = null;
-    if (this.page) this.#painted(c.region, "cache");
+    if (this.page && c.region !== "all") this.#painted(c.region, "cache");
     await this.refresh();
   }
 
   async refresh(): Promise<void> {
     const c = this.context;
     if (!c) return;
-    const page = await this.#load.run("refresh", async () => {
+    const region = c.region;
+    const listed = await this.#load.run("refresh", async () => {
+      if (region === "all") return ipc.keysListAllRegions();
       mark("list-requested");
-      const page = await ipc.keysList(c.region, c.workspaceId);
+      const page = await ipc.keysList(region, c.workspaceId);
       mark("list-received");
       return page;
     });
-    if (!page) return;
-    this.#cache.set(this.#key(c), page);
-    this.page = page;
-    this.#painted(c.region, "network");
+    if (!listed || this.context !== c) return;
+    this.#cache.set(this.#key(c), listed);
+    this.#adopt(listed);
+    if (region !== "all") this.#painted(region, "network");
   }
 
   /** Benchmark builds time launch and region switches by this signal. A
@@ -101,92 +138,111 @@ class KeysStore {
     this.#cache.clear();
   }
 
-  #region(): RegionId {
-    const r = this.context?.region;
+  #createRegion(): RegionId {
+    const r = this.region;
     if (!r) throw unexpectedError();
     return r;
   }
 
-  #patch(id: KeyView["apiKeyId"], change: (k: KeyView) => KeyView | null): void {
-    if (!this.page) return;
-    const keys = this.page.keys
-      .map((k) => (String(k.apiKeyId) === String(id) ? change(k) : k))
-      .filter((k): k is KeyView => k !== null);
-    const removed = this.page.keys.length - keys.length;
-    this.page = {
-      ...this.page,
-      keys,
-      totalCount: this.page.totalCount - removed,
-      quota: { ...this.page.quota, used: Math.max(0, this.page.quota.used - removed) },
+  /** Change or drop one key in whatever is listed (one region or all). */
+  #patch(key: KeyView, change: (k: KeyView) => KeyView | null): void {
+    const apply = (page: KeyPage): KeyPage => {
+      const keys = page.keys
+        .map((k) => (k.region === key.region && String(k.apiKeyId) === String(key.apiKeyId) ? change(k) : k))
+        .filter((k): k is KeyView => k !== null);
+      const removed = page.keys.length - keys.length;
+      return {
+        ...page,
+        keys,
+        totalCount: page.totalCount - removed,
+        quota: { ...page.quota, used: Math.max(0, page.quota.used - removed) },
+      };
     };
+    if (this.page) this.page = apply(this.page);
+    if (this.regions)
+      this.regions = this.regions.map((r) => (r.region === key.region && r.page ? { ...r, page: apply(r.page) } : r));
   }
 
   async create(input: Omit<CreateKeyInput, "region">): Promise<OneTimeKey> {
-    const k = await ipc.keyCreate({ ...input, region: this.#region() });
+    const k = await ipc.keyCreate({ ...input, region: this.#createRegion() });
     void this.refresh();
     return k;
   }
 
-  async reset(id: KeyView["apiKeyId"]): Promise<OneTimeKey> {
-    const k = await ipc.keyReset(this.#region(), id);
+  async reset(key: KeyView): Promise<OneTimeKey> {
+    const k = await ipc.keyReset(key.region, key.apiKeyId);
     void this.refresh();
     return k;
   }
 
-  async update(id: KeyView["apiKeyId"], description: string, permission: Permission | null): Promise<void> {
-    const updated = await ipc.keyUpdate(this.#region(), id, description, permission);
-    this.#patch(id, () => updated);
+  async update(key: KeyView, description: string, permission: Permission | null): Promise<void> {
+    const updated = await ipc.keyUpdate(key.region, key.apiKeyId, description, permission);
+    this.#patch(key, () => updated);
   }
 
-  async setEnabled(id: KeyView["apiKeyId"], enabled: boolean): Promise<void> {
-    await ipc.keySetEnabled(this.#region(), id, enabled);
-    this.#patch(id, (k) => ({ ...k, enabled }));
+  async setEnabled(key: KeyView, enabled: boolean): Promise<void> {
+    await ipc.keySetEnabled(key.region, key.apiKeyId, enabled);
+    this.#patch(key, (k) => ({ ...k, enabled }));
   }
 
-  async remove(id: KeyView["apiKeyId"]): Promise<void> {
-    await ipc.keyDelete(this.#region(), id);
-    this.#patch(id, () => null);
+  async remove(key: KeyView): Promise<void> {
+    await ipc.keyDelete(key.region, key.apiKeyId);
+    this.#patch(key, () => null);
     void this.refresh();
   }
 
-  async copySaved(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
-    return ipc.keyCopySaved(this.#region(), id);
+  async copySaved(key: KeyView): Promise<ClipboardStatus> {
+    return ipc.keyCopySaved(key.region, key.apiKeyId);
   }
 
   /** `DASHSCOPE_API_KEY=...` with the base URL comment, from the saved copy (in Rust). */
-  async copyEnv(id: KeyView["apiKeyId"]): Promise<ClipboardStatus> {
-    return ipc.keyCopyEnv(this.#region(), id);
+  async copyEnv(key: KeyView): Promise<ClipboardStatus> {
+    return ipc.keyCopyEnv(key.region, key.apiKeyId);
   }
 
   /** Remove this computer's saved copy; the key itself is not touched. */
-  async forgetSaved(id: KeyView["apiKeyId"]): Promise<void> {
-    await ipc.keyForget(this.#region(), id);
-    this.#patch(id, (k) => ({ ...k, saved: "notSaved" }));
+  async forgetSaved(key: KeyView): Promise<void> {
+    await ipc.keyForget(key.region, key.apiKeyId);
+    this.#patch(key, (k) => ({ ...k, saved: "notSaved" }));
   }
 
   /** Save a value the person pasted. The caller drops its copy right after. */
-  async savePasted(id: KeyView["apiKeyId"], value: string): Promise<PastedFormat> {
-    const format = await ipc.keySavePasted(this.#region(), id, value);
-    this.#patch(id, (k) => ({ ...k, saved: "saved" }));
+  async savePasted(key: KeyView, value: string): Promise<PastedFormat> {
+    const format = await ipc.keySavePasted(key.region, key.apiKeyId, value);
+    this.#patch(key, (k) => ({ ...k, saved: "saved" }));
     return format;
   }
 
   /** Write the saved copy to a file Rust asks for; null when cancelled. */
-  async exportSaved(id: KeyView["apiKeyId"], format: ExportFormat): Promise<string | null> {
-    return ipc.keyExport(this.#region(), id, format);
+  async exportSaved(key: KeyView, format: ExportFormat): Promise<string | null> {
+    return ipc.keyExport(key.region, key.apiKeyId, format);
   }
 
   async copyText(text: string): Promise<void> {
     await ipc.clipboardCopyText(text);
   }
 
-  async verify(id: KeyView["apiKeyId"]): Promise<VerifyResult> {
-    return ipc.keyVerify(this.#region(), id);
+  async verify(key: KeyView): Promise<VerifyResult> {
+    return ipc.keyVerify(key.region, key.apiKeyId);
   }
 
-  async tempKey(id: KeyView["apiKeyId"], ttlSeconds: number): Promise<TempKeyView> {
-    return ipc.tempKeyCreate(this.#region(), id, ttlSeconds);
+  async tempKey(key: KeyView, ttlSeconds: number): Promise<TempKeyView> {
+    return ipc.tempKeyCreate(key.region, key.apiKeyId, ttlSeconds);
   }
+
+  /** Set (`YYYY-MM-DD`) or clear the day to look at the key again; kept on this computer. */
+  async setReviewDate(key: KeyView, date: string | null): Promise<void> {
+    await ipc.keySetReviewDate(key.region, key.apiKeyId, date, key.description);
+    const today = localToday();
+    this.#patch(key, (k) => ({ ...k, reviewBy: date, reviewDue: date !== null && date <= today }));
+  }
+}
+
+/** Today on this computer's calendar, as `YYYY-MM-DD` (how review dates are kept). */
+export function localToday(): string {
+  const d = new Date();
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
 }
 
 export const keys = new KeysStore();

@@ -1,13 +1,16 @@
-// The current account, region and workspace filter, and the moves between them.
+// The current account, region (or all regions) and workspace filter, and the
+// moves between them.
 import { ipc, type RegionId } from "../ipc";
 import { app } from "./app.svelte";
 import { reported } from "./attempt.svelte";
 import { keys } from "./keys.svelte";
 import { profiles } from "./profiles.svelte";
+import { reviews } from "./reviews.svelte";
 import { forgetModels, workspaces } from "./workspaces.svelte";
 
 class SessionStore {
-  region = $state<RegionId>("cn-beijing");
+  /** "all": every region's keys in one list (no workspace filter there). */
+  region = $state<RegionId | "all">("cn-beijing");
   workspaceId = $state<string | null>(null);
 
   #startRegion(): RegionId {
@@ -18,22 +21,24 @@ class SessionStore {
 
   #show(): Promise<void> {
     const profileId = profiles.active?.id ?? "";
-    void workspaces.show(profileId, this.region);
+    if (this.region !== "all") void workspaces.show(profileId, this.region);
     return keys.show({ profileId, region: this.region, workspaceId: this.workspaceId });
   }
 
   async start(): Promise<void> {
     this.region = this.#startRegion();
     this.workspaceId = null;
+    void reviews.reset();
     await this.#show();
   }
 
-  async switchRegion(region: RegionId): Promise<void> {
-    if (region === this.region || !app.region(region)) return;
+  async switchRegion(region: RegionId | "all"): Promise<void> {
+    if (region === this.region || (region !== "all" && !app.region(region))) return;
     this.region = region;
     this.workspaceId = null;
-    // Remembering is a convenience: report a failure, but switch anyway.
-    void reported(ipc.profileSetRegion(region));
+    // Remembering is a convenience: report a failure, but switch anyway. The
+    // all-regions list is not remembered: the next start opens one region.
+    if (region !== "all") void reported(ipc.profileSetRegion(region));
     await this.#show();
   }
 
