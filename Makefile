@@ -69,13 +69,14 @@ LAYER_RULES := \
   --deny crate::services=crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::cli=crate::commands,crate::app,crate::updates,crate::cloud,crate::sandbox,crate::storage
 
-lint: bindings
+lint: bindings ui
 	python3 scripts/test_check_layers.py
 	python3 scripts/check_layers.py src-tauri/src $(LAYER_RULES)
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
 	cargo clippy $(CORE) --all-targets -- -D warnings
 	cd ui && npm run check
+	cd ui && npm run check:dist
 	node scripts/lint-workflows.mjs
 	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales
 	@git diff --exit-code -- ui/src/lib/bindings.ts \

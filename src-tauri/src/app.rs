@@ -219,9 +219,21 @@ fn remind_reviews(app: tauri::AppHandle, studio: crate::services::Studio) {
         tokio::time::sleep(REVIEW_FIRST_CHECK_AFTER).await;
         loop {
             match studio.review_reminder().await {
-                Ok(Some((title, body))) => {
-                    if let Err(e) = app.notification().builder().title(title).body(body).show() {
-                        log::warn!("review reminder not shown: {e}");
+                Ok(Some(reminder)) => {
+                    let shown = app
+                        .notification()
+                        .builder()
+                        .title(reminder.title)
+                        .body(reminder.body)
+                        .show();
+                    // Marked only once shown: a failure is tried again next time.
+                    match shown {
+                        Ok(()) => {
+                            if let Err(e) = studio.review_reminded(reminder.keys).await {
+                                log::warn!("review reminder not recorded: {}", e.code);
+                            }
+                        }
+                        Err(e) => log::warn!("review reminder not shown: {e}"),
                     }
                 }
                 Ok(None) => {}

@@ -56,6 +56,9 @@ def test_fifty_keys_keyboard_to_detail_and_menu(driver, home, lang, request):
     drawn = len(app.rows())
     assert drawn < 50, f"only the rows in view (and a few around) are drawn, not all 50: {drawn}"
     shot(app, request, "table-50")
+    driver.execute_script("document.documentElement.dataset.theme = 'dark'")
+    shot(app, request, "table-50-dark")
+    driver.execute_script("delete document.documentElement.dataset.theme")
 
     # Keyboard only, from the search field: Tab reaches the list's current row.
     driver.execute_script("document.querySelector('[data-testid=key-search]').focus()")

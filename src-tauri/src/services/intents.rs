@@ -49,6 +49,9 @@ fn signer(client: &Client) -> String {
     )
 }
 
+/// How long the key list may wait for STS to say who "you" are.
+const YOU_LOOKUP_WITHIN: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// Past this age an interrupted run is only reported, never acted on: the
 /// person has had time to act on the key themselves.
 const RESUME_ACT_WITHIN_MS: i64 = 24 * 60 * 60 * 1000;
@@ -99,6 +102,31 @@ impl Studio {
         if let Ok(Err(e)) = finished {
             log::warn!("intent journal entry not settled: {}", e.code);
         }
+    }
+
+    /// Who "you" are for the key list: the remembered caller id, else one
+    /// short STS question per run. A signer STS could not answer for is not
+    /// asked again in this run, so no list waits on STS twice.
+    pub(crate) async fn you(&self, client: &Client) -> Option<String> {
+        let key = signer(client);
+        if self
+            .inner
+            .callers_unknown
+            .lock()
+            .is_ok_and(|u| u.contains(&key))
+        {
+            return None;
+        }
+        let found = tokio::time::timeout(YOU_LOOKUP_WITHIN, self.caller_of(client))
+            .await
+            .ok()
+            .flatten();
+        if found.is_none() {
+            if let Ok(mut unknown) = self.inner.callers_unknown.lock() {
+                unknown.insert(key);
+            }
+        }
+        found
     }
 
     /// Learn the caller id from a key this signer just made.

@@ -118,6 +118,9 @@ pub(crate) struct Inner {
     pub(crate) clipboard: SecretClipboard,
     pub(crate) held: held::HeldValues,
     pub(crate) clients: keys::Clients,
+    /// Signers whose caller identity could not be learned in this run: the
+    /// list stops waiting on STS for "you" (see `Studio::you`).
+    pub(crate) callers_unknown: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 /// The app's core. Cheap to clone (shared state behind an `Arc`).
@@ -171,6 +174,7 @@ impl Studio {
                 clipboard,
                 held: Default::default(),
                 clients,
+                callers_unknown: Default::default(),
             }),
         })
     }

@@ -86,11 +86,11 @@ impl Studio {
         // The whole region, so the quota counts keys of every workspace.
         // Who "you" are rides along with the list: remembered after the first time.
         let every = ListApiKeysRequest::default();
-        let (all, you) = tokio::join!(client.list_api_keys(&every), self.caller_of(&client));
+        let (all, you) = tokio::join!(client.list_api_keys(&every), self.you(&client));
         let all = all?;
         let saved = self.saved_index().await?;
         let reviews = self.review_dates_all().await;
-        self.relabel_reviews(&profile, region, &all, &reviews).await;
+        self.sync_reviews(&profile, region, &all, &reviews).await;
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -426,32 +426,44 @@ impl Studio {
         date: Option<String>,
         label: String,
     ) -> Result<()> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        self.blocking(move |s| s.review_dates().set(&key, date.as_deref(), &label))
-            .await
+        let id = parse_api_key_id(&api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let key = Studio::key_ref(&profile, region, id);
+        self.blocking(move |s| {
+            s.review_dates()
+                .set(&key, date.as_deref(), &label, &profile.id)
+        })
+        .await
     }
 
-    /// Reminders name keys by their description as last listed here.
-    async fn relabel_reviews(
+    /// After a full listing of a region: reminders name keys by their
+    /// description as last listed, and a key deleted elsewhere takes its
+    /// review date with it. Only when some date is kept (no write otherwise).
+    async fn sync_reviews(
         &self,
         profile: &Profile,
         region: RegionId,
         listed: &[ApiKey],
         reviews: &std::collections::BTreeMap<String, ReviewEntry>,
     ) {
+        if reviews.is_empty() {
+            return;
+        }
         let labels: Vec<(KeyRef, String)> = listed
             .iter()
             .map(|k| {
                 let r = Studio::key_ref(profile, region, k.api_key_id.unwrap_or_default());
                 (r, k.description.clone().unwrap_or_default())
             })
-            .filter(|(r, _)| ReviewDates::lookup(reviews, r).is_some())
             .collect();
-        if !labels.is_empty() {
-            let _ = self
-                .blocking(move |s| s.review_dates().relabel(&labels))
-                .await;
-        }
+        let scope = Studio::key_ref(profile, region, 0).scope;
+        let profile_id = profile.id.clone();
+        let _ = self
+            .blocking(move |s| {
+                s.review_dates()
+                    .sync_listed(&profile_id, scope, region, &labels)
+            })
+            .await;
     }
 
     /// Which regions answer ListWorkspaces with these credentials, and whether

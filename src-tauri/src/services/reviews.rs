@@ -7,13 +7,15 @@ use super::Studio;
 use crate::domain::error::Result;
 use crate::domain::i18n;
 use crate::domain::regions::RegionId;
+use crate::storage::vault::KeyRef;
 
 /// How many keys a reminder names before it says "and N more".
 const NAMED_IN_REMINDER: usize = 3;
 
 impl Studio {
     /// The active account's keys whose review date has come, in any region:
-    /// the reminder the app shows at launch.
+    /// the reminder the app shows at launch. Dates kept before entries named
+    /// their account show for every account of the same kind.
     pub async fn reviews_due(&self) -> Result<Vec<ReviewDue>> {
         let profile = self.acting_profile().await?;
         let scope = Studio::key_ref(&profile, RegionId::CnBeijing, 0).scope;
@@ -23,25 +25,48 @@ impl Studio {
             .await?;
         Ok(due
             .into_iter()
-            .filter(|(k, _)| k.scope == scope)
+            .filter(|(k, e)| k.scope == scope && (e.profile.is_empty() || e.profile == profile.id))
             .map(|(k, e)| ReviewDue::new(k, e))
             .collect())
     }
 
     /// The due keys (of every account) no OS notification has named today,
-    /// marked as named, as the notification's title and body in the
-    /// person's language. `None` when there is nothing new to say.
-    pub async fn review_reminder(&self) -> Result<Option<(String, String)>> {
+    /// as the notification's title and body in the person's language, and
+    /// the keys it names. `None` when there is nothing new to say. Call
+    /// `review_reminded` once the notification is shown.
+    pub async fn review_reminder(&self) -> Result<Option<Reminder>> {
         let today = chrono::Local::now().date_naive();
         let fresh = self
-            .blocking(move |s| s.review_dates().take_reminders(today))
+            .blocking(move |s| Ok(s.review_dates().unreminded(today)))
             .await?;
+        let keys: Vec<KeyRef> = fresh.iter().map(|(k, _)| k.clone()).collect();
         let due: Vec<ReviewDue> = fresh
             .into_iter()
             .map(|(k, e)| ReviewDue::new(k, e))
             .collect();
-        Ok(reminder_text(&due, i18n::current()))
+        Ok(
+            reminder_text(&due, i18n::current()).map(|(title, body)| Reminder {
+                title,
+                body,
+                keys,
+            }),
+        )
     }
+
+    /// The reminder naming `keys` was shown: not again today.
+    pub async fn review_reminded(&self, keys: Vec<KeyRef>) -> Result<()> {
+        let today = chrono::Local::now().date_naive();
+        self.blocking(move |s| s.review_dates().reminded(&keys, today))
+            .await
+    }
+}
+
+/// An OS notification about keys whose review date has come.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub title: String,
+    pub body: String,
+    pub keys: Vec<KeyRef>,
 }
 
 fn reminder_text(due: &[ReviewDue], lang: i18n::Lang) -> Option<(String, String)> {

@@ -15,6 +15,17 @@ pub struct ReviewDates {
     path: PathBuf,
 }
 
+/// Every change is read, change, write: the app lists six regions at once
+/// (each relabels), its reminder marks days, the person sets dates. One at a
+/// time in this process, so no write undoes another.
+static CHANGING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    CHANGING
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// One key's review date, with what a reminder needs to name the key while
 /// the app has not listed it (its description, never its value).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +35,10 @@ pub struct ReviewEntry {
     pub by: String,
     #[serde(default)]
     pub label: String,
+    /// The account (profile id) the date was set under: its launch reminder
+    /// and its listings own the entry. Empty in entries made before it was kept.
+    #[serde(default)]
+    pub profile: String,
     /// The day an OS notification last named this key: once a day at most.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reminded_on: Option<String>,
@@ -78,9 +93,10 @@ impl ReviewDates {
         self.read().remove(&name(key)).map(|e| e.by)
     }
 
-    /// Set (a `YYYY-MM-DD` date) or clear (`None`) the review date of `key`,
-    /// named `label` in reminders. A new date may be reminded of again.
-    pub fn set(&self, key: &KeyRef, date: Option<&str>, label: &str) -> Result<()> {
+    /// Set (a `YYYY-MM-DD` date) or clear (`None`) the review date of `key`
+    /// for `profile`, named `label` in reminders. A new date may be reminded of again.
+    pub fn set(&self, key: &KeyRef, date: Option<&str>, label: &str, profile: &str) -> Result<()> {
+        let _one = one_at_a_time();
         let mut all = self.read();
         match date.map(str::trim).filter(|d| !d.is_empty()) {
             Some(d) => {
@@ -91,6 +107,7 @@ impl ReviewDates {
                     ReviewEntry {
                         by: d.to_string(),
                         label: label.trim().to_string(),
+                        profile: profile.to_string(),
                         reminded_on: None,
                     },
                 );
@@ -102,20 +119,33 @@ impl ReviewDates {
         write_json_atomic(&self.path, &all)
     }
 
-    /// Keep the names reminders use in step with the keys' descriptions as
-    /// last listed. Writes only when one changed.
-    pub fn relabel(&self, listed: &[(KeyRef, String)]) -> Result<()> {
+    /// After a full listing of `region` for `profile`: keep the names
+    /// reminders use in step with the keys' descriptions, and drop the dates
+    /// of that account's keys that are gone (deleted elsewhere), so a reminder
+    /// never names a key that no longer exists. Writes only when one changed.
+    pub fn sync_listed(
+        &self,
+        profile: &str,
+        scope: KeyScope,
+        region: RegionId,
+        listed: &[(KeyRef, String)],
+    ) -> Result<()> {
+        let _one = one_at_a_time();
         let mut all = self.read();
-        let mut changed = false;
+        let before = all.clone();
         for (key, label) in listed {
             if let Some(e) = all.get_mut(&name(key)) {
-                if e.label != *label {
-                    e.label = label.clone();
-                    changed = true;
-                }
+                e.label.clone_from(label);
             }
         }
-        if changed {
+        let present: std::collections::HashSet<String> =
+            listed.iter().map(|(k, _)| name(k)).collect();
+        all.retain(|n, e| {
+            let theirs = e.profile == profile
+                && parse_name(n).is_some_and(|k| k.scope == scope && k.region == region);
+            !theirs || present.contains(n)
+        });
+        if all != before {
             write_json_atomic(&self.path, &all)?;
         }
         Ok(())
@@ -123,6 +153,7 @@ impl ReviewDates {
 
     /// Forget the date of a key that is gone.
     pub fn forget(&self, key: &KeyRef) -> Result<()> {
+        let _one = one_at_a_time();
         let mut all = self.read();
         if all.remove(&name(key)).is_some() {
             write_json_atomic(&self.path, &all)?;
@@ -142,32 +173,37 @@ impl ReviewDates {
         due
     }
 
-    /// The due keys no notification has named today, marked as named: the
-    /// app's reminder says each key once a day however often it looks.
-    pub fn take_reminders(&self, today: NaiveDate) -> Result<Vec<(KeyRef, ReviewEntry)>> {
-        let day = today.format("%Y-%m-%d").to_string();
-        let fresh: Vec<_> = self
-            .due(today)
+    /// The due keys no notification has named today. The app marks them with
+    /// `reminded` once the notification is shown: each key once a day,
+    /// however often it looks, and again tomorrow if showing failed.
+    pub fn unreminded(&self, today: NaiveDate) -> Vec<(KeyRef, ReviewEntry)> {
+        let day = day_of(today);
+        self.due(today)
             .into_iter()
             .filter(|(_, e)| e.reminded_on.as_deref() != Some(day.as_str()))
-            .collect();
-        if fresh.is_empty() {
-            return Ok(fresh);
-        }
+            .collect()
+    }
+
+    /// Mark `keys` as named by today's notification.
+    pub fn reminded(&self, keys: &[KeyRef], today: NaiveDate) -> Result<()> {
+        let _one = one_at_a_time();
         let mut all = self.read();
-        for (key, _) in &fresh {
+        for key in keys {
             if let Some(e) = all.get_mut(&name(key)) {
-                e.reminded_on = Some(day.clone());
+                e.reminded_on = Some(day_of(today));
             }
         }
-        write_json_atomic(&self.path, &all)?;
-        Ok(fresh)
+        write_json_atomic(&self.path, &all)
     }
 
     /// The date of `key` in `all` (as `all()` returned it).
     pub fn lookup<'a>(all: &'a BTreeMap<String, ReviewEntry>, key: &KeyRef) -> Option<&'a str> {
         all.get(&name(key)).map(|e| e.by.as_str())
     }
+}
+
+fn day_of(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
 }
 
 /// Whether a review date has come (on or before `today`).
@@ -187,12 +223,12 @@ mod tests {
         let dates = ReviewDates::new(dir.path().join("review-dates.json"));
         let a = KeyRef::new(KeyScope::Cloud, RegionId::CnBeijing, 1);
         let b = KeyRef::new(KeyScope::Sandbox, RegionId::CnBeijing, 1);
-        dates.set(&a, Some("2026-12-31"), "ci").unwrap();
+        dates.set(&a, Some("2026-12-31"), "ci", "p1").unwrap();
         assert_eq!(dates.get(&a).as_deref(), Some("2026-12-31"));
         assert_eq!(dates.get(&b), None, "a sandbox key is another key");
-        let e = dates.set(&b, Some("31/12/2026"), "").unwrap_err();
+        let e = dates.set(&b, Some("31/12/2026"), "", "p1").unwrap_err();
         assert_eq!(e.reason.as_deref(), Some("review_date_invalid"));
-        dates.set(&a, None, "").unwrap();
+        dates.set(&a, None, "", "p1").unwrap();
         assert_eq!(dates.get(&a), None);
         let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
         assert!(is_due("2026-11-30", today) && is_due("2026-01-01", today));
@@ -204,30 +240,69 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let dates = ReviewDates::new(dir.path().join("review-dates.json"));
         let due = KeyRef::new(KeyScope::Sandbox, RegionId::ApSoutheast1, 7);
-        let later = KeyRef::new(KeyScope::Sandbox, RegionId::CnBeijing, 8);
-        dates.set(&due, Some("2026-11-01"), "old name").unwrap();
-        dates.set(&later, Some("2026-12-24"), "later").unwrap();
+        let later = KeyRef::new(KeyScope::Sandbox, RegionId::ApSoutheast1, 8);
         dates
-            .relabel(&[(due.clone(), "billing bot".into())])
+            .set(&due, Some("2026-11-01"), "old name", "p1")
+            .unwrap();
+        dates
+            .set(&later, Some("2026-12-24"), "later", "p1")
+            .unwrap();
+        let listed = [
+            (due.clone(), "billing bot".into()),
+            (later.clone(), "later".into()),
+        ];
+        dates
+            .sync_listed("p1", KeyScope::Sandbox, RegionId::ApSoutheast1, &listed)
             .unwrap();
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        let first = dates.take_reminders(day(30)).unwrap();
+        let first = dates.unreminded(day(30));
         assert_eq!(first.len(), 1);
         assert_eq!(
             (&first[0].0, first[0].1.label.as_str()),
             (&due, "billing bot")
         );
-        assert!(
-            dates.take_reminders(day(30)).unwrap().is_empty(),
-            "not twice a day"
-        );
+        assert_eq!(dates.unreminded(day(30)).len(), 1, "not marked until shown");
+        dates.reminded(std::slice::from_ref(&due), day(30)).unwrap();
+        assert!(dates.unreminded(day(30)).is_empty(), "not twice a day");
         assert_eq!(
             dates.due(day(30)).len(),
             1,
             "still due until the person acts"
         );
         // A new date is a new reminder.
-        dates.set(&due, Some("2026-11-30"), "billing bot").unwrap();
-        assert_eq!(dates.take_reminders(day(30)).unwrap().len(), 1);
+        dates
+            .set(&due, Some("2026-11-30"), "billing bot", "p1")
+            .unwrap();
+        assert_eq!(dates.unreminded(day(30)).len(), 1);
+    }
+
+    #[test]
+    fn a_key_gone_from_its_accounts_listing_loses_its_date_and_no_other_does() {
+        let dir = tempfile::tempdir().unwrap();
+        let dates = ReviewDates::new(dir.path().join("review-dates.json"));
+        let region = RegionId::CnBeijing;
+        let gone = KeyRef::new(KeyScope::Cloud, region, 1);
+        let kept = KeyRef::new(KeyScope::Cloud, region, 2);
+        let other_account = KeyRef::new(KeyScope::Cloud, region, 3);
+        let other_region = KeyRef::new(KeyScope::Cloud, RegionId::UsEast1, 4);
+        for (k, p) in [
+            (&gone, "p1"),
+            (&kept, "p1"),
+            (&other_account, "p2"),
+            (&other_region, "p1"),
+        ] {
+            dates.set(k, Some("2027-01-01"), "x", p).unwrap();
+        }
+        dates
+            .sync_listed("p1", KeyScope::Cloud, region, &[(kept.clone(), "x".into())])
+            .unwrap();
+        assert_eq!(
+            dates.get(&gone),
+            None,
+            "deleted elsewhere: no reminder for it"
+        );
+        for k in [&kept, &other_account, &other_region] {
+            assert!(dates.get(k).is_some(), "{k:?} stays");
+        }
     }
 }

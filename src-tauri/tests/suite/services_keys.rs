@@ -169,8 +169,13 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
         (&due[0].api_key_id, &due[0].label),
         (a, &find(a).description)
     );
-    let (_, body) = studio.review_reminder().await.unwrap().expect("a reminder");
-    assert!(body.contains(&find(a).description), "{body}");
+    let reminder = studio.review_reminder().await.unwrap().expect("a reminder");
+    assert!(
+        reminder.body.contains(&find(a).description),
+        "{}",
+        reminder.body
+    );
+    studio.review_reminded(reminder.keys).await.unwrap();
     assert_eq!(studio.review_reminder().await.unwrap(), None, "once a day");
     let e = studio
         .key_set_review_date(

@@ -287,4 +287,26 @@ describe("all regions", () => {
     dialogs.answer(true);
     await vi.waitFor(() => expect(ipcMock.keySetEnabled).toHaveBeenCalledWith("ap-southeast-1", sg.apiKeyId, false));
   });
+
+  it("keeps a region's last good keys beside its error when a refresh fails there", async () => {
+    const sg = makeKey({ region: "ap-southeast-1", description: "singapore key" });
+    ipcMock.keysListAllRegions.mockResolvedValue([{ region: "ap-southeast-1", page: makePage([sg]), error: null }]);
+    keys.forget();
+    render(KeyList);
+    await keys.show({ profileId: "p", region: "all", workspaceId: null });
+    ipcMock.keysListAllRegions.mockResolvedValue([
+      { region: "ap-southeast-1", page: null, error: ipcError("Network", "The server could not be reached.") },
+    ]);
+    await keys.refresh();
+    await vi.waitFor(() => screen.getByTestId("region-error-ap-southeast-1"));
+    expect(row(sg).textContent).toContain("singapore key");
+  });
+
+  it("closes a row's menu when the table scrolls away from it", async () => {
+    const k = makeKey();
+    await showList(makePage([k]));
+    await openMenu(k);
+    await fireEvent.scroll(screen.getByRole("table").parentElement!);
+    expect(screen.queryByTestId("key-menu")).toBeNull();
+  });
 });

@@ -12,6 +12,7 @@ import { setLang } from "../i18n/index.svelte";
 import { app } from "../stores/app.svelte";
 import { dialogs } from "../stores/dialogs.svelte";
 import { keys } from "../stores/keys.svelte";
+import { notices } from "../stores/notices.svelte";
 import { reviews } from "../stores/reviews.svelte";
 import { session } from "../stores/session.svelte";
 import ReviewBanner from "./ReviewBanner.svelte";
@@ -54,5 +55,19 @@ describe("review reminder", () => {
       expect(change).not.toHaveBeenCalled();
     await fireEvent.click(within(banner).getByTestId("review-later"));
     expect(screen.queryByTestId("review-banner")).toBeNull();
+  });
+
+  it("says when the key is not in the list, and can drop its reminder", async () => {
+    const due = { region: "cn-beijing" as const, apiKeyId: "404", label: "gone bot", reviewBy: "2026-11-01" };
+    ipcMock.reviewsDue.mockResolvedValue([due]);
+    ipcMock.keysList.mockResolvedValue(makePage([]));
+    await reviews.load();
+    render(ReviewBanner);
+    await fireEvent.click(screen.getByTestId("review-open-404"));
+    await vi.waitFor(() => expect(notices.items.some((n) => n.text.includes("not in the list"))).toBe(true));
+    expect(dialogs.detail).toBeNull();
+    await fireEvent.click(screen.getByTestId("review-remove-404"));
+    await vi.waitFor(() => expect(screen.queryByTestId("review-banner")).toBeNull());
+    expect(ipcMock.keySetReviewDate).toHaveBeenCalledWith("cn-beijing", "404", null, "gone bot");
   });
 });

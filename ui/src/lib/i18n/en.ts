@@ -123,6 +123,8 @@ const en = {
     },
     body: "You asked to look at these keys again. Decide whether each is still needed; nothing changes until you do.",
     open: "Open",
+    remove: "Remove reminder",
+    notFound: "That key is not in the list: it may have been deleted, or its region could not be listed. If it is gone, remove its reminder.",
     later: "Later",
     named: "“{label}” ({region}, {date})",
     unnamed: "Key {id} ({region}, {date})",

@@ -125,6 +125,8 @@ const zhCN: Catalog = {
     },
     body: "您曾设定要再次检查这些 API Key。请确认每个是否仍需要；在您操作之前不会有任何改动。",
     open: "打开",
+    remove: "移除提醒",
+    notFound: "列表中没有这个 API Key：它可能已被删除，或其所在地域无法列出。如已不存在，请移除它的提醒。",
     later: "稍后",
     named: "“{label}”（{region}，{date}）",
     unnamed: "API Key {id}（{region}，{date}）",

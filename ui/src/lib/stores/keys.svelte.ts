@@ -113,8 +113,9 @@ class KeysStore {
       return page;
     });
     if (!listed || this.context !== c) return;
-    this.#cache.set(this.#key(c), listed);
-    this.#adopt(listed);
+    const merged = Array.isArray(listed) ? this.#keepLastGood(listed) : listed;
+    this.#cache.set(this.#key(c), merged);
+    this.#adopt(merged);
     if (region !== "all") this.#painted(region, "network");
   }
 
@@ -138,6 +139,16 @@ class KeysStore {
     this.#cache.clear();
   }
 
+  /** A region that failed this time keeps its last good keys beside its error
+   * (as a failed refresh of one region keeps its list). */
+  #keepLastGood(fresh: RegionKeys[]): RegionKeys[] {
+    return fresh.map((r) => {
+      if (r.page) return r;
+      const last = this.regions?.find((x) => x.region === r.region)?.page ?? null;
+      return last ? { ...r, page: last } : r;
+    });
+  }
+
   #createRegion(): RegionId {
     const r = this.region;
     if (!r) throw unexpectedError();
@@ -158,9 +169,18 @@ class KeysStore {
         quota: { ...page.quota, used: Math.max(0, page.quota.used - removed) },
       };
     };
+    const applyAll = (list: RegionKeys[]) =>
+      list.map((r) => (r.region === key.region && r.page ? { ...r, page: apply(r.page) } : r));
     if (this.page) this.page = apply(this.page);
-    if (this.regions)
-      this.regions = this.regions.map((r) => (r.region === key.region && r.page ? { ...r, page: apply(r.page) } : r));
+    if (this.regions) this.regions = applyAll(this.regions);
+    // Other views of the same key (its region's list, the all-regions list)
+    // show the change too when switched to, before their refresh lands.
+    for (const [k, cached] of this.#cache) {
+      if (Array.isArray(cached)) this.#cache.set(k, applyAll(cached));
+      else if (k.split("|")[1] === key.region) this.#cache.set(k, apply(cached));
+    }
+    const c = this.context;
+    if (c && this.#cache.has(this.#key(c))) this.#cache.set(this.#key(c), this.regions ?? this.page!);
   }
 
   async create(input: Omit<CreateKeyInput, "region">): Promise<OneTimeKey> {

@@ -1,7 +1,8 @@
 // Keys whose review date has come, for the active account in every region,
 // from this computer's records (no network): the reminder at launch. Asked
 // again after a date is set or cleared, and when the account changes.
-import { ipc, type ReviewDue } from "../ipc";
+import { ipc, type IpcError, type ReviewDue } from "../ipc";
+import { notices } from "./notices.svelte";
 
 class ReviewsStore {
   due = $state<ReviewDue[]>([]);
@@ -14,6 +15,16 @@ class ReviewsStore {
     } catch {
       // A reminder is a convenience: an unreadable record shows no banner.
       this.due = [];
+    }
+  }
+
+  /** Drop a reminder without opening the key (a key that is gone, or done with). */
+  async remove(d: ReviewDue): Promise<void> {
+    try {
+      await ipc.keySetReviewDate(d.region, d.apiKeyId, null, d.label);
+      this.due = this.due.filter((x) => !(x.region === d.region && x.apiKeyId === d.apiKeyId));
+    } catch (e) {
+      notices.error(e as IpcError);
     }
   }
 
