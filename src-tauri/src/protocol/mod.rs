@@ -4,6 +4,7 @@
 //! console's rules for what a request may carry (both sides enforce them).
 //! Pure: no I/O.
 
+pub mod billing;
 pub mod codec;
 pub mod requests;
 pub mod rules;
