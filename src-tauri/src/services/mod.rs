@@ -6,6 +6,7 @@
 //! (`spawn_blocking`) because a keychain call can take ~300 ms on Linux.
 
 pub mod convert;
+pub mod costs;
 pub mod dashscope;
 pub mod held;
 pub mod intents;

@@ -1,0 +1,20 @@
+//! Cost commands: thin translation to `Studio` (services/costs).
+
+use super::ipc;
+use crate::domain::error::IpcError;
+use crate::domain::regions::RegionId;
+use crate::services::costs::views::KeysCosts;
+use crate::services::Studio;
+use tauri::State;
+
+/// Each listed key's cost over the last `days` billing days (total, daily
+/// series, idle). A bill that cannot be read comes back as `unavailable`.
+#[tauri::command]
+#[specta::specta]
+pub async fn keys_costs(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    days: u32,
+) -> Result<KeysCosts, IpcError> {
+    ipc(studio.keys_costs(region, days).await)
+}
