@@ -1,8 +1,8 @@
 //! GetBillingTrend, GetBillingOverview and ListModelLimits, answered from
 //! the metered spend (`metering`). Groups are ranked by their spend over the
 //! whole period; past `topNum` they merge into one "Others" group, as the
-//! service does. Every sum is taken over exact millionths and rounded to
-//! cents once, when printed, so a total is not the sum of rounded parts.
+//! service does. Every sum is taken over exact millionths and rounded
+//! once, when printed, so a total is not the sum of rounded parts.
 
 use super::apierror::ApiError;
 use super::db::db_error;
@@ -20,10 +20,13 @@ use std::collections::{BTreeMap, HashMap};
 
 type Query<'a> = &'a [(String, String)];
 
-/// Reading the bill is a permission of its own; the sandbox grants it to the
-/// identities that may manage keys (the root account and `ram-key-admin`).
+/// Reading the bill is a permission of its own, apart from managing keys
+/// (in the cloud, a billing policy such as AliyunBSSReadOnlyAccess). In the
+/// sandbox only the root account holds it: `ram-key-admin` manages keys but
+/// cannot read costs (what the app shows such a user), and
+/// `ram-no-permission` can do neither.
 fn require_billing(caller: &Identity) -> Result<(), ApiError> {
-    if caller.can_manage_keys {
+    if caller.is_root() {
         Ok(())
     } else {
         Err(ApiError::new(
@@ -312,7 +315,7 @@ fn cost(micro: i64) -> CostAmount {
         amount: Some(format_amount(micro)),
         currency: Some(CURRENCY.into()),
         pretax_amount: Some(format_amount(micro)),
-        tax_amount: Some("0.00".into()),
+        tax_amount: Some("0.0000".into()),
     }
 }
 
@@ -379,7 +382,7 @@ pub fn trend(
                         name: Some(name.clone()),
                         percentage: Some(percentage(micro, total)),
                         pretax_amount: Some(format_amount(micro)),
-                        tax_amount: Some("0.00".into()),
+                        tax_amount: Some("0.0000".into()),
                     })
                 })
                 .collect();
@@ -403,7 +406,7 @@ pub fn trend(
                         key: Some(key.clone()),
                         name: Some(name.clone()),
                         pretax_amount: Some(format_amount(*micro)),
-                        tax_amount: Some("0.00".into()),
+                        tax_amount: Some("0.0000".into()),
                     })
                     .collect(),
             ),
@@ -452,7 +455,7 @@ pub fn overview(
             currency: Some(CURRENCY.into()),
             groups: Some(groups),
             pretax_amount: Some(format_amount(total)),
-            tax_amount: Some("0.00".into()),
+            tax_amount: Some("0.0000".into()),
             total_amount: Some(format_amount(total)),
         }),
     })

@@ -3,7 +3,7 @@
 //!
 //! Spend is kept in millionths of a yuan (integers, so sums are exact) per
 //! key, workspace, model and billing day (`domain::billing`: UTC+8). The
-//! billing answers (`billing.rs`) round to cents only when they print.
+//! billing answers (`billing.rs`) round only when they print.
 //!
 //! History: the demo keys get plausible spend for the 90 days before the
 //! day the database was first topped up (its anchor), and every start tops
@@ -44,11 +44,11 @@ pub fn cost_micro(model: &str, input: i64, output: i64) -> i64 {
     (input * pin + output * pout + 500) / 1000
 }
 
-/// Millionths of a yuan as the bill prints them: yuan with two decimals,
-/// half a cent rounded up.
+/// Millionths of a yuan as the bill prints them: yuan with four decimals
+/// (one chat call costs fractions of a cent), half rounded up.
 pub fn format_amount(micro: i64) -> String {
-    let cents = (micro + 5_000).div_euclid(10_000);
-    format!("{}.{:02}", cents / 100, cents % 100)
+    let units = (micro + 50).div_euclid(100);
+    format!("{}.{:04}", units / 10_000, units % 10_000)
 }
 
 /// One metered use, added to its day's row.
@@ -295,11 +295,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn amounts_print_in_yuan_with_cents_rounded_half_up() {
-        assert_eq!(format_amount(0), "0.00");
-        assert_eq!(format_amount(4_999), "0.00");
-        assert_eq!(format_amount(5_000), "0.01");
-        assert_eq!(format_amount(123_456_789), "123.46");
+    fn amounts_print_in_yuan_with_four_decimals_rounded_half_up() {
+        assert_eq!(format_amount(0), "0.0000");
+        assert_eq!(format_amount(49), "0.0000");
+        assert_eq!(format_amount(50), "0.0001");
+        assert_eq!(format_amount(123_456_789), "123.4568");
         // 1,000 qwen-max input tokens cost 0.0024 yuan.
         assert_eq!(cost_micro("qwen-max", 1000, 0), 2400);
     }
@@ -324,5 +324,72 @@ mod tests {
             .day("cn-beijing", spike, anchor)
             .iter()
             .any(|(m, ..)| *m == "qwen-max"));
+    }
+
+    fn spend_by_plan(db: &Db, from: NaiveDate) -> Vec<(String, String, i64)> {
+        db.read(|tx| -> Result<_> {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT p.plan, u.day, sum(u.cost_micro) FROM usage_daily u
+                     JOIN usage_plans p ON p.api_key_id = u.api_key_id
+                     WHERE u.region = 'cn-beijing' AND u.day >= ?1
+                     GROUP BY p.plan, u.day ORDER BY p.plan, u.day",
+                )
+                .map_err(db_error)?;
+            let rows = stmt
+                .query_map([from.to_string()], |r| <(String, String, i64)>::try_from(r))
+                .map_err(db_error)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>().map_err(db_error)
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn history_has_its_shape_and_a_later_start_fills_the_missing_days_alike() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::sandbox::open_db(&dir.path().join("s.db")).unwrap();
+        let today = billing::day_of(chrono::Utc::now());
+        let days_ago = |n: u64| today - chrono::Days::new(n);
+        let all = spend_by_plan(&db, days_ago(HISTORY_DAYS as u64));
+        let days_of = |plan: &str| -> Vec<&(String, String, i64)> {
+            all.iter().filter(|(p, _, _)| p == plan).collect()
+        };
+        // Busy every day up to yesterday; nothing today (only real calls count).
+        assert_eq!(days_of("busy").len(), HISTORY_DAYS as usize);
+        assert_eq!(days_of("busy").last().unwrap().1, days_ago(1).to_string());
+        // The retired key: spend long ago, none in its last 45 days.
+        let retired = days_of("retired");
+        assert!(!retired.is_empty());
+        let silent_since = days_ago(RETIRED_SILENT_DAYS as u64).to_string();
+        assert!(retired.iter().all(|(_, day, _)| *day < silent_since));
+        // One spike of more than 100 yuan.
+        let spike_day = days_ago(SPIKE_DAYS_BEFORE as u64).to_string();
+        let spike = days_of("spike");
+        assert!(spike
+            .iter()
+            .any(|(_, d, m)| *d == spike_day && *m > 100_000_000));
+        assert!(spike
+            .iter()
+            .filter(|(_, d, _)| *d != spike_day)
+            .all(|(_, _, m)| *m < 10_000_000));
+
+        // The last five days lost, as if the app had not run since: a start
+        // writes them again, the same figures (the RNG is seeded by the day).
+        let recent = spend_by_plan(&db, days_ago(5));
+        db.write(|tx| -> Result<()> {
+            tx.execute(
+                "DELETE FROM usage_daily WHERE day >= ?1",
+                [days_ago(5).to_string()],
+            )
+            .map_err(db_error)?;
+            set_meta_text(tx, "usage_through", &days_ago(6).to_string())
+        })
+        .unwrap();
+        assert!(spend_by_plan(&db, days_ago(5)).is_empty());
+        top_up(&db, today).unwrap();
+        assert_eq!(spend_by_plan(&db, days_ago(5)), recent);
+        // And again changes nothing.
+        top_up(&db, today).unwrap();
+        assert_eq!(spend_by_plan(&db, days_ago(HISTORY_DAYS as u64)), all);
     }
 }

@@ -59,7 +59,8 @@
 //! | body differs from `x-acs-content-sha256` | 400 | `InvalidContentSha256.Mismatch` |
 //! | `x-acs-version` not 2026-02-10 | 400 | `InvalidVersion` |
 //! | unknown path or action | 404 | `InvalidAction.NotFound` |
-//! | RAM user without key permission (keys, limits) or billing permission (costs) | 403 | `Forbidden.RAM` |
+//! | RAM user without key permission (keys, limits) | 403 | `Forbidden.RAM` |
+//! | any RAM user reading costs (only the root account reads the bill) | 403 | `Forbidden.RAM` |
 //! | billing: `groupBy` not one known dimension, `timePeriod` not dates, `topNum` outside 1..20 | 400 | `InvalidParameter` |
 //! | key unknown, or another RAM user's key | 404 | `ApiKey.NotFound` |
 //! | workspace unknown in this region | 404 | `Workspace.NotFound` |

@@ -27,6 +27,7 @@ mod release_version;
 mod sandbox_auth;
 mod sandbox_faults;
 mod sandbox_integrity;
+mod sandbox_metering;
 mod sandbox_profiles;
 mod sandbox_rules;
 mod services_dashscope;

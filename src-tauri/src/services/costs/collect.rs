@@ -74,6 +74,28 @@ fn day_of_period(period: &str) -> Option<String> {
         .map(|d| d.format(crate::domain::billing::DAY_FORMAT).to_string())
 }
 
+/// The real groups of an answer's (key, name, amount) list, and whether it
+/// merged some into "Others".
+fn split_merged(
+    all: impl Iterator<Item = (Option<String>, Option<String>, Option<String>)>,
+) -> (Vec<Group>, bool) {
+    let mut merged = false;
+    let mut groups = Vec::new();
+    for (key, name, amount) in all {
+        match key {
+            Some(k) if is_others(Some(&k)) => merged = true,
+            Some(key) => groups.push(Group {
+                key,
+                name,
+                amount: amount.unwrap_or_default(),
+                daily: BTreeMap::new(),
+            }),
+            None => {}
+        }
+    }
+    (groups, merged)
+}
+
 async fn ask(
     client: &Client,
     source: &Source,
@@ -108,21 +130,15 @@ async fn ask(
                     }
                 }
             }
-            let totals = data.group_by_total.unwrap_or_default();
-            let merged = totals.iter().any(|g| is_others(g.key.as_deref()));
-            let groups = totals
-                .into_iter()
-                .filter(|g| !is_others(g.key.as_deref()))
-                .filter_map(|g| {
-                    let key = g.key?;
-                    Some(Group {
-                        daily: daily.remove(&key).unwrap_or_default(),
-                        key,
-                        name: g.name,
-                        amount: g.amount.unwrap_or_default(),
-                    })
-                })
-                .collect();
+            let (mut groups, merged) = split_merged(
+                data.group_by_total
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|g| (g.key, g.name, g.amount)),
+            );
+            for g in &mut groups {
+                g.daily = daily.remove(&g.key).unwrap_or_default();
+            }
             let costs = data.cost_totals.unwrap_or_default();
             Ok(Answer {
                 groups,
@@ -142,20 +158,12 @@ async fn ask(
                     ..Default::default()
                 })
                 .await?;
-            let all = data.groups.unwrap_or_default();
-            let merged = all.iter().any(|g| is_others(g.key.as_deref()));
-            let groups = all
-                .into_iter()
-                .filter(|g| !is_others(g.key.as_deref()))
-                .filter_map(|g| {
-                    Some(Group {
-                        key: g.key?,
-                        name: g.name,
-                        amount: g.amount.unwrap_or_default(),
-                        daily: BTreeMap::new(),
-                    })
-                })
-                .collect();
+            let (groups, merged) = split_merged(
+                data.groups
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|g| (g.key, g.name, g.amount)),
+            );
             Ok(Answer {
                 groups,
                 merged,
