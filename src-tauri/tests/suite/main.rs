@@ -30,6 +30,7 @@ mod sandbox_integrity;
 mod sandbox_metering;
 mod sandbox_profiles;
 mod sandbox_rules;
+mod services_costs;
 mod services_dashscope;
 mod services_keys;
 mod services_recovery;
