@@ -246,3 +246,47 @@ async fn skm_cost_and_keys_idle_print_the_bills_figures() {
     let (code, _, err) = skm_on(&dirs, "en", &["cost", "--month", "2026-13"], &[]);
     assert_eq!(code, 2, "{err}");
 }
+
+/// The billing service down: the keys still list, with one sentence where
+/// the figures would be, and no key is called idle.
+#[cfg(feature = "fault-injection")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key() {
+    use studio_keys::sandbox::FaultConfig;
+    use studio_keys::storage::clipboard::SecretClipboard;
+    let root = tempfile::tempdir().unwrap();
+    let s = Studio::with_sandbox_faults(
+        Dirs {
+            config: root.path().join("config"),
+            data: root.path().join("data"),
+        },
+        SecretClipboard::new(Box::new(Board::default())),
+        FaultConfig {
+            fail_billing: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let costs = s.keys_costs(CnBeijing, 30).await.unwrap();
+    let why = costs.unavailable.expect("no figures");
+    assert_eq!(why.reason, CostsUnavailableReason::Outage);
+    assert_eq!(
+        why.error.as_ref().map(|e| e.code),
+        Some(studio_keys::ErrorCode::Server)
+    );
+    assert!(
+        why.message.starts_with("Costs are not shown"),
+        "{}",
+        why.message
+    );
+    assert_eq!(
+        costs.keys.len(),
+        s.keys_list(CnBeijing, None).await.unwrap().keys.len()
+    );
+    assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
+    // The command line says what failed instead of listing idle keys.
+    assert_eq!(
+        s.keys_idle(CnBeijing, 30).await.unwrap_err().code,
+        studio_keys::ErrorCode::Server
+    );
+}
