@@ -9,6 +9,7 @@ use super::client::{all_pages, Client};
 use super::errors::missing;
 use crate::domain::error::{ErrorCode, Result};
 use crate::protocol::billing::*;
+use crate::protocol::limits::{ListModelLimitsRequest, ListModelLimitsResponseBody, ModelLimit};
 use crate::protocol::Action;
 
 /// A billing refusal in plain words; other errors pass unchanged.

@@ -6,6 +6,7 @@
 
 pub mod billing;
 pub mod codec;
+pub mod limits;
 pub mod requests;
 pub mod rules;
 pub mod signer;

@@ -98,6 +98,7 @@ mod chat;
 mod dashscope;
 pub mod db;
 pub mod fault;
+mod limits;
 pub mod metering;
 mod net;
 mod openapi;

@@ -511,7 +511,7 @@ fn run(
         Route::ListModelLimits => {
             let (offset, limit) = paging(query, 20)?;
             op(&|tx| {
-                ok(super::billing::model_limits(
+                ok(super::limits::model_limits(
                     tx, caller, region, query, offset, limit,
                 )?)
             })

@@ -1,21 +1,23 @@
-//! GetBillingTrend, GetBillingOverview and ListModelLimits, answered from
-//! the metered spend (`metering`). Groups are ranked by their spend over the
+//! GetBillingTrend and GetBillingOverview, answered from the metered spend
+//! (`metering`). Groups are ranked by their spend over the
 //! whole period; past `topNum` they merge into one "Others" group, as the
 //! service does. Every sum is taken over exact millionths and rounded
 //! once, when printed, so a total is not the sum of rounded parts.
 
+mod ask;
+
 use super::apierror::ApiError;
 use super::db::db_error;
 use super::metering::{format_amount, CURRENCY};
-use super::store::{self, workspaces, Identity};
+use super::store::Identity;
 use crate::domain::billing;
 use crate::domain::regions::RegionId;
 use crate::protocol::billing::*;
 use crate::protocol::codec;
 use crate::protocol::wire::Envelope;
+use ask::{date_param, json_param, parse_ask, Ask};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Transaction};
-use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 
 type Query<'a> = &'a [(String, String)];
@@ -37,7 +39,7 @@ fn require_billing(caller: &Identity) -> Result<(), ApiError> {
     }
 }
 
-fn envelope() -> Envelope {
+pub(super) fn envelope() -> Envelope {
     Envelope {
         code: Some("200".into()),
         http_status_code: None,
@@ -45,102 +47,6 @@ fn envelope() -> Envelope {
         request_id: Some(super::values::request_id()),
         success: Some(true),
     }
-}
-
-/// A structured parameter: a JSON string in the query, as the SDK sends it.
-fn json_param<T: DeserializeOwned>(query: Query, name: &str) -> Result<Option<T>, ApiError> {
-    match codec::value(query, name)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => Ok(None),
-        Some(text) => serde_json::from_str(text)
-            .map(Some)
-            .map_err(|_| ApiError::invalid(name, "not the JSON this parameter takes")),
-    }
-}
-
-fn date_param(value: Option<&str>, name: &str) -> Result<NaiveDate, ApiError> {
-    let text = value.ok_or_else(|| ApiError::missing(name))?;
-    NaiveDate::parse_from_str(text.trim(), billing::DAY_FORMAT)
-        .map_err(|_| ApiError::invalid(name, "not a date YYYY-MM-DD"))
-}
-
-/// What every billing request shares: the grouping, the filter and the limits.
-struct Ask {
-    group: &'static str,
-    filter: Vec<(&'static str, bool, Vec<String>)>,
-    top: usize,
-    zero_filter: bool,
-    zh: bool,
-}
-
-fn known_dimension(code: Option<&str>, field: &str) -> Result<&'static str, ApiError> {
-    let code = code.map(str::trim).unwrap_or("");
-    DIMENSIONS
-        .iter()
-        .find(|d| d.eq_ignore_ascii_case(code))
-        .copied()
-        .ok_or_else(|| ApiError::invalid(field, format!("'{code}' is not a dimension code")))
-}
-
-fn parse_ask(query: Query, group_required: bool) -> Result<Option<Ask>, ApiError> {
-    let group_by: Option<Vec<GroupBy>> = json_param(query, "groupBy")?;
-    let group = match group_by {
-        None if group_required => return Err(ApiError::missing("groupBy")),
-        None => None,
-        Some(g) if g.len() != 1 => {
-            return Err(ApiError::invalid(
-                "groupBy",
-                "must hold exactly one element",
-            ))
-        }
-        Some(g) => Some(known_dimension(g[0].code.as_deref(), "groupBy.code")?),
-    };
-    let mut filter = Vec::new();
-    if let Some(f) = json_param::<BillingFilter>(query, "filter")? {
-        for d in f.dimensions.unwrap_or_default() {
-            let code = known_dimension(d.code.as_deref(), "filter.dimensions.code")?;
-            let keep = match d.select_type.as_deref().map(str::trim).unwrap_or(SELECT_IN) {
-                t if t.eq_ignore_ascii_case(SELECT_IN) => true,
-                t if t.eq_ignore_ascii_case(SELECT_NOT) => false,
-                _ => {
-                    return Err(ApiError::invalid(
-                        "filter.dimensions.selectType",
-                        "must be IN or NOT",
-                    ))
-                }
-            };
-            filter.push((code, keep, d.values.unwrap_or_default()));
-        }
-    }
-    let top = match codec::value(query, "topNum")
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
-        None => TOP_NUM_MAX as usize,
-        Some(s) => s
-            .parse::<i64>()
-            .ok()
-            .filter(|n| (1..=TOP_NUM_MAX).contains(n))
-            .ok_or_else(|| ApiError::invalid("topNum", "must be from 1 to 20"))?
-            as usize,
-    };
-    let zero_filter = match codec::value(query, "zeroFilter").map(str::trim) {
-        None | Some("") => true,
-        // The Python SDK sends `True`/`False`.
-        Some(s) if s.eq_ignore_ascii_case("true") => true,
-        Some(s) if s.eq_ignore_ascii_case("false") => false,
-        Some(_) => return Err(ApiError::invalid("zeroFilter", "must be true or false")),
-    };
-    let zh = codec::value(query, "locale").is_some_and(|l| l.eq_ignore_ascii_case("zh-CN"));
-    Ok(group.map(|group| Ask {
-        group,
-        filter,
-        top,
-        zero_filter,
-        zh,
-    }))
 }
 
 /// One row of spend: a key's use of a model on a day.
@@ -458,84 +364,5 @@ pub fn overview(
             tax_amount: Some("0.0000".into()),
             total_amount: Some(format_amount(total)),
         }),
-    })
-}
-
-/// (requests per minute, tokens per minute) of a model for a whole account.
-fn model_limits_of(model: &str) -> (i64, i64) {
-    match model {
-        "qwen-max" => (1_200, 1_000_000),
-        "qwen-plus" | "qwen-turbo" | "qwen-flash" => (15_000, 5_000_000),
-        "text-embedding-v4" => (1_800, 1_200_000),
-        _ => (600, 1_000_000),
-    }
-}
-
-pub fn model_limits(
-    tx: &Transaction,
-    caller: &Identity,
-    region: RegionId,
-    query: Query,
-    offset: i64,
-    limit: i64,
-) -> Result<ListModelLimitsResponseBody, ApiError> {
-    store::require_manage(caller)?;
-    let ws = workspaces::resolve_workspace(tx, region, codec::value(query, "workspaceId"))?;
-    let model_filter = codec::value(query, "model").map(str::to_ascii_lowercase);
-    let name_filter = codec::value(query, "name").map(str::to_ascii_lowercase);
-    let mut all = Vec::new();
-    for model in workspaces::authorized_models(tx, &ws.id)? {
-        let name: String = tx
-            .query_row(
-                "SELECT name FROM models WHERE region = ?1 AND model = ?2",
-                params![region.as_str(), model],
-                |r| r.get(0),
-            )
-            .unwrap_or_else(|_| model.clone());
-        if model_filter
-            .as_ref()
-            .is_some_and(|f| !model.to_ascii_lowercase().contains(f))
-            || name_filter
-                .as_ref()
-                .is_some_and(|f| !name.to_ascii_lowercase().contains(f))
-        {
-            continue;
-        }
-        let (rpm, tpm) = model_limits_of(&model);
-        let values = |share: i64| LimitValues {
-            async_user_concurrency_limit: Some(5),
-            async_user_queue_limit: Some(100),
-            request_limit: Some(rpm / share),
-            request_limit_period: Some(60),
-            usage_limit: Some(tpm / share),
-            usage_limit_field: Some("total_tokens".into()),
-            usage_limit_period: Some(60),
-        };
-        all.push(ModelLimit {
-            model: Some(model.clone()),
-            model_limit: Some(values(1)),
-            name: Some(name),
-            workspace_id: Some(ws.id.clone()),
-            // A sub-workspace gets a share of the account's limit.
-            workspace_limit: Some(values(if ws.is_default { 1 } else { 4 })),
-        });
-    }
-    let total = all.len() as i64;
-    let page: Vec<ModelLimit> = all
-        .into_iter()
-        .skip(offset as usize)
-        .take(limit as usize)
-        .collect();
-    let next = offset + page.len() as i64;
-    Ok(ListModelLimitsResponseBody {
-        envelope: Envelope {
-            http_status_code: Some(200),
-            ..envelope()
-        },
-        error_message: None,
-        next_token: (next < total).then(|| next.to_string()),
-        limits: Some(page),
-        max_results: Some(limit),
-        total_count: Some(total),
     })
 }
