@@ -4,6 +4,7 @@
 use crate::support::app::{app_on, skm_on, Board};
 use serde_json::{json, Value};
 use studio_keys::cloud::{Client, Credentials};
+use studio_keys::domain::i18n::{self, Lang};
 use studio_keys::domain::regions::RegionId::{self, ApSoutheast1, CnBeijing};
 use studio_keys::sandbox::{seed, SeedCount};
 use studio_keys::services::costs::views::{
@@ -185,10 +186,13 @@ async fn a_ram_user_who_may_not_read_costs_sees_its_keys_with_one_sentence_and_n
     let costs = s.keys_costs(CnBeijing, 30).await.unwrap();
     let why = costs.unavailable.expect("no figures");
     assert_eq!(why.reason, CostsUnavailableReason::NoPermission);
+    // "Costs are not shown: this account may not read costs; its keys still work."
+    assert_eq!(
+        why.message,
+        i18n::tr(i18n::current(), "costs.unavailable.no_permission", &[])
+    );
     assert!(
-        why.message.contains("its keys still work"),
-        "{}",
-        why.message
+        i18n::tr(Lang::En, "costs.unavailable.no_permission", &[]).contains("its keys still work")
     );
     assert!(!costs.keys.is_empty(), "its keys are still listed");
     assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
@@ -274,10 +278,12 @@ async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key
         why.error.as_ref().map(|e| e.code),
         Some(studio_keys::ErrorCode::Server)
     );
-    assert!(
-        why.message.starts_with("Costs are not shown"),
-        "{}",
-        why.message
+    // "Costs are not shown just now: Alibaba Cloud had a problem answering."
+    let lang = i18n::current();
+    let server = i18n::tr(lang, "errors.Server.what", &[]);
+    assert_eq!(
+        why.message,
+        i18n::tr(lang, "costs.unavailable.outage", &[("reason", &server)])
     );
     assert_eq!(
         costs.keys.len(),
