@@ -18,3 +18,14 @@ pub async fn keys_costs(
 ) -> Result<KeysCosts, IpcError> {
     ipc(studio.keys_costs(region, days).await)
 }
+
+/// `keys_costs` of all six regions at once; a region whose keys cannot be
+/// listed carries `unavailable` and no keys.
+#[tauri::command]
+#[specta::specta]
+pub async fn keys_costs_all_regions(
+    studio: State<'_, Studio>,
+    days: u32,
+) -> Result<Vec<KeysCosts>, IpcError> {
+    ipc(studio.keys_costs_all_regions(days).await)
+}

@@ -23,6 +23,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
             costs::keys_costs,
+            costs::keys_costs_all_regions,
             keys::intents_resume,
             keys::key_copy_env,
             keys::key_copy_saved,

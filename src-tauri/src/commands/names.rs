@@ -18,6 +18,7 @@
     "key_update",
     "key_verify",
     "keys_costs",
+    "keys_costs_all_regions",
     "keys_list",
     "keys_list_all_regions",
     "models_authorized",

@@ -88,6 +88,17 @@ async fn the_list_shows_each_keys_spend_and_only_the_old_unused_enabled_key_is_i
     // Over 90 days the retired key spent: it is not idle there.
     assert!(s.keys_idle(CnBeijing, 90).await.unwrap().keys.is_empty());
 
+    // All six regions at once, each with its own figures.
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.region).collect::<Vec<_>>(),
+        RegionId::ALL.to_vec()
+    );
+    assert!(all
+        .iter()
+        .all(|c| c.unavailable.is_none() && c.total.is_some()));
+    assert_eq!(all[0].total, costs.total);
+
     // The period's total is the bill's own, the same `skm cost` prints.
     let report = s
         .cost_report(CnBeijing, CostGroup::Key, CostPeriod::Days(30))
@@ -196,6 +207,14 @@ async fn a_ram_user_who_may_not_read_costs_sees_its_keys_with_one_sentence_and_n
     );
     assert!(!costs.keys.is_empty(), "its keys are still listed");
     assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
+    // In every region alike (the key lists work, the bill does not).
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    let regions: Vec<RegionId> = all.iter().map(|c| c.region).collect();
+    assert_eq!(regions, RegionId::ALL.to_vec());
+    assert!(all.iter().all(|c| c
+        .unavailable
+        .as_ref()
+        .is_some_and(|u| u.reason == CostsUnavailableReason::NoPermission)));
 
     // skm refuses to call any key idle, in the person's language.
     let (code, _, err) = skm_on(&dirs, "en", &["keys", "idle"], &[]);
@@ -290,6 +309,13 @@ async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key
         s.keys_list(CnBeijing, None).await.unwrap().keys.len()
     );
     assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
+    // All regions at once: each says the same, and none is missing.
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|c| c
+        .unavailable
+        .as_ref()
+        .is_some_and(|u| u.reason == CostsUnavailableReason::Outage)));
     // The command line says what failed instead of listing idle keys.
     assert_eq!(
         s.keys_idle(CnBeijing, 30).await.unwrap_err().code,

@@ -22,6 +22,11 @@ export const commands = {
 	 */
 	keysCosts: (region: RegionId, days: number) => __TAURI_INVOKE<KeysCosts_Serialize>("keys_costs", { region, days }),
 	/**
+	 *  `keys_costs` of all six regions at once; a region whose keys cannot be
+	 *  listed carries `unavailable` and no keys.
+	 */
+	keysCostsAllRegions: (days: number) => __TAURI_INVOKE<KeysCosts_Serialize[]>("keys_costs_all_regions", { days }),
+	/**
 	 *  On start: settle what a killed run (the app or `skm`) left mid-Create or
 	 *  mid-Reset, and say what happened.
 	 */
