@@ -250,27 +250,22 @@ impl Studio {
     /// error inside) and no keys; the others still show.
     pub async fn keys_costs_all_regions(&self, days: u32) -> Result<Vec<KeysCosts>> {
         let (start, end) = last_days(days)?;
-        let mut asks = tokio::task::JoinSet::new();
-        for region in RegionId::ALL {
-            let me = self.clone();
-            asks.spawn(async move { (region, me.keys_costs(region, days).await) });
-        }
-        let mut found = Vec::new();
-        while let Some(joined) = asks.join_next().await {
-            let Ok((region, costs)) = joined else {
-                continue;
-            };
-            found.push(costs.unwrap_or_else(|e| KeysCosts {
-                region,
-                period: period_view(start, end, None),
-                currency: None,
-                total: None,
-                keys: Vec::new(),
-                unlisted: Vec::new(),
-                unavailable: Some(unavailable(Some(e))),
-            }));
-        }
-        found.sort_by_key(|c| RegionId::ALL.iter().position(|r| *r == c.region));
-        Ok(found)
+        let found = self
+            .in_every_region(|me, region| async move { me.keys_costs(region, days).await })
+            .await;
+        Ok(found
+            .into_iter()
+            .map(|(region, costs)| {
+                costs.unwrap_or_else(|e| KeysCosts {
+                    region,
+                    period: period_view(start, end, None),
+                    currency: None,
+                    total: None,
+                    keys: Vec::new(),
+                    unlisted: Vec::new(),
+                    unavailable: Some(unavailable(Some(e))),
+                })
+            })
+            .collect())
     }
 }
