@@ -268,6 +268,19 @@ async fn skm_cost_and_keys_idle_print_the_bills_figures() {
     assert!(out.contains("qwen-plus") && out.contains("Total:"), "{out}");
     let (code, _, err) = skm_on(&dirs, "en", &["cost", "--month", "2026-13"], &[]);
     assert_eq!(code, 2, "{err}");
+
+    // The limits of the default workspace's models, as the API gives them.
+    let (code, out, err) = skm_on(&dirs, "en", &["models", "limits", "--json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let limits: Value = serde_json::from_str(&out).unwrap();
+    let max = limits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["model"] == "qwen-max")
+        .unwrap();
+    assert!(max["modelLimit"]["requestLimit"].as_i64().unwrap() > 0);
+    assert_eq!(max["workspaceLimit"]["usageLimitField"], "total_tokens");
 }
 
 /// The billing service down: the keys still list, with one sentence where
