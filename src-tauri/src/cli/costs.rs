@@ -22,7 +22,7 @@ pub struct CostArgs {
     /// The last N billing days, today included (default 30).
     #[arg(long, conflicts_with = "month")]
     pub days: Option<u32>,
-    /// A bill month, YYYY-MM.
+    /// A bill month, YYYY-MM. (--workspace limits the rows to one workspace.)
     #[arg(long, value_name = "YYYY-MM")]
     pub month: Option<String>,
 }
@@ -49,7 +49,9 @@ pub async fn cost(g: &GlobalArgs, studio: &Studio, args: CostArgs) -> Result<()>
         By::Model => CostGroup::Model,
         By::Workspace => CostGroup::Workspace,
     };
-    let report = studio.cost_report(region, by, period).await?;
+    let report = studio
+        .cost_report(region, by, period, g.workspace.clone())
+        .await?;
     if g.json {
         output::json(&report);
         return Ok(());

@@ -81,15 +81,22 @@ pub struct BillingFilter {
     pub dimensions: Option<Vec<FilterDimension>>,
 }
 
+impl FilterDimension {
+    /// `code` `IN` (`keep`) or `NOT` the values.
+    pub fn new(code: &str, keep: bool, values: Vec<String>) -> Self {
+        FilterDimension {
+            code: Some(code.into()),
+            select_type: Some(if keep { SELECT_IN } else { SELECT_NOT }.into()),
+            values: Some(values),
+        }
+    }
+}
+
 impl BillingFilter {
     /// One dimension, `IN` (`keep`) or `NOT` the values.
     pub fn one(code: &str, keep: bool, values: Vec<String>) -> Self {
         BillingFilter {
-            dimensions: Some(vec![FilterDimension {
-                code: Some(code.into()),
-                select_type: Some(if keep { SELECT_IN } else { SELECT_NOT }.into()),
-                values: Some(values),
-            }]),
+            dimensions: Some(vec![FilterDimension::new(code, keep, values)]),
         }
     }
 }

@@ -101,7 +101,7 @@ async fn the_list_shows_each_keys_spend_and_only_the_old_unused_enabled_key_is_i
 
     // The period's total is the bill's own, the same `skm cost` prints.
     let report = s
-        .cost_report(CnBeijing, CostGroup::Key, CostPeriod::Days(30))
+        .cost_report(CnBeijing, CostGroup::Key, CostPeriod::Days(30), None)
         .await
         .unwrap();
     assert_eq!(report.total.as_ref().map(|t| t.amount.clone()), costs.total);
@@ -155,7 +155,7 @@ async fn more_keys_than_one_answer_lists_are_all_found_and_a_deleted_keys_spend_
     );
 
     let report = s
-        .cost_report(region, CostGroup::Key, CostPeriod::Days(1))
+        .cost_report(region, CostGroup::Key, CostPeriod::Days(1), None)
         .await
         .unwrap();
     assert_eq!(
@@ -165,7 +165,7 @@ async fn more_keys_than_one_answer_lists_are_all_found_and_a_deleted_keys_spend_
     );
     assert!(report.rows.iter().all(|r| r.key != "Others"));
     let models = s
-        .cost_report(region, CostGroup::Model, CostPeriod::Days(1))
+        .cost_report(region, CostGroup::Model, CostPeriod::Days(1), None)
         .await
         .unwrap();
     assert_eq!(models.rows.len(), 1);
@@ -334,4 +334,77 @@ async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key
         s.keys_idle(CnBeijing, 30).await.unwrap_err().code,
         studio_keys::ErrorCode::Server
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
+    let (_root, s, dirs) = home();
+    let region = CnBeijing;
+    let sb = s.sandbox().await.unwrap();
+    let root = sb.identity(seed::ROOT).unwrap().clone();
+    let client = Client::new(
+        region,
+        Credentials::new(root.access_key_id, root.access_key_secret),
+        Some(&sb.openapi_base_url(region)),
+    )
+    .unwrap();
+    let team = s
+        .workspaces_list(region)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.workspace_name == "Team Alpha")
+        .unwrap()
+        .workspace_id;
+    let key = client
+        .create_api_key(&studio_keys::protocol::requests::CreateApiKeyRequest {
+            workspace_id: Some(team.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    chat(&s, region, &key.value, "qwen-plus").await;
+
+    let everywhere = s
+        .cost_report(region, CostGroup::Workspace, CostPeriod::Days(30), None)
+        .await
+        .unwrap();
+    assert!(everywhere.rows.iter().any(|r| r.key == team));
+    assert!(
+        everywhere.rows.len() >= 2,
+        "the demo keys spent in the default one"
+    );
+
+    let report = s
+        .cost_report(
+            region,
+            CostGroup::Key,
+            CostPeriod::Days(30),
+            Some(team.clone()),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = report.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(ids, vec![key.api_key_id.to_string().as_str()]);
+    assert_eq!(
+        report.total.as_ref().map(|t| t.amount.as_str()),
+        Some(report.rows[0].amount.as_str()),
+        "the total is the workspace's, not the region's"
+    );
+
+    let (code, out, err) = skm_on(
+        &dirs,
+        "en",
+        &["--workspace", &team, "cost", "--by", "model", "--json"],
+        &[],
+    );
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    let models: Vec<&str> = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(models, vec!["qwen-plus"]);
 }

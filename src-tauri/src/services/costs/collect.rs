@@ -32,7 +32,8 @@ pub(crate) struct Group {
 
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Collected {
-    /// The period's total and currency, from the unfiltered answer.
+    /// The period's total and currency, from the first answer (filtered by
+    /// the scope alone).
     pub total: Option<String>,
     pub currency: Option<String>,
     /// Every group that spent, in the order the answers gave them.
@@ -178,7 +179,8 @@ async fn ask(
 /// need at most 3 batches, so this only stops a server that never ends.
 const MAX_FOLLOW_UPS: usize = 100;
 
-/// Every group of `dimension` that spent in `source`. `known` are group
+/// Every group of `dimension` that spent in `source`, within `scope` (a
+/// filter every request carries, e.g. one workspace). `known` are group
 /// keys asked for in batches when the first answer merged some (the
 /// region's key ids for `API_KEY_ID`).
 pub(crate) async fn collect(
@@ -186,8 +188,15 @@ pub(crate) async fn collect(
     source: &Source,
     dimension: &str,
     known: &[String],
+    scope: &[FilterDimension],
 ) -> Result<Collected> {
-    let first = ask(client, source, dimension, None).await?;
+    let within = |extra: Option<FilterDimension>| {
+        let dimensions: Vec<FilterDimension> = scope.iter().cloned().chain(extra).collect();
+        (!dimensions.is_empty()).then_some(BillingFilter {
+            dimensions: Some(dimensions),
+        })
+    };
+    let first = ask(client, source, dimension, within(None)).await?;
     let mut out = Collected {
         total: first.total,
         currency: first.currency,
@@ -218,7 +227,7 @@ pub(crate) async fn collect(
             client,
             source,
             dimension,
-            Some(BillingFilter::one(dimension, true, batch.to_vec())),
+            within(Some(FilterDimension::new(dimension, true, batch.to_vec()))),
         )
         .await?;
         out.requests += 1;
@@ -230,7 +239,7 @@ pub(crate) async fn collect(
             client,
             source,
             dimension,
-            Some(BillingFilter::one(dimension, false, seen_keys)),
+            within(Some(FilterDimension::new(dimension, false, seen_keys))),
         )
         .await?;
         out.requests += 1;

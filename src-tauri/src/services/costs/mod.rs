@@ -10,7 +10,7 @@ use crate::domain::billing::{self, BILLING_TIME_ZONE, MAX_PERIOD_DAYS};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::i18n;
 use crate::domain::regions::RegionId;
-use crate::protocol::billing::{DIM_API_KEY_ID, DIM_BASE_MODEL, DIM_WORKSPACE_ID};
+use crate::protocol::billing::{FilterDimension, DIM_API_KEY_ID, DIM_BASE_MODEL, DIM_WORKSPACE_ID};
 use crate::protocol::wire::ApiKey;
 use chrono::NaiveDate;
 use collect::{collect, Collected, Source};
@@ -111,17 +111,19 @@ impl Studio {
         let keys = client.list_api_keys(&Default::default()).await?;
         let ids: Vec<String> = keys.iter().map(key_id).collect();
         let source = Source::Days { start, end };
-        let spent = collect(&client, &source, DIM_API_KEY_ID, &ids).await;
+        let spent = collect(&client, &source, DIM_API_KEY_ID, &ids, &[]).await;
         Ok((start, period_view(start, end, None), keys, spent))
     }
 
     /// `skm cost`: spend grouped by key, model or workspace, one row per
-    /// group that spent, with the bill's own total.
+    /// group that spent, with the bill's own total; only `workspace`'s when
+    /// one is named.
     pub async fn cost_report(
         &self,
         region: RegionId,
         by: CostGroup,
         period: CostPeriod,
+        workspace: Option<String>,
     ) -> Result<CostReport> {
         let (source, period) = source_of(&period)?;
         let client = self.acting_client(region).await?;
@@ -138,7 +140,11 @@ impl Studio {
             CostGroup::Model => (DIM_BASE_MODEL, Vec::new()),
             CostGroup::Workspace => (DIM_WORKSPACE_ID, Vec::new()),
         };
-        let spent = collect(&client, &source, dimension, &known).await?;
+        let scope: Vec<FilterDimension> = workspace
+            .into_iter()
+            .map(|w| FilterDimension::new(DIM_WORKSPACE_ID, true, vec![w]))
+            .collect();
+        let spent = collect(&client, &source, dimension, &known, &scope).await?;
         let currency = spent.currency.clone();
         Ok(CostReport {
             period,
