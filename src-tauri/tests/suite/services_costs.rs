@@ -46,6 +46,22 @@ async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
     assert_eq!(status, 200);
 }
 
+/// `skm args` on `dirs`, which must succeed: its JSON document.
+fn skm_json(dirs: &Dirs, args: &[&str]) -> Value {
+    let (code, out, err) = skm_on(dirs, "en", args, &[]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The `field` of each object in a JSON list.
+fn strings(list: &Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[field].as_str().unwrap().to_string())
+        .collect()
+}
+
 fn home() -> (tempfile::TempDir, Studio, Dirs) {
     let root = tempfile::tempdir().unwrap();
     let (s, dirs) = app_on(root.path(), &Board::default());
@@ -252,16 +268,8 @@ async fn skm_cost_and_keys_idle_print_the_bills_figures() {
     assert_eq!(row["currency"], "CNY");
     assert_eq!(row["name"], "Production backend");
 
-    let (code, out, err) = skm_on(&dirs, "en", &["keys", "idle", "--json"], &[]);
-    assert_eq!(code, 0, "{err}");
-    let doc: Value = serde_json::from_str(&out).unwrap();
-    let ids: Vec<&str> = doc["keys"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|k| k["apiKeyId"].as_str().unwrap())
-        .collect();
-    assert_eq!(ids, vec![retired.as_str()]);
+    let doc = skm_json(&dirs, &["keys", "idle", "--json"]);
+    assert_eq!(strings(&doc["keys"], "apiKeyId"), vec![retired.clone()]);
 
     let (code, out, err) = skm_on(&dirs, "en", &["cost", "--by", "model", "--days", "7"], &[]);
     assert_eq!(code, 0, "{err}");
@@ -392,19 +400,10 @@ async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
         "the total is the workspace's, not the region's"
     );
 
-    let (code, out, err) = skm_on(
+    let doc = skm_json(
         &dirs,
-        "en",
         &["--workspace", &team, "cost", "--by", "model", "--json"],
-        &[],
     );
-    assert_eq!(code, 0, "{err}");
-    let doc: Value = serde_json::from_str(&out).unwrap();
-    let models: Vec<&str> = doc["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["key"].as_str().unwrap())
-        .collect();
+    let models = strings(&doc["rows"], "key");
     assert_eq!(models, vec!["qwen-plus"]);
 }
