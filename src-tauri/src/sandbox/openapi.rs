@@ -504,9 +504,14 @@ fn run(
                 })
             })
         }
-        Route::GetBillingTrend => op(&|tx| ok(super::billing::trend(tx, caller, region, query)?)),
-        Route::GetBillingOverview => {
-            op(&|tx| ok(super::billing::overview(tx, caller, region, query)?))
+        Route::GetBillingTrend | Route::GetBillingOverview => {
+            // A sandbox left running past midnight (UTC+8) writes the day
+            // that just ended before it answers, as a start would.
+            super::metering::top_up(db, crate::domain::billing::day_of(chrono::Utc::now()))?;
+            op(&|tx| match route {
+                Route::GetBillingTrend => ok(super::billing::trend(tx, caller, region, query)?),
+                _ => ok(super::billing::overview(tx, caller, region, query)?),
+            })
         }
         Route::ListModelLimits => {
             let (offset, limit) = paging(query, 20)?;

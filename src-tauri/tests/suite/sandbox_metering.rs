@@ -291,3 +291,37 @@ async fn billing_is_refused_to_ram_users_with_its_own_reason_and_bad_asks_are_in
         ErrorCode::InvalidInput
     );
 }
+
+#[tokio::test]
+async fn a_sandbox_left_running_past_midnight_still_has_yesterdays_history() {
+    let (h, dir) = start().await;
+    let c = client_as(&h, CnBeijing, seed::ROOT);
+    let today = billing::day_of(chrono::Utc::now());
+    let yesterday = (today - chrono::Days::new(1)).to_string();
+    // As if the sandbox had started the day before: yesterday not written yet.
+    let db = rusqlite::Connection::open(dir.path().join("s.db")).unwrap();
+    db.execute("DELETE FROM usage_daily WHERE day >= ?1", [&yesterday])
+        .unwrap();
+    db.execute(
+        "UPDATE meta SET value = ?1 WHERE key = 'usage_through'",
+        [(today - chrono::Days::new(2)).to_string()],
+    )
+    .unwrap();
+    drop(db);
+    let data = c
+        .get_billing_trend(&GetBillingTrendRequest {
+            granularity: Some(GRANULARITY_DAY.into()),
+            time_period: Some(TimePeriod {
+                start: Some(yesterday.clone()),
+                end: Some(yesterday),
+            }),
+            group_by: Some(vec![GroupBy::code(DIM_API_KEY_ID)]),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(
+        !data.group_by_total.unwrap_or_default().is_empty(),
+        "the busy demo key spent yesterday"
+    );
+}
