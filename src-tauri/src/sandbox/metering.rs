@@ -6,8 +6,8 @@
 //! billing answers (`billing.rs`) round only when they print.
 //!
 //! History: the demo keys get plausible spend for the 90 days before the
-//! day the database was first topped up (its anchor), and every start tops
-//! it up to yesterday so it never goes stale. Each day's figures come from
+//! day the database was first topped up (its anchor), and every start (and
+//! every billing answer) tops it up to yesterday so it never goes stale. Each day's figures come from
 //! an RNG seeded by region, plan and day: the same date gives the same bill.
 
 use super::db::{db_error, Db};

@@ -39,7 +39,8 @@
 //! (`metering::PRICES`, in CNY) are added to the key's spend for the billing
 //! day (UTC+8, `domain::billing`). GetBillingTrend and GetBillingOverview
 //! answer from that spend, per region. The demo keys carry 90 days of
-//! history, topped up to yesterday on every start: "Production backend" is
+//! history, topped up to yesterday on every start and before each billing
+//! answer: "Production backend" is
 //! busy, "Old key from before the upgrade" has spent nothing for 45 days,
 //! "Office network only" had one expensive day 12 days before the first start.
 //!
