@@ -41,6 +41,12 @@ pub enum KeysCmd {
     Reset {
         api_key_id: i64,
     },
+    /// Enabled keys, older than the period, that spent nothing in it.
+    Idle {
+        /// The last N billing days, today included.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -213,6 +219,7 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
                 .await?;
             print_made(g, made)?;
         }
+        KeysCmd::Idle { days } => super::costs::idle(g, studio, days).await?,
     }
     Ok(())
 }

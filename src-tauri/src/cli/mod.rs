@@ -8,6 +8,7 @@ pub mod profiles;
 pub mod sandbox;
 
 mod context;
+mod costs;
 mod keys;
 mod output;
 mod workspaces;
@@ -70,6 +71,8 @@ enum Command {
     /// Models.
     #[command(subcommand)]
     Models(workspaces::ModelsCmd),
+    /// What keys, models or workspaces cost (billing days in UTC+8).
+    Cost(costs::CostArgs),
     /// Make a temporary key (st-) from the API key in DASHSCOPE_API_KEY or on stdin.
     TempKey(workspaces::TempKeyArgs),
     /// Check that the credentials work; with --key, that an API key works.
@@ -128,6 +131,7 @@ fn run(g: &GlobalArgs, command: Command) -> Result<()> {
         };
         match command {
             Command::Keys(cmd) => keys::run(g, &studio, cmd).await,
+            Command::Cost(args) => costs::cost(g, &studio, args).await,
             Command::Workspaces(cmd) => workspaces::run(g, &studio, cmd).await,
             Command::Models(cmd) => workspaces::run_models(g, &studio, cmd).await,
             Command::TempKey(args) => workspaces::temp_key(g, &studio, args).await,
@@ -192,5 +196,22 @@ mod tests {
         assert_eq!(a.ip, vec!["10.0.0.0/8", "::1"]);
         assert_eq!(a.model, vec!["qwen-plus"]);
         assert!(a.custom);
+    }
+
+    #[test]
+    fn cost_takes_days_or_a_month_but_not_both() {
+        let cli =
+            Cli::try_parse_from(["skm", "cost", "--by", "model", "--month", "2026-11"]).unwrap();
+        let Command::Cost(a) = cli.command else {
+            panic!("not cost")
+        };
+        assert!(matches!(a.by, costs::By::Model));
+        assert_eq!(a.month.as_deref(), Some("2026-11"));
+        assert!(Cli::try_parse_from(["skm", "cost", "--days", "7", "--month", "2026-11"]).is_err());
+        let cli = Cli::try_parse_from(["skm", "keys", "idle", "--json"]).unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::Keys(keys::KeysCmd::Idle { days: 30 })
+        ));
     }
 }

@@ -93,6 +93,31 @@ pub fn key_line(k: &ApiKey) -> String {
     )
 }
 
+/// A model's limits: the workspace's where it has its own, else the account's.
+pub fn limit_line(l: &crate::protocol::limits::ModelLimit) -> String {
+    let v = l.workspace_limit.as_ref().or(l.model_limit.as_ref());
+    let per = |n: Option<i64>, secs: Option<i64>| match (n, secs) {
+        (Some(n), Some(s)) => format!("{n}/{s}s"),
+        (Some(n), None) => n.to_string(),
+        _ => "-".into(),
+    };
+    format!(
+        "{:<24} {:>14} {} {:>16} {}",
+        l.model.as_deref().unwrap_or_default(),
+        per(
+            v.and_then(|v| v.request_limit),
+            v.and_then(|v| v.request_limit_period)
+        ),
+        t("cli.limits.requests"),
+        per(
+            v.and_then(|v| v.usage_limit),
+            v.and_then(|v| v.usage_limit_period)
+        ),
+        v.and_then(|v| v.usage_limit_field.as_deref())
+            .unwrap_or("tokens"),
+    )
+}
+
 pub fn workspace_line(w: &WorkspaceView) -> String {
     format!(
         "{:<24} {:<28} {}",

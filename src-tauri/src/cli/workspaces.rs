@@ -23,6 +23,9 @@ pub enum WorkspacesCmd {
 pub enum ModelsCmd {
     /// Models the workspace (--workspace, default: the default one) may call.
     Authorized,
+    /// Requests and tokens per period each model may use, for the account
+    /// and for the workspace (--workspace, default: the default one).
+    Limits,
 }
 
 #[derive(Debug, Args)]
@@ -82,6 +85,16 @@ pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Resu
             } else {
                 for m in models {
                     println!("{:<32} {}", m.model, m.name);
+                }
+            }
+        }
+        ModelsCmd::Limits => {
+            let limits = studio.model_limits(region, g.workspace.clone()).await?;
+            if g.json {
+                output::json(&limits);
+            } else {
+                for l in &limits {
+                    println!("{}", output::limit_line(l));
                 }
             }
         }

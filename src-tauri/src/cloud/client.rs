@@ -180,7 +180,7 @@ impl Client {
 
     /// Repeat `once` on passing problems. `done_if` turns an error seen on a
     /// RETRY into success (e.g. "already disabled" after a lost first answer).
-    async fn retried<T: DeserializeOwned + Default>(
+    pub(super) async fn retried<T: DeserializeOwned + Default>(
         &self,
         action: Action,
         id: &str,
@@ -460,7 +460,7 @@ impl Client {
 /// Follows `nextToken` from `first` to the last page; `fetch` returns a page's
 /// items and its `nextToken`. A server that repeats a token or never stops is
 /// a bad answer, not an endless loop.
-async fn all_pages<T, F, Fut>(first: Option<String>, mut fetch: F) -> Result<Vec<T>>
+pub(super) async fn all_pages<T, F, Fut>(first: Option<String>, mut fetch: F) -> Result<Vec<T>>
 where
     F: FnMut(Option<String>) -> Fut,
     Fut: std::future::Future<Output = Result<(Vec<T>, Option<String>)>>,

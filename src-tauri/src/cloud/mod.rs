@@ -4,6 +4,7 @@
 //! The wire format itself (signing, parameter codec, wire types, request
 //! shapes) lives in `protocol`, below both this client and the sandbox.
 
+pub mod billing;
 pub mod client;
 pub mod dashscope;
 pub mod errors;

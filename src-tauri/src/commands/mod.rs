@@ -3,6 +3,7 @@
 
 pub mod app;
 pub mod clipboard;
+pub mod costs;
 pub mod keys;
 pub mod profiles;
 pub mod settings;
@@ -21,6 +22,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app::ui_painted,
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
+            costs::keys_costs,
+            costs::keys_costs_all_regions,
             keys::intents_resume,
             keys::key_copy_env,
             keys::key_copy_saved,

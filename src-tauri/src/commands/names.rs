@@ -17,6 +17,8 @@
     "key_set_review_date",
     "key_update",
     "key_verify",
+    "keys_costs",
+    "keys_costs_all_regions",
     "keys_list",
     "keys_list_all_regions",
     "models_authorized",

@@ -4,7 +4,9 @@
 //! console's rules for what a request may carry (both sides enforce them).
 //! Pure: no I/O.
 
+pub mod billing;
 pub mod codec;
+pub mod limits;
 pub mod requests;
 pub mod rules;
 pub mod signer;

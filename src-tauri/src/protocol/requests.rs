@@ -24,12 +24,18 @@ pub enum Action {
     CreateWorkspace,
     DeleteWorkspace,
     ListModelPermissions,
+    /// Cost by day or month, grouped and filtered by dimension (`protocol::billing`).
+    GetBillingTrend,
+    /// A month's cost, grouped and filtered by dimension.
+    GetBillingOverview,
+    /// Request and token limits per model and workspace.
+    ListModelLimits,
     /// STS: the identity the AccessKey belongs to (its id is what `createdBy` holds).
     GetCallerIdentity,
 }
 
 impl Action {
-    pub const ALL: [Action; 13] = [
+    pub const ALL: [Action; 16] = [
         Action::CreateApiKey,
         Action::ListApiKeys,
         Action::GetApiKey,
@@ -42,6 +48,9 @@ impl Action {
         Action::CreateWorkspace,
         Action::DeleteWorkspace,
         Action::ListModelPermissions,
+        Action::GetBillingTrend,
+        Action::GetBillingOverview,
+        Action::ListModelLimits,
         Action::GetCallerIdentity,
     ];
 
@@ -60,6 +69,9 @@ impl Action {
             Action::CreateWorkspace => "CreateWorkspace",
             Action::DeleteWorkspace => "DeleteWorkspace",
             Action::ListModelPermissions => "ListModelPermissions",
+            Action::GetBillingTrend => "GetBillingTrend",
+            Action::GetBillingOverview => "GetBillingOverview",
+            Action::ListModelLimits => "ListModelLimits",
             Action::GetCallerIdentity => "GetCallerIdentity",
         }
     }
@@ -78,7 +90,10 @@ impl Action {
             Action::ListApiKeys
             | Action::GetApiKey
             | Action::ListWorkspaces
-            | Action::ListModelPermissions => "GET",
+            | Action::ListModelPermissions
+            | Action::GetBillingTrend
+            | Action::GetBillingOverview
+            | Action::ListModelLimits => "GET",
             Action::UpdateApiKey
             | Action::DisableApiKey
             | Action::EnableApiKey
@@ -101,6 +116,9 @@ impl Action {
             Action::ListWorkspaces | Action::CreateWorkspace => "/modelstudio/workspaces".into(),
             Action::DeleteWorkspace => format!("/modelstudio/workspaces/{id}"),
             Action::ListModelPermissions => "/modelstudio/models/permissions".into(),
+            Action::GetBillingTrend => "/modelstudio/billing/trend".into(),
+            Action::GetBillingOverview => "/modelstudio/billing/overview".into(),
+            Action::ListModelLimits => "/modelstudio/models/limits".into(),
             // RPC style: the action is named by the header, the path is the root.
             Action::GetCallerIdentity => "/".into(),
         }
@@ -112,7 +130,7 @@ impl Action {
     }
 }
 
-fn push(out: &mut Pairs, key: &str, value: &Option<impl ToString>) {
+pub(crate) fn push(out: &mut Pairs, key: &str, value: &Option<impl ToString>) {
     if let Some(v) = value {
         out.push((key.to_string(), v.to_string()));
     }

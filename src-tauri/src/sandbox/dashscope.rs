@@ -27,12 +27,14 @@ const TOKEN_TTL_MAX: i64 = crate::protocol::rules::TTL_MAX_SECS as i64;
 const TOKEN_TTL_DEFAULT: i64 = crate::protocol::rules::TTL_DEFAULT_SECS as i64;
 
 /// What a bearer credential may do, whichever kind it is.
-struct Grant {
-    region: String,
-    workspace_id: String,
-    auth: StoredAuth,
+pub(super) struct Grant {
+    pub region: String,
+    pub workspace_id: String,
+    pub auth: StoredAuth,
     /// The permanent key it is (temporary tokens cannot mint tokens).
-    parent_id: Option<i64>,
+    pub parent_id: Option<i64>,
+    /// The key its use is billed to: itself, or a temporary token's parent.
+    pub billed_key_id: i64,
 }
 
 fn bearer(headers: &HeaderMap) -> Option<String> {
@@ -54,7 +56,8 @@ fn resolve(
     if value.starts_with("st-") {
         let row = tx
             .query_row(
-                "SELECT region, workspace_id, access_ips, allow_all_models, accessible_models, expires_at
+                "SELECT region, workspace_id, access_ips, allow_all_models, accessible_models, expires_at,
+                    parent_id
                  FROM temp_tokens WHERE value_hash = ?1",
                 [&hash],
                 |r| {
@@ -69,6 +72,7 @@ fn resolve(
                                 accessible_models: json_list(&r.get::<_, String>(4)?),
                             },
                             parent_id: None,
+                            billed_key_id: r.get(6)?,
                         },
                         r.get::<_, i64>(5)?,
                     ))
@@ -84,6 +88,7 @@ fn resolve(
         workspace_id: k.workspace_id,
         auth: k.auth,
         parent_id: Some(k.id),
+        billed_key_id: k.id,
     }))
 }
 
@@ -107,7 +112,7 @@ fn address_allowed(auth: &StoredAuth, peer: IpAddr) -> bool {
 
 /// Authenticates a DashScope request: 401 unless the credential is valid in
 /// this region, 403 when the caller's address or host is not allowed.
-fn authorize(
+pub(super) fn authorize(
     app: &AppState,
     tx: &Transaction,
     headers: &HeaderMap,

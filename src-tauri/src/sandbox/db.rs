@@ -14,7 +14,31 @@ use std::time::Duration;
 /// "SKMS" (Studio Keys Model Studio sandbox) in ASCII.
 pub const APPLICATION_ID: i32 = 0x534B_4D53;
 /// The schema this build writes. Older files are migrated forward in one transaction.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
+
+/// v3: metered spend, one row per key, workspace, model and billing day
+/// (`domain::billing`), and which demo keys get seeded history. Not tied to
+/// `api_keys` by a foreign key: a deleted key's spend stays on the bill.
+/// Idempotent like v2: two processes opening a v2 file at once may both run it.
+const SCHEMA_V3: &str = r#"
+CREATE TABLE IF NOT EXISTS usage_daily (
+    region TEXT NOT NULL,
+    day TEXT NOT NULL,
+    api_key_id INTEGER NOT NULL,
+    workspace_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    requests INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL,
+    output_tokens INTEGER NOT NULL,
+    cost_micro INTEGER NOT NULL,
+    PRIMARY KEY (region, day, api_key_id, workspace_id, model)
+);
+CREATE INDEX IF NOT EXISTS usage_daily_region_day ON usage_daily(region, day);
+CREATE TABLE IF NOT EXISTS usage_plans (
+    api_key_id INTEGER PRIMARY KEY,
+    plan TEXT NOT NULL
+);
+"#;
 
 /// v2: signature nonces, shared by every sandbox process on this database.
 /// Idempotent: two processes opening a v1 file at once may both run it.
@@ -280,18 +304,19 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
             .with_reason("sandbox_db_no_wal")
             .with_param("path", path.display().to_string()));
     }
-    if version < 1 {
+    // Each step in its own transaction; v2 and v3 are idempotent, so two
+    // processes migrating one old file at once both succeed.
+    let steps = [
+        (
+            1,
+            format!("{SCHEMA_V1} PRAGMA application_id = {APPLICATION_ID};"),
+        ),
+        (2, SCHEMA_V2.to_string()),
+        (3, SCHEMA_V3.to_string()),
+    ];
+    for (to, sql) in steps.iter().filter(|(to, _)| version < *to) {
         conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {SCHEMA_V1} PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = 1; COMMIT;"
-        ))
-        .map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            db_error(e)
-        })?;
-    }
-    if version < 2 {
-        conn.execute_batch(&format!(
-            "BEGIN IMMEDIATE; {SCHEMA_V2} PRAGMA user_version = 2; COMMIT;"
+            "BEGIN IMMEDIATE; {sql} PRAGMA user_version = {to}; COMMIT;"
         ))
         .map_err(|e| {
             let _ = conn.execute_batch("ROLLBACK");
@@ -390,20 +415,21 @@ mod tests {
         assert_eq!(mode(root.path()), root_mode);
     }
 
-    #[test]
-    fn a_version_1_database_with_data_gains_the_nonce_table() {
+    /// A database with data, taken back to an older schema by `downgrade`
+    /// and then opened by two processes at once (both must succeed, one
+    /// migrates). Returns its schema version after, how many of `tables`
+    /// exist, and whether the data stayed.
+    fn migrated(downgrade: &str, tables: &[&str]) -> (i32, i64, i64) {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("old.db");
         let (db, _) = Db::open(&path).unwrap();
         db.write(|tx| {
             tx.execute("INSERT INTO meta (key, value) VALUES ('kept', x'01')", [])
                 .map_err(db_error)?;
-            tx.execute_batch("DROP TABLE nonces; PRAGMA user_version = 1;")
-                .map_err(db_error)
+            tx.execute_batch(downgrade).map_err(db_error)
         })
         .unwrap();
         drop(db);
-        // Two processes opening it at once: both succeed, one migrates.
         let opened: Vec<_> = (0..2)
             .map(|_| {
                 let path = path.clone();
@@ -415,24 +441,40 @@ mod tests {
         }
         let (db, fresh) = Db::open(&path).unwrap();
         assert!(!fresh);
-        let (version, nonces, kept): (i32, i64, i64) = db
-            .read(|tx| {
-                Ok::<_, Error>((
-                    tx.query_row("PRAGMA user_version", [], |r| r.get(0))
-                        .map_err(db_error)?,
-                    tx.query_row(
-                        "SELECT count(*) FROM sqlite_master WHERE name = 'nonces'",
-                        [],
-                        |r| r.get(0),
-                    )
+        let count = |tx: &rusqlite::Transaction, sql: &str| -> Result<i64> {
+            tx.query_row(sql, [], |r| r.get(0)).map_err(db_error)
+        };
+        let names = tables
+            .iter()
+            .map(|t| format!("'{t}'"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        db.read(|tx| {
+            Ok::<_, Error>((
+                tx.query_row("PRAGMA user_version", [], |r| r.get(0))
                     .map_err(db_error)?,
-                    tx.query_row("SELECT count(*) FROM meta WHERE key = 'kept'", [], |r| {
-                        r.get(0)
-                    })
-                    .map_err(db_error)?,
-                ))
-            })
-            .unwrap();
-        assert_eq!((version, nonces, kept), (SCHEMA_VERSION, 1, 1));
+                count(
+                    tx,
+                    &format!("SELECT count(*) FROM sqlite_master WHERE name IN ({names})"),
+                )?,
+                count(tx, "SELECT count(*) FROM meta WHERE key = 'kept'")?,
+            ))
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_version_1_database_with_data_gains_the_nonce_table() {
+        let got = migrated("DROP TABLE nonces; PRAGMA user_version = 1;", &["nonces"]);
+        assert_eq!(got, (SCHEMA_VERSION, 1, 1));
+    }
+
+    #[test]
+    fn a_version_2_database_with_data_gains_the_usage_tables() {
+        let got = migrated(
+            "DROP TABLE usage_daily; DROP TABLE usage_plans; PRAGMA user_version = 2;",
+            &["usage_daily", "usage_plans"],
+        );
+        assert_eq!(got, (SCHEMA_VERSION, 2, 1));
     }
 }

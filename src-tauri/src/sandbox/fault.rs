@@ -35,6 +35,9 @@ pub struct FaultConfig {
     /// Every request to this region's listener is answered 503 (a region
     /// that is down), whatever the plan says.
     pub fail_region: Option<crate::domain::regions::RegionId>,
+    /// Every billing request (`/modelstudio/billing/...`) is answered 503:
+    /// the billing service is down while keys still work.
+    pub fail_billing: bool,
 }
 
 impl Default for FaultConfig {
@@ -48,6 +51,7 @@ impl Default for FaultConfig {
             drop_after_apply: 0.0,
             truncate_json: 0.0,
             fail_region: None,
+            fail_billing: false,
         }
     }
 }
@@ -114,7 +118,9 @@ pub(crate) async fn inject(
     let Some(cfg) = app.shared.fault.as_ref() else {
         return next.run(req).await;
     };
-    if cfg.fail_region == Some(app.region) {
+    if cfg.fail_region == Some(app.region)
+        || (cfg.fail_billing && req.uri().path().starts_with("/modelstudio/billing/"))
+    {
         return ApiError::unavailable().into_response();
     }
     let n = app.shared.requests.fetch_add(1, Ordering::SeqCst);

@@ -30,8 +30,19 @@
 //! (`dashscope.aliyuncs.com`, `dashscope-intl.aliyuncs.com`, ...) or a
 //! workspace host `<workspace>.<region>.maas.aliyuncs.com`. Any other host
 //! (such as `127.0.0.1:<port>`) means the listener's own region. The DashScope
-//! paths (`POST /api/v1/tokens`, `GET /compatible-mode/v1/models`) are served
-//! on the same listeners.
+//! paths (`POST /api/v1/tokens`, `GET /compatible-mode/v1/models`,
+//! `POST /compatible-mode/v1/chat/completions`) are served on the same listeners.
+//!
+//! # Costs
+//!
+//! A chat call runs no model but is metered: its tokens at the model's price
+//! (`metering::PRICES`, in CNY) are added to the key's spend for the billing
+//! day (UTC+8, `domain::billing`). GetBillingTrend and GetBillingOverview
+//! answer from that spend, per region. The demo keys carry 90 days of
+//! history, topped up to yesterday on every start and before each billing
+//! answer: "Production backend" is
+//! busy, "Old key from before the upgrade" has spent nothing for 45 days,
+//! "Office network only" had one expensive day 12 days before the first start.
 //!
 //! # Errors the sandbox answers
 //!
@@ -49,7 +60,9 @@
 //! | body differs from `x-acs-content-sha256` | 400 | `InvalidContentSha256.Mismatch` |
 //! | `x-acs-version` not 2026-02-10 | 400 | `InvalidVersion` |
 //! | unknown path or action | 404 | `InvalidAction.NotFound` |
-//! | RAM user without key permission | 403 | `Forbidden.RAM` |
+//! | RAM user without key permission (keys, limits) | 403 | `Forbidden.RAM` |
+//! | any RAM user reading costs (only the root account reads the bill) | 403 | `Forbidden.RAM` |
+//! | billing: `groupBy` not one known dimension, `timePeriod` not dates, `topNum` outside 1..20 | 400 | `InvalidParameter` |
 //! | key unknown, or another RAM user's key | 404 | `ApiKey.NotFound` |
 //! | workspace unknown in this region | 404 | `Workspace.NotFound` |
 //! | key limit reached (50 per account, 20 per owner in us-east-1) | 400 | `ApiKey.QuotaExceeded` |
@@ -66,6 +79,9 @@
 //! | DashScope: caller address outside the whitelist | 403 | `AccessDenied` |
 //! | DashScope: key of another workspace on a workspace host | 403 | `Workspace.AccessDenied` |
 //! | DashScope: `expire_in_seconds` outside 1..1800 | 400 | `InvalidParameter` |
+//! | chat: model not authorized in the key's workspace | 404 | `ModelNotFound` |
+//! | chat: model outside the key's model scope | 403 | `Model.AccessDenied` |
+//! | chat: no model or messages, `stream: true` | 400 | `InvalidParameter` |
 //! | fault injection | 500/503, 429 + `x-acs-retry-after` | `InternalError`, `ServiceUnavailable`, `Throttling.User` |
 //!
 //! # Secrets at rest
@@ -78,9 +94,13 @@
 
 mod apierror;
 mod auth;
+mod billing;
+mod chat;
 mod dashscope;
 pub mod db;
 pub mod fault;
+mod limits;
+pub mod metering;
 mod net;
 mod openapi;
 pub mod seed;
@@ -213,12 +233,14 @@ pub(crate) fn region_for_host(headers: &HeaderMap, fallback: RegionId) -> Region
         .unwrap_or(fallback)
 }
 
-/// Opens the database, seeding the demo world when it is new.
+/// Opens the database, seeding the demo world when it is new and topping up
+/// the demo keys' spend history to yesterday.
 pub fn open_db(path: &Path) -> Result<Db> {
     let (db, fresh) = Db::open(path)?;
     if fresh {
         seed::seed_demo_world(&db)?;
     }
+    metering::top_up(&db, crate::domain::billing::day_of(chrono::Utc::now()))?;
     Ok(db)
 }
 
@@ -331,6 +353,10 @@ fn router(state: AppState) -> Router {
     let r = Router::new()
         .route("/api/v1/tokens", post(dashscope::create_token))
         .route("/compatible-mode/v1/models", get(dashscope::list_models))
+        .route(
+            "/compatible-mode/v1/chat/completions",
+            post(chat::completions),
+        )
         .fallback(openapi::handle);
     let r = if state.shared.fault.is_some() {
         r.layer(axum::middleware::from_fn_with_state(

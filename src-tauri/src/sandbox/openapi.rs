@@ -31,6 +31,9 @@ enum Route {
     CreateWorkspace,
     DeleteWorkspace(String),
     ListModelPermissions,
+    GetBillingTrend,
+    GetBillingOverview,
+    ListModelLimits,
     /// STS, which the sandbox answers at its own address: who is calling.
     GetCallerIdentity,
 }
@@ -50,6 +53,9 @@ impl Route {
             Route::CreateWorkspace => "CreateWorkspace",
             Route::DeleteWorkspace(_) => "DeleteWorkspace",
             Route::ListModelPermissions => "ListModelPermissions",
+            Route::GetBillingTrend => "GetBillingTrend",
+            Route::GetBillingOverview => "GetBillingOverview",
+            Route::ListModelLimits => "ListModelLimits",
             Route::GetCallerIdentity => "GetCallerIdentity",
         }
     }
@@ -68,6 +74,9 @@ impl Route {
                 | Route::GetApiKey(_)
                 | Route::ListWorkspaces
                 | Route::ListModelPermissions
+                | Route::GetBillingTrend
+                | Route::GetBillingOverview
+                | Route::ListModelLimits
                 | Route::GetCallerIdentity
         )
     }
@@ -96,6 +105,9 @@ fn route(method: &Method, path: &str) -> Option<Route> {
         (&Method::POST, ["modelstudio", "workspaces"]) => Route::CreateWorkspace,
         (&Method::DELETE, ["modelstudio", "workspaces", _]) => Route::DeleteWorkspace(id(2)?),
         (&Method::GET, ["modelstudio", "models", "permissions"]) => Route::ListModelPermissions,
+        (&Method::GET, ["modelstudio", "billing", "trend"]) => Route::GetBillingTrend,
+        (&Method::GET, ["modelstudio", "billing", "overview"]) => Route::GetBillingOverview,
+        (&Method::GET, ["modelstudio", "models", "limits"]) => Route::ListModelLimits,
         // RPC style: the root path, the action in `x-acs-action` (checked below).
         (&Method::POST, []) => Route::GetCallerIdentity,
         _ => return None,
@@ -490,6 +502,23 @@ fn run(
                     max_results: Some(limit),
                     total_count: Some(total),
                 })
+            })
+        }
+        Route::GetBillingTrend | Route::GetBillingOverview => {
+            // A sandbox left running past midnight (UTC+8) writes the day
+            // that just ended before it answers, as a start would.
+            super::metering::top_up(db, crate::domain::billing::day_of(chrono::Utc::now()))?;
+            op(&|tx| match route {
+                Route::GetBillingTrend => ok(super::billing::trend(tx, caller, region, query)?),
+                _ => ok(super::billing::overview(tx, caller, region, query)?),
+            })
+        }
+        Route::ListModelLimits => {
+            let (offset, limit) = paging(query, 20)?;
+            op(&|tx| {
+                ok(super::limits::model_limits(
+                    tx, caller, region, query, offset, limit,
+                )?)
             })
         }
         Route::GetCallerIdentity => op(&|tx| {

@@ -32,6 +32,9 @@ const CATALOG: &[(&str, &str, bool)] = &[
     ("qwen-long", "Qwen-Long", false),
 ];
 
+/// How long before the seeding the demo keys were made (their history covers 90 days).
+const DEMO_KEYS_AGE_DAYS: i64 = 120;
+
 /// Models a seeded sub-workspace is authorized for.
 const SUB_WORKSPACE_MODELS: &[&str] = &["qwen-plus", "qwen-turbo"];
 
@@ -75,6 +78,11 @@ pub fn seed_demo_world(db: &Db) -> Result<()> {
         for region in RegionId::ALL {
             seed_region(tx, &pepper, region, &ids[0], &ids[1]).map_err(api_to_error)?;
         }
+        // The demo keys were made well before their spend history starts
+        // (`metering`), so "idle" can apply to them; a minute apart, in id order.
+        let made = store::now_ms() - DEMO_KEYS_AGE_DAYS * 86_400_000;
+        tx.execute("UPDATE api_keys SET gmt_create = ?1 + id * 60000", [made])
+            .map_err(db_error)?;
         Ok(())
     })
 }

@@ -6,6 +6,7 @@
 //! (`spawn_blocking`) because a keychain call can take ~300 ms on Linux.
 
 pub mod convert;
+pub mod costs;
 pub mod dashscope;
 pub mod held;
 pub mod intents;
@@ -211,6 +212,29 @@ impl Studio {
         tokio::task::spawn_blocking(move || f(&me))
             .await
             .map_err(|e| Error::internal(format!("background task failed: {e}")))?
+    }
+
+    /// `ask` in each of the six regions, in parallel; the answers in region
+    /// order (a task that panicked leaves its region out).
+    pub(crate) async fn in_every_region<T, F, Fut>(&self, ask: F) -> Vec<(RegionId, T)>
+    where
+        T: Send + 'static,
+        F: Fn(Studio, RegionId) -> Fut,
+        Fut: std::future::Future<Output = T> + Send + 'static,
+    {
+        let mut asks = tokio::task::JoinSet::new();
+        for region in RegionId::ALL {
+            let answer = ask(self.clone(), region);
+            asks.spawn(async move { (region, answer.await) });
+        }
+        let mut found = Vec::new();
+        while let Some(joined) = asks.join_next().await {
+            if let Ok(answer) = joined {
+                found.push(answer);
+            }
+        }
+        found.sort_by_key(|(r, _)| RegionId::ALL.iter().position(|x| x == r));
+        found
     }
 
     /// The profile this Studio acts as (see `Acting`): the active one in the app.

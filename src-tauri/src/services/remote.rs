@@ -380,30 +380,22 @@ impl Studio {
     /// The keys of all six regions at once, asked in parallel. A region that
     /// fails carries its error; the others still show.
     pub async fn keys_list_all_regions(&self) -> Vec<RegionKeys> {
-        let mut asks = tokio::task::JoinSet::new();
-        for region in RegionId::ALL {
-            let me = self.clone();
-            asks.spawn(async move { (region, me.keys_list(region, None).await) });
-        }
-        let mut found = Vec::new();
-        while let Some(joined) = asks.join_next().await {
-            if let Ok((region, listed)) = joined {
-                found.push(match listed {
-                    Ok(page) => RegionKeys {
-                        region,
-                        page: Some(page),
-                        error: None,
-                    },
-                    Err(e) => RegionKeys {
-                        region,
-                        page: None,
-                        error: Some(e.into()),
-                    },
-                });
-            }
-        }
-        found.sort_by_key(|r| RegionId::ALL.iter().position(|x| *x == r.region));
-        found
+        self.in_every_region(|me, region| async move { me.keys_list(region, None).await })
+            .await
+            .into_iter()
+            .map(|(region, listed)| match listed {
+                Ok(page) => RegionKeys {
+                    region,
+                    page: Some(page),
+                    error: None,
+                },
+                Err(e) => RegionKeys {
+                    region,
+                    page: None,
+                    error: Some(e.into()),
+                },
+            })
+            .collect()
     }
 
     /// Every review date kept here (a read failure shows no dates, never an error).

@@ -42,6 +42,22 @@ impl Studio {
         Ok(model_views(&client.authorized_models(&ws).await?))
     }
 
+    /// Request and token limits of each model the workspace may call (the
+    /// region's default workspace when `ws` is `None`), as the API gives them.
+    pub async fn model_limits(
+        &self,
+        region: RegionId,
+        ws: Option<String>,
+    ) -> Result<Vec<crate::protocol::limits::ModelLimit>> {
+        let client = self.acting_client(region).await?;
+        client
+            .list_model_limits(&crate::protocol::limits::ListModelLimitsRequest {
+                workspace_id: ws,
+                ..Default::default()
+            })
+            .await
+    }
+
     /// The workspace `workspace_id` names, or the region's default one.
     pub async fn workspace_or_default(
         &self,

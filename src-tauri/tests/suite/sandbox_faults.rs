@@ -46,6 +46,7 @@ fn mixed(seed: u64) -> FaultConfig {
         drop_after_apply: 0.15,
         truncate_json: 0.15,
         fail_region: None,
+        fail_billing: false,
     }
 }
 

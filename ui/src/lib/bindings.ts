@@ -17,6 +17,16 @@ export const commands = {
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
 	/**
+	 *  Each listed key's cost over the last `days` billing days (total, daily
+	 *  series, idle). A bill that cannot be read comes back as `unavailable`.
+	 */
+	keysCosts: (region: RegionId, days: number) => __TAURI_INVOKE<KeysCosts_Serialize>("keys_costs", { region, days }),
+	/**
+	 *  `keys_costs` of all six regions at once; a region whose keys cannot be
+	 *  listed carries `unavailable` and no keys.
+	 */
+	keysCostsAllRegions: (days: number) => __TAURI_INVOKE<KeysCosts_Serialize[]>("keys_costs_all_regions", { days }),
+	/**
 	 *  On start: settle what a killed run (the app or `skm`) left mid-Create or
 	 *  mid-Reset, and say what happened.
 	 */
@@ -129,6 +139,44 @@ export type BenchMark = {
 	ms: number | null,
 };
 
+/**
+ *  The billing days a figure covers, both ends included, in the bill's
+ *  time zone (`domain::billing`).
+ */
+export type BillingPeriod = BillingPeriod_Serialize | BillingPeriod_Deserialize;
+
+/**
+ *  The billing days a figure covers, both ends included, in the bill's
+ *  time zone (`domain::billing`).
+ */
+export type BillingPeriod_Deserialize = {
+	/**  `YYYY-MM-DD`. */
+	start: string,
+	/**  `YYYY-MM-DD`. */
+	end: string,
+	/**  `YYYY-MM` when the period is a bill month. */
+	month?: string | null,
+	days: number,
+	/**  `UTC+08:00`. */
+	timeZone: string,
+};
+
+/**
+ *  The billing days a figure covers, both ends included, in the bill's
+ *  time zone (`domain::billing`).
+ */
+export type BillingPeriod_Serialize = {
+	/**  `YYYY-MM-DD`. */
+	start: string,
+	/**  `YYYY-MM-DD`. */
+	end: string,
+	/**  `YYYY-MM` when the period is a bill month. */
+	month: string | null,
+	days: number,
+	/**  `UTC+08:00`. */
+	timeZone: string,
+};
+
 /**  What a clear of our secret found and did. */
 export type ClearOutcome = 
 /**  Our secret was on the clipboard and is gone now. */
@@ -178,6 +226,56 @@ export type ConnectionReport_Serialize = {
 	canManageKeys: boolean,
 };
 
+/**  One group's spend as the bill gives it. */
+export type CostRow = CostRow_Serialize | CostRow_Deserialize;
+
+/**  One group's spend as the bill gives it. */
+export type CostRow_Deserialize = {
+	/**  The key id, model code or workspace id. */
+	key: string,
+	name?: string | null,
+	/**  A decimal string, e.g. `"12.34"`. */
+	amount: string,
+	currency?: string | null,
+};
+
+/**  One group's spend as the bill gives it. */
+export type CostRow_Serialize = {
+	/**  The key id, model code or workspace id. */
+	key: string,
+	name: string | null,
+	/**  A decimal string, e.g. `"12.34"`. */
+	amount: string,
+	currency: string | null,
+};
+
+export type CostsUnavailable = CostsUnavailable_Serialize | CostsUnavailable_Deserialize;
+
+/**  Why there are no figures: the list still shows, with this sentence. */
+export type CostsUnavailableReason = 
+/**  The identity may not read the bill; its keys still work. */
+"noPermission" | 
+/**  The bill has nothing for the period (a new account, not billed yet). */
+"noData" | 
+/**  The billing service failed or could not be reached. */
+"outage";
+
+export type CostsUnavailable_Deserialize = {
+	reason: CostsUnavailableReason,
+	/**  One plain sentence for where the figures would be. */
+	message: string,
+	/**  The error behind it, for the "details" toggle. */
+	error?: IpcError_Deserialize | null,
+};
+
+export type CostsUnavailable_Serialize = {
+	reason: CostsUnavailableReason,
+	/**  One plain sentence for where the figures would be. */
+	message: string,
+	/**  The error behind it, for the "details" toggle. */
+	error: IpcError_Serialize | null,
+};
+
 export type CreateKeyInput = CreateKeyInput_Serialize | CreateKeyInput_Deserialize;
 
 export type CreateKeyInput_Deserialize = {
@@ -194,6 +292,23 @@ export type CreateKeyInput_Serialize = {
 	workspaceId: string | null,
 	description: string,
 	permission: Permission,
+};
+
+/**  A key's spend on one day; `None` when the bill lists none that day. */
+export type DailyCost = DailyCost_Serialize | DailyCost_Deserialize;
+
+/**  A key's spend on one day; `None` when the bill lists none that day. */
+export type DailyCost_Deserialize = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	amount?: string | null,
+};
+
+/**  A key's spend on one day; `None` when the bill lists none that day. */
+export type DailyCost_Serialize = {
+	/**  `YYYY-MM-DD`. */
+	date: string,
+	amount: string | null,
 };
 
 export type DefaultWorkspace = {
@@ -396,6 +511,37 @@ export type IpcError_Serialize = {
 	details: ErrorDetails_Serialize,
 };
 
+/**  One listed key's cost over the period. */
+export type KeyCost = KeyCost_Serialize | KeyCost_Deserialize;
+
+/**  One listed key's cost over the period. */
+export type KeyCost_Deserialize = {
+	apiKeyId: string,
+	/**  The bill's total for this key over the period; `None`: no spend. */
+	total?: string | null,
+	/**  Every day of the period, oldest first (the sparkline). */
+	daily: DailyCost_Deserialize[],
+	/**
+	 *  Enabled, made before the period began, and no spend in it. Never set
+	 *  when the bill could not be read or had no data.
+	 */
+	idle: boolean,
+};
+
+/**  One listed key's cost over the period. */
+export type KeyCost_Serialize = {
+	apiKeyId: string,
+	/**  The bill's total for this key over the period; `None`: no spend. */
+	total: string | null,
+	/**  Every day of the period, oldest first (the sparkline). */
+	daily: DailyCost_Serialize[],
+	/**
+	 *  Enabled, made before the period began, and no spend in it. Never set
+	 *  when the bill could not be read or had no data.
+	 */
+	idle: boolean,
+};
+
 export type KeyFormat = 
 /**  `sk-ws-…` */
 "Workspace" | 
@@ -493,6 +639,37 @@ export type KeyView_Serialize = {
 	reviewBy: string | null,
 	/**  The review date has come: the list flags the key. */
 	reviewDue: boolean,
+};
+
+/**  The app's cost column and chart: every listed key of a region. */
+export type KeysCosts = KeysCosts_Serialize | KeysCosts_Deserialize;
+
+/**  The app's cost column and chart: every listed key of a region. */
+export type KeysCosts_Deserialize = {
+	region: RegionId,
+	period: BillingPeriod_Deserialize,
+	currency?: string | null,
+	/**  The region's total for the period, as the bill states it. */
+	total?: string | null,
+	keys: KeyCost_Deserialize[],
+	/**  Spend of keys that are not listed any more (deleted since they spent). */
+	unlisted: CostRow_Deserialize[],
+	/**  Set when there are no figures; `keys` then carry none and no key is idle. */
+	unavailable?: CostsUnavailable_Deserialize | null,
+};
+
+/**  The app's cost column and chart: every listed key of a region. */
+export type KeysCosts_Serialize = {
+	region: RegionId,
+	period: BillingPeriod_Serialize,
+	currency: string | null,
+	/**  The region's total for the period, as the bill states it. */
+	total: string | null,
+	keys: KeyCost_Serialize[],
+	/**  Spend of keys that are not listed any more (deleted since they spent). */
+	unlisted: CostRow_Serialize[],
+	/**  Set when there are no figures; `keys` then carry none and no key is idle. */
+	unavailable: CostsUnavailable_Serialize | null,
 };
 
 export type Lang = "en" | "zh-CN";

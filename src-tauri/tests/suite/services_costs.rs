@@ -1,0 +1,409 @@
+//! What each key costs and which keys nobody uses, through the services on
+//! the app's own sandbox, and `skm cost` / `skm keys idle` on the same home.
+
+use crate::support::app::{app_on, skm_on, Board};
+use serde_json::{json, Value};
+use studio_keys::cloud::{Client, Credentials};
+use studio_keys::domain::i18n::{self, Lang};
+use studio_keys::domain::regions::RegionId::{self, ApSoutheast1, CnBeijing};
+use studio_keys::sandbox::{seed, SeedCount};
+use studio_keys::services::costs::views::{
+    CostGroup, CostPeriod, CostsUnavailableReason, KeysCosts,
+};
+use studio_keys::services::{Dirs, Studio};
+use studio_keys::storage::profiles::ProfilePreferences;
+use studio_keys::Secret;
+
+/// The demo key described `description` in `region`, by id.
+async fn demo_key(s: &Studio, region: RegionId, description: &str) -> String {
+    s.keys_list(region, None)
+        .await
+        .unwrap()
+        .keys
+        .into_iter()
+        .find(|k| k.description == description)
+        .unwrap_or_else(|| panic!("no demo key {description}"))
+        .api_key_id
+}
+
+fn cost_of<'a>(costs: &'a KeysCosts, id: &str) -> &'a studio_keys::services::costs::views::KeyCost {
+    costs.keys.iter().find(|k| k.api_key_id == id).unwrap()
+}
+
+async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
+    let sb = s.sandbox().await.unwrap();
+    let status = reqwest::Client::new()
+        .post(format!(
+            "{}/compatible-mode/v1/chat/completions",
+            sb.dashscope_base_url(region)
+        ))
+        .bearer_auth(value.expose())
+        .json(&json!({"model": model, "messages": [{"role": "user", "content": "a".repeat(2000)}]}))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 200);
+}
+
+/// `skm args` on `dirs`, which must succeed: its JSON document.
+fn skm_json(dirs: &Dirs, args: &[&str]) -> Value {
+    let (code, out, err) = skm_on(dirs, "en", args, &[]);
+    assert_eq!(code, 0, "{err}");
+    serde_json::from_str(&out).unwrap()
+}
+
+/// The `field` of each object in a JSON list.
+fn strings(list: &Value, field: &str) -> Vec<String> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v[field].as_str().unwrap().to_string())
+        .collect()
+}
+
+fn home() -> (tempfile::TempDir, Studio, Dirs) {
+    let root = tempfile::tempdir().unwrap();
+    let (s, dirs) = app_on(root.path(), &Board::default());
+    (root, s, dirs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_list_shows_each_keys_spend_and_only_the_old_unused_enabled_key_is_idle() {
+    let (_root, s, dirs) = home();
+    let busy = demo_key(&s, CnBeijing, "Production backend").await;
+    let retired = demo_key(&s, CnBeijing, "Old key from before the upgrade").await;
+    let paused = demo_key(&s, CnBeijing, "Paused experiment").await;
+    // A key made today spent nothing either, but is too young to be idle.
+    let db = dirs.data.join("sandbox.db");
+    let young = studio_keys::sandbox::seed_keys(&db, CnBeijing, SeedCount::Add(1), seed::ROOT)
+        .unwrap()[0]
+        .id
+        .to_string();
+
+    let costs = s.keys_costs(CnBeijing, 30).await.unwrap();
+    assert!(costs.unavailable.is_none(), "{:?}", costs.unavailable);
+    assert_eq!(costs.period.days, 30);
+    assert_eq!(costs.period.time_zone, "UTC+08:00");
+    assert_eq!(costs.currency.as_deref(), Some("CNY"));
+    let b = cost_of(&costs, &busy);
+    assert!(b.total.is_some() && !b.idle);
+    assert_eq!(b.daily.len(), 30);
+    assert_eq!(b.daily.last().unwrap().date, costs.period.end);
+    assert!(b.daily[28].amount.is_some(), "the busy key spent yesterday");
+    assert!(b.daily[29].amount.is_none(), "history stops before today");
+    let r = cost_of(&costs, &retired);
+    assert!(r.total.is_none() && r.idle, "{r:?}");
+    for id in [&paused, &young] {
+        let k = cost_of(&costs, id);
+        assert!(k.total.is_none() && !k.idle, "{k:?}");
+    }
+    let idle = s.keys_idle(CnBeijing, 30).await.unwrap();
+    let ids: Vec<&str> = idle.keys.iter().map(|k| k.api_key_id.as_str()).collect();
+    assert_eq!(ids, vec![retired.as_str()]);
+    // Over 90 days the retired key spent: it is not idle there.
+    assert!(s.keys_idle(CnBeijing, 90).await.unwrap().keys.is_empty());
+
+    // All six regions at once, each with its own figures.
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    assert_eq!(
+        all.iter().map(|c| c.region).collect::<Vec<_>>(),
+        RegionId::ALL.to_vec()
+    );
+    assert!(all
+        .iter()
+        .all(|c| c.unavailable.is_none() && c.total.is_some()));
+    assert_eq!(all[0].total, costs.total);
+
+    // The period's total is the bill's own, the same `skm cost` prints.
+    let report = s
+        .cost_report(CnBeijing, CostGroup::Key, CostPeriod::Days(30), None)
+        .await
+        .unwrap();
+    assert_eq!(report.total.as_ref().map(|t| t.amount.clone()), costs.total);
+    let row = report.rows.iter().find(|r| r.key == busy).unwrap();
+    assert_eq!(Some(row.amount.clone()), b.total);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn more_keys_than_one_answer_lists_are_all_found_and_a_deleted_keys_spend_stays() {
+    let (_root, s, dirs) = home();
+    let region = ApSoutheast1;
+    let db = dirs.data.join("sandbox.db");
+    let seeded =
+        studio_keys::sandbox::seed_keys(&db, region, SeedCount::Add(24), seed::ROOT).unwrap();
+    for k in &seeded {
+        chat(&s, region, &k.value, "qwen-plus").await;
+    }
+    // 24 keys spent today, plus the demo keys over the month: past topNum (20).
+    let costs = s.keys_costs(region, 30).await.unwrap();
+    for k in &seeded {
+        let c = cost_of(&costs, &k.id.to_string());
+        assert!(c.total.is_some(), "key {} has its own figure", k.id);
+        assert!(c.daily.last().unwrap().amount.is_some());
+    }
+    assert!(costs.unlisted.is_empty(), "{:?}", costs.unlisted);
+
+    // Deleted since it spent: its spend is still on the bill, as unlisted.
+    let root = s
+        .sandbox()
+        .await
+        .unwrap()
+        .identity(seed::ROOT)
+        .unwrap()
+        .clone();
+    let gone = seeded[0].id;
+    Client::new(
+        region,
+        Credentials::new(root.access_key_id, root.access_key_secret),
+        Some(&s.sandbox().await.unwrap().openapi_base_url(region)),
+    )
+    .unwrap()
+    .delete_api_key(gone)
+    .await
+    .unwrap();
+    let costs = s.keys_costs(region, 30).await.unwrap();
+    assert!(costs.keys.iter().all(|k| k.api_key_id != gone.to_string()));
+    assert!(
+        costs.unlisted.iter().any(|r| r.key == gone.to_string()),
+        "{:?}",
+        costs.unlisted
+    );
+
+    let report = s
+        .cost_report(region, CostGroup::Key, CostPeriod::Days(1), None)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.rows.len(),
+        24,
+        "every key that spent today, none merged"
+    );
+    assert!(report.rows.iter().all(|r| r.key != "Others"));
+    let models = s
+        .cost_report(region, CostGroup::Model, CostPeriod::Days(1), None)
+        .await
+        .unwrap();
+    assert_eq!(models.rows.len(), 1);
+    assert_eq!(models.rows[0].key, "qwen-plus");
+    assert_eq!(models.total, report.total);
+}
+
+/// A sandbox profile acting as `identity`, active, saving no keys.
+async fn act_as(s: &Studio, identity: &str) {
+    let p = s
+        .profile_add_sandbox_identity(identity.into())
+        .await
+        .unwrap();
+    s.profile_set_preferences(
+        p.id.clone(),
+        ProfilePreferences {
+            save_keys_on_create: false,
+        },
+    )
+    .await
+    .unwrap();
+    s.profile_activate(p.id).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ram_user_who_may_not_read_costs_sees_its_keys_with_one_sentence_and_no_idle_key() {
+    let (_root, s, dirs) = home();
+    act_as(&s, seed::RAM_ADMIN).await;
+    let costs = s.keys_costs(CnBeijing, 30).await.unwrap();
+    let why = costs.unavailable.expect("no figures");
+    assert_eq!(why.reason, CostsUnavailableReason::NoPermission);
+    // "Costs are not shown: this account may not read costs; its keys still work."
+    assert_eq!(
+        why.message,
+        i18n::tr(i18n::current(), "costs.unavailable.no_permission", &[])
+    );
+    assert!(
+        i18n::tr(Lang::En, "costs.unavailable.no_permission", &[]).contains("its keys still work")
+    );
+    assert!(!costs.keys.is_empty(), "its keys are still listed");
+    assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
+    // In every region alike (the key lists work, the bill does not).
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    let regions: Vec<RegionId> = all.iter().map(|c| c.region).collect();
+    assert_eq!(regions, RegionId::ALL.to_vec());
+    assert!(all.iter().all(|c| c
+        .unavailable
+        .as_ref()
+        .is_some_and(|u| u.reason == CostsUnavailableReason::NoPermission)));
+
+    // skm refuses to call any key idle, in the person's language.
+    let (code, _, err) = skm_on(&dirs, "en", &["keys", "idle"], &[]);
+    assert_eq!(code, 4, "{err}");
+    assert!(
+        err.contains("may not read costs; its keys still work"),
+        "{err}"
+    );
+    let (code, _, err) = skm_on(&dirs, "zh-CN", &["cost"], &[]);
+    assert_eq!(code, 4, "{err}");
+    assert!(err.contains("无权查看费用"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skm_cost_and_keys_idle_print_the_bills_figures() {
+    let (_root, s, dirs) = home();
+    let busy = demo_key(&s, CnBeijing, "Production backend").await;
+    let retired = demo_key(&s, CnBeijing, "Old key from before the upgrade").await;
+    let expected = cost_of(&s.keys_costs(CnBeijing, 30).await.unwrap(), &busy)
+        .total
+        .clone()
+        .unwrap();
+
+    let (code, out, err) = skm_on(&dirs, "en", &["cost", "--json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["period"]["days"], 30);
+    let row = doc["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["key"] == busy.as_str())
+        .unwrap();
+    assert_eq!(row["amount"], expected.as_str());
+    assert_eq!(row["currency"], "CNY");
+    assert_eq!(row["name"], "Production backend");
+
+    let doc = skm_json(&dirs, &["keys", "idle", "--json"]);
+    assert_eq!(strings(&doc["keys"], "apiKeyId"), vec![retired.clone()]);
+
+    let (code, out, err) = skm_on(&dirs, "en", &["cost", "--by", "model", "--days", "7"], &[]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("qwen-plus") && out.contains("Total:"), "{out}");
+    let (code, _, err) = skm_on(&dirs, "en", &["cost", "--month", "2026-13"], &[]);
+    assert_eq!(code, 2, "{err}");
+
+    // The limits of the default workspace's models, as the API gives them.
+    let (code, out, err) = skm_on(&dirs, "en", &["models", "limits", "--json"], &[]);
+    assert_eq!(code, 0, "{err}");
+    let limits: Value = serde_json::from_str(&out).unwrap();
+    let max = limits
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["model"] == "qwen-max")
+        .unwrap();
+    assert!(max["modelLimit"]["requestLimit"].as_i64().unwrap() > 0);
+    assert_eq!(max["workspaceLimit"]["usageLimitField"], "total_tokens");
+}
+
+/// The billing service down: the keys still list, with one sentence where
+/// the figures would be, and no key is called idle.
+#[cfg(feature = "fault-injection")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key() {
+    use studio_keys::sandbox::FaultConfig;
+    use studio_keys::storage::clipboard::SecretClipboard;
+    let root = tempfile::tempdir().unwrap();
+    let s = Studio::with_sandbox_faults(
+        Dirs {
+            config: root.path().join("config"),
+            data: root.path().join("data"),
+        },
+        SecretClipboard::new(Box::new(Board::default())),
+        FaultConfig {
+            fail_billing: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let costs = s.keys_costs(CnBeijing, 30).await.unwrap();
+    let why = costs.unavailable.expect("no figures");
+    assert_eq!(why.reason, CostsUnavailableReason::Outage);
+    assert_eq!(
+        why.error.as_ref().map(|e| e.code),
+        Some(studio_keys::ErrorCode::Server)
+    );
+    // "Costs are not shown just now: Alibaba Cloud had a problem answering."
+    let lang = i18n::current();
+    let server = i18n::tr(lang, "errors.Server.what", &[]);
+    assert_eq!(
+        why.message,
+        i18n::tr(lang, "costs.unavailable.outage", &[("reason", &server)])
+    );
+    assert_eq!(
+        costs.keys.len(),
+        s.keys_list(CnBeijing, None).await.unwrap().keys.len()
+    );
+    assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
+    // All regions at once: each says the same, and none is missing.
+    let all = s.keys_costs_all_regions(30).await.unwrap();
+    assert_eq!(all.len(), 6);
+    assert!(all.iter().all(|c| c
+        .unavailable
+        .as_ref()
+        .is_some_and(|u| u.reason == CostsUnavailableReason::Outage)));
+    // The command line says what failed instead of listing idle keys.
+    assert_eq!(
+        s.keys_idle(CnBeijing, 30).await.unwrap_err().code,
+        studio_keys::ErrorCode::Server
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
+    let (_root, s, dirs) = home();
+    let region = CnBeijing;
+    let sb = s.sandbox().await.unwrap();
+    let root = sb.identity(seed::ROOT).unwrap().clone();
+    let client = Client::new(
+        region,
+        Credentials::new(root.access_key_id, root.access_key_secret),
+        Some(&sb.openapi_base_url(region)),
+    )
+    .unwrap();
+    let team = s
+        .workspaces_list(region)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|w| w.workspace_name == "Team Alpha")
+        .unwrap()
+        .workspace_id;
+    let key = client
+        .create_api_key(&studio_keys::protocol::requests::CreateApiKeyRequest {
+            workspace_id: Some(team.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    chat(&s, region, &key.value, "qwen-plus").await;
+
+    let everywhere = s
+        .cost_report(region, CostGroup::Workspace, CostPeriod::Days(30), None)
+        .await
+        .unwrap();
+    assert!(everywhere.rows.iter().any(|r| r.key == team));
+    assert!(
+        everywhere.rows.len() >= 2,
+        "the demo keys spent in the default one"
+    );
+
+    let report = s
+        .cost_report(
+            region,
+            CostGroup::Key,
+            CostPeriod::Days(30),
+            Some(team.clone()),
+        )
+        .await
+        .unwrap();
+    let ids: Vec<&str> = report.rows.iter().map(|r| r.key.as_str()).collect();
+    assert_eq!(ids, vec![key.api_key_id.to_string().as_str()]);
+    assert_eq!(
+        report.total.as_ref().map(|t| t.amount.as_str()),
+        Some(report.rows[0].amount.as_str()),
+        "the total is the workspace's, not the region's"
+    );
+
+    let doc = skm_json(
+        &dirs,
+        &["--workspace", &team, "cost", "--by", "model", "--json"],
+    );
+    let models = strings(&doc["rows"], "key");
+    assert_eq!(models, vec!["qwen-plus"]);
+}
