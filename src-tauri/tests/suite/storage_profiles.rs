@@ -44,6 +44,7 @@ fn choosing_a_profile_answers_the_welcome_screen_for_later_launches() {
     // A settings save from a screen that still holds `false` keeps it answered.
     let stale = AppSettings {
         welcome_done: false,
+        flag_idle_keys: true,
         theme: Theme::Dark,
         ..reopened.app.clone()
     };

@@ -119,6 +119,11 @@ export type AppSettings_Deserialize = {
 	 *  sandbox included), so later launches open on the key list.
 	 */
 	welcomeDone?: boolean,
+	/**
+	 *  Flag enabled keys with no spend in the last 30 days as idle, and offer
+	 *  to disable them (the list's badge and banner).
+	 */
+	flagIdleKeys?: boolean,
 };
 
 export type AppSettings_Serialize = {
@@ -131,6 +136,11 @@ export type AppSettings_Serialize = {
 	 *  sandbox included), so later launches open on the key list.
 	 */
 	welcomeDone: boolean,
+	/**
+	 *  Flag enabled keys with no spend in the last 30 days as idle, and offer
+	 *  to disable them (the list's badge and banner).
+	 */
+	flagIdleKeys: boolean,
 };
 
 /**  One step of the UI's start, in ms since its page began loading. */

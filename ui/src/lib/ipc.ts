@@ -39,6 +39,10 @@ import {
   type RegionCheck_Serialize,
   type RegionKeys_Serialize,
   type ReviewDue,
+  type KeysCosts_Serialize,
+  type KeyCost_Serialize,
+  type DailyCost_Serialize,
+  type CostsUnavailable_Serialize,
   type RegionId,
   type SandboxIdentityView_Serialize,
   type SaveStatus_Serialize,
@@ -88,6 +92,10 @@ export type ConnectionReport = ConnectionReport_Serialize;
 /** One region's keys in the all-regions list, or why they could not be listed. */
 export type RegionKeys = RegionKeys_Serialize;
 export type { ReviewDue };
+export type KeysCosts = KeysCosts_Serialize;
+export type KeyCost = KeyCost_Serialize;
+export type DailyCost = DailyCost_Serialize;
+export type CostsUnavailable = CostsUnavailable_Serialize;
 export type WorkspaceView = WorkspaceView_Serialize;
 export type CreateKeyInput = CreateKeyInput_Deserialize;
 export type ClipboardStatus = ClipboardStatus_Serialize;
@@ -207,6 +215,8 @@ export const ipc = normalised(
     keySetReviewDate: (region: RegionId, id: string, date: string | null, label: string) =>
       commands.keySetReviewDate(region, id, date, label),
     reviewsDue: (): Promise<ReviewDue[]> => commands.reviewsDue(),
+    keysCosts: (region: RegionId, days: number): Promise<KeysCosts> => commands.keysCosts(region, days),
+    keysCostsAllRegions: (days: number): Promise<KeysCosts[]> => commands.keysCostsAllRegions(days),
     keyCreate: async (input: CreateKeyInput): Promise<OneTimeKey> => oneTime(await commands.keyCreate(input)),
     keyReset: async (region: RegionId, id: string): Promise<OneTimeKey> => oneTime(await commands.keyReset(region, id)),
     /** `permission` null leaves it as it is (regions without custom permissions). */

@@ -1,6 +1,6 @@
 // A fresh set of mocked IPC commands; tests set the answers they need.
 import { vi } from "vitest";
-import type { StorageStatus } from "../lib/ipc";
+import type { KeysCosts, RegionId, StorageStatus } from "../lib/ipc";
 
 export function makeIpcMock() {
   return {
@@ -21,6 +21,16 @@ export function makeIpcMock() {
     keysListAllRegions: vi.fn(),
     keySetReviewDate: vi.fn(async () => {}),
     reviewsDue: vi.fn(async (): Promise<unknown[]> => []),
+    keysCosts: vi.fn(async (region: RegionId): Promise<KeysCosts> => ({
+      region,
+      period: { start: "2026-11-01", end: "2026-11-30", month: null, days: 30, timeZone: "UTC+08:00" },
+      currency: null,
+      total: null,
+      keys: [],
+      unlisted: [],
+      unavailable: { reason: "noData", message: "No costs yet.", error: null },
+    })),
+    keysCostsAllRegions: vi.fn(async (): Promise<KeysCosts[]> => []),
     keyCreate: vi.fn(),
     keyReset: vi.fn(),
     keyUpdate: vi.fn(),

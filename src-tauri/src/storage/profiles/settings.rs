@@ -134,6 +134,9 @@ pub struct AppSettings {
     /// The welcome screen has been answered: a profile was chosen (the
     /// sandbox included), so later launches open on the key list.
     pub welcome_done: bool,
+    /// Flag enabled keys with no spend in the last 30 days as idle, and offer
+    /// to disable them (the list's badge and banner).
+    pub flag_idle_keys: bool,
 }
 
 impl Default for AppSettings {
@@ -143,6 +146,7 @@ impl Default for AppSettings {
             clipboard_clear_seconds: DEFAULT_CLIPBOARD_CLEAR_SECONDS,
             theme: Theme::System,
             welcome_done: false,
+            flag_idle_keys: true,
         }
     }
 }

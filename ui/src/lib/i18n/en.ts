@@ -129,6 +129,45 @@ const en = {
     named: "“{label}” ({region}, {date})",
     unnamed: "Key {id} ({region}, {date})",
   },
+  costs: {
+    title: "Cost",
+    column: "Cost ({days} days)",
+    noSpend: "No spend",
+    idle: "Idle",
+    idleHint: "Enabled, but no spend in the last {days} days.",
+    period: "Period",
+    lastDays: "Last {days} days",
+    periodRange: "{start} – {end} ({zone}), as the bill gives it",
+    chartLabel: "Daily cost over the last {days} days",
+    unlisted: "Spent in this period by keys that are no longer listed (deleted since): {keys}.",
+    notListed: "The bill lists nothing for this key in this period.",
+  },
+  idle: {
+    title: {
+      one: "1 enabled key had no spend in {days} days.",
+      other: "{count} enabled keys had no spend in {days} days.",
+    },
+    body: "Disabling keys nobody uses means a leaked copy cannot be used. You can enable them again at any time.",
+    disable: {
+      one: "Disable it…",
+      other: "Disable them…",
+    },
+    confirmTitle: {
+      one: "Disable 1 idle key?",
+      other: "Disable {count} idle keys?",
+    },
+    confirmBody: "These keys will stop working until you enable them again: {names}.",
+    confirmOk: {
+      one: "Disable 1 key",
+      other: "Disable {count} keys",
+    },
+    separator: ", ",
+    done: {
+      one: "1 key was disabled.",
+      other: "{count} keys were disabled.",
+    },
+    someFailed: "These keys could not be disabled: {names}. Try them again from their menu.",
+  },
   quota: {
     label: "Keys used",
     account: "{used} / {limit} keys in this region",
@@ -417,6 +456,8 @@ const en = {
     ramStop: "A RAM user's keys stop working when that user is disabled or deleted, or removed from the workspace.",
   },
   settings: {
+    flagIdle: "Flag idle keys",
+    flagIdleHint: "Keys that are enabled, older than 30 days and had no spend in the last 30 days get an “idle” badge, and the list offers to disable them. Nothing is disabled without your word.",
     title: "Settings",
     language: "Language",
     langSystem: "Same as the system",

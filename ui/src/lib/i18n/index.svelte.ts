@@ -100,14 +100,21 @@ function dateFormat(): Intl.DateTimeFormat {
   return f;
 }
 
-/** A local date (no time) for an epoch in milliseconds; "" when unknown. */
-export function formatDate(epochMs: number | null): string {
-  if (epochMs === null || !Number.isFinite(epochMs) || epochMs <= 0) return "";
-  return dateFormat().format(new Date(epochMs));
-}
-
 /** A calendar day kept as `YYYY-MM-DD`, in the current language; as given when it is not one. */
 export function formatDay(day: string): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
   return m ? dateFormat().format(new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : day;
+}
+
+const shortDateFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** A compact local date (numbers only) for a table column; "" when unknown. */
+export function formatShortDate(epochMs: number | null): string {
+  if (epochMs === null || !Number.isFinite(epochMs) || epochMs <= 0) return "";
+  let f = shortDateFormats.get(current);
+  if (!f) {
+    f = new Intl.DateTimeFormat(current, { year: "numeric", month: "numeric", day: "numeric" });
+    shortDateFormats.set(current, f);
+  }
+  return f.format(new Date(epochMs));
 }

@@ -131,6 +131,45 @@ const zhCN: Catalog = {
     named: "“{label}”（{region}，{date}）",
     unnamed: "API Key {id}（{region}，{date}）",
   },
+  costs: {
+    title: "费用",
+    column: "费用（{days} 天）",
+    noSpend: "无费用",
+    idle: "闲置",
+    idleHint: "已启用，但近 {days} 天没有费用。",
+    period: "时间范围",
+    lastDays: "近 {days} 天",
+    periodRange: "{start} – {end}（{zone}），以账单为准",
+    chartLabel: "近 {days} 天的每日费用",
+    unlisted: "此期间已不在列表中的 API Key（之后被删除）产生的费用：{keys}。",
+    notListed: "账单中此期间没有这个 API Key 的费用。",
+  },
+  idle: {
+    title: {
+      one: "有 1 个已启用的 API Key 近 {days} 天没有费用。",
+      other: "有 {count} 个已启用的 API Key 近 {days} 天没有费用。",
+    },
+    body: "停用无人使用的 API Key，泄露的副本就无法被使用。您随时可以重新启用。",
+    disable: {
+      one: "停用它…",
+      other: "停用它们…",
+    },
+    confirmTitle: {
+      one: "停用 1 个闲置的 API Key？",
+      other: "停用 {count} 个闲置的 API Key？",
+    },
+    confirmBody: "以下 API Key 将停止工作，直到您重新启用：{names}。",
+    confirmOk: {
+      one: "停用 1 个 API Key",
+      other: "停用 {count} 个 API Key",
+    },
+    separator: "、",
+    done: {
+      one: "已停用 1 个 API Key。",
+      other: "已停用 {count} 个 API Key。",
+    },
+    someFailed: "以下 API Key 未能停用：{names}。请在各自的菜单中重试。",
+  },
   quota: {
     label: "已用数量",
     account: "本地域已用 {used} / {limit} 个",
@@ -419,6 +458,8 @@ const zhCN: Catalog = {
     ramStop: "RAM 用户被禁用、删除或移出业务空间后，其创建的 API Key 将停止工作。",
   },
   settings: {
+    flagIdle: "标记闲置的 API Key",
+    flagIdleHint: "已启用、创建超过 30 天且近 30 天没有费用的 API Key 会显示“闲置”标记，列表会提示您停用它们。未经您确认不会停用任何 API Key。",
     title: "设置",
     language: "语言",
     langSystem: "跟随系统",

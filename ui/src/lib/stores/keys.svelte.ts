@@ -22,6 +22,7 @@ import { tick } from "svelte";
 import { app } from "./app.svelte";
 import { Attempt } from "./attempt.svelte";
 import { mark, takeMarks } from "../bench";
+import { costs } from "./costs.svelte";
 
 /** `region: "all"` lists every region's keys in one table. */
 export type ListContext = { profileId: string; region: RegionId | "all"; workspaceId: string | null };
@@ -116,6 +117,8 @@ class KeysStore {
     const merged = Array.isArray(listed) ? this.#keepLastGood(listed) : listed;
     this.#cache.set(this.#key(c), merged);
     this.#adopt(merged);
+    // The bill comes after the list: the list never waits for it.
+    void costs.load(region);
     if (region !== "all") this.#painted(region, "network");
   }
 
