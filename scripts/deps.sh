@@ -51,11 +51,12 @@ if ! cmp -s "$root/ui/package-lock.json" "$stamp" 2>/dev/null; then
 fi
 
 if [ "$what" = test ] && command -v apt-get >/dev/null 2>&1; then
-  # The end-to-end journeys run the app in English and in Chinese, which WebKit
-  # takes from the process locale: both must exist on the machine.
+  # The end-to-end journeys run the app in English, Simplified and Traditional
+  # Chinese and Japanese, which WebKit takes from the process locale: each must
+  # exist on the machine.
   apt_install locales
   missing_locales=()
-  for l in en_US zh_CN; do
+  for l in en_US zh_CN zh_TW ja_JP; do
     locale -a 2>/dev/null | grep -qi "^${l}\.utf-\?8$" || missing_locales+=("$l")
   done
   if [ ${#missing_locales[@]} -gt 0 ]; then

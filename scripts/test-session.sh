@@ -49,10 +49,33 @@ keyring_env="$(mktemp -t studio-keys-keyring.XXXXXX)"
 # The keychain-locked test locks the keyring and unlocks it again at the prompt,
 # as a person would, with this throw-away password.
 export STUDIO_KEYS_KEYRING_PASSWORD=studio-keys-tests
-printf '%s' "$STUDIO_KEYS_KEYRING_PASSWORD" | gnome-keyring-daemon --foreground --unlock --components=secrets \
-  >"$keyring_env" 2>"$keyring_env.log" &
+# gnome-keyring-daemon can crash when a client is killed in the middle of a
+# call (the e2e suite SIGKILLs each app it is done with): it is started again at
+# once, unlocked with the same password, replacing any locked one D-Bus may
+# have activated meanwhile, so one crash does not fail every test after it.
+keep_keyring() {
+  local first=1
+  while :; do
+    if [ "$first" = 1 ]; then flags=(); else flags=(--replace); fi
+    printf '%s' "$STUDIO_KEYS_KEYRING_PASSWORD" | gnome-keyring-daemon --foreground --unlock --components=secrets \
+      "${flags[@]}" >"$keyring_env.new" 2>>"$keyring_env.log" || true
+    first=0
+    echo "test-session: gnome-keyring-daemon exited; starting it again" >>"$keyring_env.log"
+    echo "test-session: gnome-keyring-daemon exited; starting it again" >&2
+    sleep 0.2
+  done
+}
+: >"$keyring_env.new"
+keep_keyring &
 keyring_pid=$!
-trap 'kill "$keyring_pid" 2>/dev/null || true; rm -f "$keyring_env" "$keyring_env.log"' EXIT
+stop_keyring() {
+  local daemon
+  daemon="$(pgrep -P "$keyring_pid" 2>/dev/null || true)"
+  kill "$keyring_pid" 2>/dev/null || true
+  [ -z "$daemon" ] || kill $daemon 2>/dev/null || true
+  rm -f "$keyring_env" "$keyring_env.new" "$keyring_env.log"
+}
+trap stop_keyring EXIT
 # Ready when it owns the Secret Service name (asking the service itself earlier
 # would make D-Bus start a second, locked daemon).
 secrets_owned() {
@@ -61,6 +84,7 @@ secrets_owned() {
 }
 for _ in $(seq 1 200); do secrets_owned && break; kill -0 "$keyring_pid" 2>/dev/null || break; sleep 0.1; done
 secrets_owned || die "gnome-keyring-daemon could not start on the private D-Bus: $(cat "$keyring_env.log")"
+cp "$keyring_env.new" "$keyring_env"
 eval "$(cat "$keyring_env")"
 export GNOME_KEYRING_CONTROL SSH_AUTH_SOCK 2>/dev/null || true
 # Prove the Secret Service answers before any test relies on it.
@@ -71,6 +95,7 @@ printf probe | timeout 20 secret-tool store --label=probe studio-keys-probe ok >
 timeout 20 secret-tool clear studio-keys-probe ok || true
 status=0
 "$@" || status=$?
-kill -0 "$keyring_pid" 2>/dev/null \
-  || echo "test-session: gnome-keyring-daemon died during the run: $(cat "$keyring_env.log")" >&2
+if grep -q "starting it again" "$keyring_env.log" 2>/dev/null; then
+  echo "test-session: gnome-keyring-daemon was restarted during the run: $(cat "$keyring_env.log")" >&2
+fi
 exit "$status"

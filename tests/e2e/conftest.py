@@ -64,7 +64,7 @@ class AppHome:
         for name in ("config", "data", "cache", "state"):
             (self.root / name).mkdir()
             self.env[f"XDG_{name.upper()}_HOME"] = str(self.root / name)
-        locale = "zh_CN.UTF-8" if lang == "zh-CN" else "en_US.UTF-8"
+        locale = {"zh-CN": "zh_CN.UTF-8", "zh-TW": "zh_TW.UTF-8", "ja": "ja_JP.UTF-8"}.get(lang, "en_US.UTF-8")
         self.env.update(LANG=locale, LC_ALL=locale, LANGUAGE=lang.replace("-", "_"))
 
     @property

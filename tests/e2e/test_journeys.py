@@ -52,7 +52,11 @@ def create_all(app, description):
     return before, value
 
 
-@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+# Beijing as the region switcher names it in each language (the console's names).
+BEIJING = {"en": "China (Beijing)", "zh-CN": "华北2（北京）", "zh-TW": "華北2（北京）", "ja": "中国 (北京)"}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN", "zh-TW", "ja"])
 def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, request):
     app = App(driver)
     app.visible("first-run")
@@ -60,7 +64,8 @@ def test_first_run_create_all_copy_confirm_listed_as_saved(driver, home, lang, r
     app.ready()
     assert app.present("sandbox-badge"), "the sandbox must be labelled while it is active"
     region_name = Select(app.find("region-switcher")).first_selected_option.text
-    assert region_name == ("华北2（北京）" if lang == "zh-CN" else "China (Beijing)"), region_name
+    assert region_name == BEIJING[lang], region_name
+    assert driver.execute_script("return document.documentElement.lang") == lang, "the OS locale picks the language"
     used_before, limit = app.quota()
 
     before, value = create_all(app, f"e2e all {lang}")

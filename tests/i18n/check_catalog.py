@@ -1,17 +1,17 @@
-"""Checks the Rust message catalog (rust-i18n v2 YAML): every leaf has both `en`
-and `zh-CN`, neither is empty, placeholders match, and zh-CN is not English left over."""
+"""Checks the Rust message catalog (rust-i18n v2 YAML): every leaf has `en`,
+`zh-CN`, `zh-TW` and `ja`, none is empty, placeholders match English's, and no
+translation is English left over beyond the glossary's terms (glossary.json)."""
+import json
 import pathlib
 import re
 import sys
 
 import yaml
 
-ALLOWED_LATIN = {"API", "Key", "AccessKey", "ID", "Secret", "RAM", "STS", "Model", "Studio",
-                 "Keys", "DashScope", "GNOME", "Keyring", "KWallet", "Service", "Linux",
-                 "macOS", "Windows", "VPN", "IP", "IPv4", "IPv6", "CIDR", "URL", "JSON", "Token",
-                 "Plan", "Coding", "HTTP", "skm", "sk", "ws", "sp", "st", "env", "Bearer", "TTL",
-                 "Virginia", "Beijing", "Custom", "All", "OpenAPI", "CLI", "aliyun", "Enter", "Esc",
-                 "http", "https", "localhost"}
+LANGS = ("zh-CN", "zh-TW", "ja")
+GLOSSARY = json.loads((pathlib.Path(__file__).with_name("glossary.json")).read_text(encoding="utf-8"))["terms"]
+# Words of the glossary's terms: what may stay in Latin letters in a translation.
+ALLOWED_LATIN = {w for term in GLOSSARY for w in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*", term)}
 
 
 def leaves(node, path=()):
@@ -36,17 +36,20 @@ def main(folder: str) -> int:
         for path, entry in leaves(data):
             count += 1
             key = ".".join(path)
-            en, zh = entry.get("en"), entry.get("zh-CN")
-            if not en or not zh:
-                problems.append(f"{file.name}: {key} needs both en and zh-CN")
+            en = entry.get("en")
+            missing = [lang for lang in ("en",) + LANGS if not entry.get(lang)]
+            if missing:
+                problems.append(f"{file.name}: {key} needs {', '.join(missing)}")
                 continue
-            if set(re.findall(r"%\{\w+\}", en)) != set(re.findall(r"%\{\w+\}", zh)):
-                problems.append(f"{file.name}: {key} placeholders differ between en and zh-CN")
-            # Placeholders, quoted or code text and ENVIRONMENT_VARIABLE names are not prose.
-            bare = re.sub(r"%\{\w+\}|`[^`]*`|“[^”]*”|\"[^\"]*\"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", "", zh)
-            words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*", bare) if w not in ALLOWED_LATIN]
-            if len(words) > 2:
-                problems.append(f"{file.name}: {key} zh-CN looks untranslated: {' '.join(words)}")
+            for lang in LANGS:
+                text = entry[lang]
+                if set(re.findall(r"%\{\w+\}", en)) != set(re.findall(r"%\{\w+\}", text)):
+                    problems.append(f"{file.name}: {key} placeholders differ between en and {lang}")
+                # Placeholders, quoted or code text and ENVIRONMENT_VARIABLE names are not prose.
+                bare = re.sub(r"%\{\w+\}|`[^`]*`|“[^”]*”|「[^」]*」|\"[^\"]*\"|\b[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\b", "", text)
+                words = [w for w in re.findall(r"[A-Za-z][A-Za-z0-9.+-]*", bare) if w not in ALLOWED_LATIN]
+                if len(words) > 2:
+                    problems.append(f"{file.name}: {key} {lang} looks untranslated: {' '.join(words)}")
     for p in problems:
         print(p)
     print(f"catalog: {count} messages checked, {len(problems)} problems")

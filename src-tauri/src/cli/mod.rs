@@ -55,7 +55,7 @@ pub struct GlobalArgs {
     /// https://*.aliyuncs.com nor this computer (it receives your credentials).
     #[arg(long, global = true)]
     pub allow_foreign_endpoint: bool,
-    /// Language of messages: en or zh-CN (default: from the environment).
+    /// Language of messages: en, zh-CN, zh-TW or ja (default: from the environment).
     #[arg(long, global = true)]
     pub lang: Option<String>,
 }

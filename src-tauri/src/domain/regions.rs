@@ -39,6 +39,10 @@ pub struct Region {
     pub id: RegionId,
     pub name_en: &'static str,
     pub name_zh: &'static str,
+    /// As the Traditional Chinese console shows it.
+    pub name_zh_tw: &'static str,
+    /// As the Japanese console shows it.
+    pub name_ja: &'static str,
     /// Management OpenAPI host.
     pub openapi_host: &'static str,
     /// STS host, asked who the caller is when a lost Create is recovered.
@@ -62,6 +66,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::CnBeijing,
         name_en: "China (Beijing)",
         name_zh: "华北2（北京）",
+        name_zh_tw: "華北2（北京）",
+        name_ja: "中国 (北京)",
         openapi_host: "modelstudio.cn-beijing.aliyuncs.com",
         sts_host: "sts.cn-beijing.aliyuncs.com",
         dashscope_host: Some("dashscope.aliyuncs.com"),
@@ -76,6 +82,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::ApSoutheast1,
         name_en: "Singapore",
         name_zh: "新加坡",
+        name_zh_tw: "新加坡",
+        name_ja: "シンガポール",
         openapi_host: "modelstudio.ap-southeast-1.aliyuncs.com",
         sts_host: "sts.ap-southeast-1.aliyuncs.com",
         dashscope_host: Some("dashscope-intl.aliyuncs.com"),
@@ -90,6 +98,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::ApNortheast1,
         name_en: "Japan (Tokyo)",
         name_zh: "日本（东京）",
+        name_zh_tw: "日本（東京）",
+        name_ja: "日本 (東京)",
         openapi_host: "modelstudio.ap-northeast-1.aliyuncs.com",
         sts_host: "sts.ap-northeast-1.aliyuncs.com",
         dashscope_host: None,
@@ -104,6 +114,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::CnHongkong,
         name_en: "China (Hong Kong)",
         name_zh: "中国香港",
+        name_zh_tw: "中國香港",
+        name_ja: "中国 (香港)",
         openapi_host: "modelstudio.cn-hongkong.aliyuncs.com",
         sts_host: "sts.cn-hongkong.aliyuncs.com",
         dashscope_host: Some("cn-hongkong.dashscope.aliyuncs.com"),
@@ -118,6 +130,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::EuCentral1,
         name_en: "Germany (Frankfurt)",
         name_zh: "德国（法兰克福）",
+        name_zh_tw: "德國（法蘭克福）",
+        name_ja: "ドイツ (フランクフルト)",
         openapi_host: "modelstudio.eu-central-1.aliyuncs.com",
         sts_host: "sts.eu-central-1.aliyuncs.com",
         dashscope_host: None,
@@ -132,6 +146,8 @@ pub const REGIONS: [Region; 6] = [
         id: RegionId::UsEast1,
         name_en: "US (Virginia)",
         name_zh: "美国（弗吉尼亚）",
+        name_zh_tw: "美國（維吉尼亞）",
+        name_ja: "米国 (バージニア)",
         openapi_host: "modelstudio.us-east-1.aliyuncs.com",
         sts_host: "sts.us-east-1.aliyuncs.com",
         dashscope_host: Some("dashscope-us.aliyuncs.com"),
@@ -148,8 +164,10 @@ impl Region {
     /// The region's name as the console shows it in `lang`.
     pub fn name_in(&self, lang: crate::domain::i18n::Lang) -> &'static str {
         match lang {
+            crate::domain::i18n::Lang::En => self.name_en,
             crate::domain::i18n::Lang::ZhCn => self.name_zh,
-            _ => self.name_en,
+            crate::domain::i18n::Lang::ZhTw => self.name_zh_tw,
+            crate::domain::i18n::Lang::Ja => self.name_ja,
         }
     }
 

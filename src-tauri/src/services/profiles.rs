@@ -94,6 +94,8 @@ pub fn apply_lang(setting: LangSetting) {
         LangSetting::System => Lang::from_env(),
         LangSetting::En => Lang::En,
         LangSetting::ZhCn => Lang::ZhCn,
+        LangSetting::ZhTw => Lang::ZhTw,
+        LangSetting::Ja => Lang::Ja,
     });
 }
 

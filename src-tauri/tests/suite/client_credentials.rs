@@ -353,3 +353,49 @@ async fn a_server_echoing_the_secret_does_not_put_it_on_screen() {
         }
     }
 }
+
+/// `--lang` takes the four languages; each says the refusal in its own words.
+#[test]
+fn skm_says_a_refusal_in_each_of_the_four_languages() {
+    let said = |lang: &str| {
+        let home = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_skm"))
+            .args([
+                "--lang",
+                lang,
+                "--endpoint",
+                "https://example.com",
+                "keys",
+                "list",
+            ])
+            .env("STUDIO_KEYS_CONFIG_DIR", home.path().join("config"))
+            .env("STUDIO_KEYS_DATA_DIR", home.path().join("data"))
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAI-test-id")
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "test-secret")
+            .env_remove("SKM_ENDPOINT")
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{lang}: a foreign endpoint is refused"
+        );
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let texts: Vec<String> = ["en", "zh-CN", "zh-TW", "ja"]
+        .iter()
+        .map(|l| said(l))
+        .collect();
+    for (i, a) in texts.iter().enumerate() {
+        for b in &texts[i + 1..] {
+            assert_ne!(a, b, "two languages said the same");
+        }
+    }
+    let kana = |c: char| ('\u{3040}'..='\u{30ff}').contains(&c);
+    assert!(texts[3].chars().any(kana), "Japanese: {}", texts[3]);
+    assert!(
+        !texts[2].chars().any(kana) && texts[2] != texts[1],
+        "Traditional Chinese: {}",
+        texts[2]
+    );
+}

@@ -682,9 +682,11 @@ export type KeysCosts_Serialize = {
 	unavailable: CostsUnavailable_Serialize | null,
 };
 
-export type Lang = "en" | "zh-CN";
+export type Lang = "en" | "zh-CN" | 
+/**  Traditional Chinese (Taiwan, Hong Kong, Macau). */
+"zh-TW" | "ja";
 
-export type LangSetting = "system" | "en" | "zh-CN";
+export type LangSetting = "system" | "en" | "zh-CN" | "zh-TW" | "ja";
 
 export type ModelView = {
 	model: string,
@@ -875,6 +877,10 @@ export type Region_Deserialize = {
 	id: RegionId,
 	nameEn: string,
 	nameZh: string,
+	/**  As the Traditional Chinese console shows it. */
+	nameZhTw: string,
+	/**  As the Japanese console shows it. */
+	nameJa: string,
 	/**  Management OpenAPI host. */
 	openapiHost: string,
 	/**  DashScope shared inference host; `None` where only workspace hosts exist. */
@@ -893,6 +899,10 @@ export type Region_Serialize = {
 	id: RegionId,
 	nameEn: string,
 	nameZh: string,
+	/**  As the Traditional Chinese console shows it. */
+	nameZhTw: string,
+	/**  As the Japanese console shows it. */
+	nameJa: string,
 	/**  Management OpenAPI host. */
 	openapiHost: string,
 	/**  DashScope shared inference host; `None` where only workspace hosts exist. */

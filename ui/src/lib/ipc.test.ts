@@ -168,7 +168,7 @@ describe("every rejection arrives as an IpcError", () => {
   });
 
   it("says it in the person's language, and says the app could not start when the start-up call fails", async () => {
-    setLang("zh-CN");
+    await setLang("zh-CN");
     commands.settingsGet = vi.fn().mockRejectedValueOnce("boom");
     expect((await rejection(ipc.settingsGet())).message).toBe("发生了意外错误。请重试；如果反复出现，请附上详情反馈问题。");
     setLang("en");

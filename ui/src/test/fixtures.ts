@@ -13,12 +13,12 @@ const base = {
 };
 
 export const REGIONS: Region[] = [
-  { ...base, id: "cn-beijing", nameEn: "China (Beijing)", nameZh: "华北2（北京）", openapiHost: "modelstudio.cn-beijing.aliyuncs.com", ipv6Whitelist: true, workspaceHostSuffix: "cn-beijing.maas.aliyuncs.com" },
-  { ...base, id: "ap-southeast-1", nameEn: "Singapore", nameZh: "新加坡", openapiHost: "modelstudio.ap-southeast-1.aliyuncs.com", workspaceHostSuffix: "ap-southeast-1.maas.aliyuncs.com" },
-  { ...base, id: "ap-northeast-1", nameEn: "Japan (Tokyo)", nameZh: "日本（东京）", openapiHost: "modelstudio.ap-northeast-1.aliyuncs.com", workspaceHostSuffix: "ap-northeast-1.maas.aliyuncs.com" },
-  { ...base, id: "cn-hongkong", nameEn: "China (Hong Kong)", nameZh: "中国香港", openapiHost: "modelstudio.cn-hongkong.aliyuncs.com", workspaceHostSuffix: "cn-hongkong.maas.aliyuncs.com" },
-  { ...base, id: "eu-central-1", nameEn: "Germany (Frankfurt)", nameZh: "德国（法兰克福）", openapiHost: "modelstudio.eu-central-1.aliyuncs.com", workspaceHostSuffix: "eu-central-1.maas.aliyuncs.com" },
-  { ...base, id: "us-east-1", nameEn: "US (Virginia)", nameZh: "美国（弗吉尼亚）", openapiHost: "modelstudio.us-east-1.aliyuncs.com", customPermissions: false, keyLimit: 20, keyLimitScope: "Owner", newKeyPrefix: "sk-", workspaceHostSuffix: "us-east-1.maas.aliyuncs.com" },
+  { ...base, id: "cn-beijing", nameEn: "China (Beijing)", nameZh: "华北2（北京）", nameZhTw: "華北2（北京）", nameJa: "中国 (北京)", openapiHost: "modelstudio.cn-beijing.aliyuncs.com", ipv6Whitelist: true, workspaceHostSuffix: "cn-beijing.maas.aliyuncs.com" },
+  { ...base, id: "ap-southeast-1", nameEn: "Singapore", nameZh: "新加坡", nameZhTw: "新加坡", nameJa: "シンガポール", openapiHost: "modelstudio.ap-southeast-1.aliyuncs.com", workspaceHostSuffix: "ap-southeast-1.maas.aliyuncs.com" },
+  { ...base, id: "ap-northeast-1", nameEn: "Japan (Tokyo)", nameZh: "日本（东京）", nameZhTw: "日本（東京）", nameJa: "日本 (東京)", openapiHost: "modelstudio.ap-northeast-1.aliyuncs.com", workspaceHostSuffix: "ap-northeast-1.maas.aliyuncs.com" },
+  { ...base, id: "cn-hongkong", nameEn: "China (Hong Kong)", nameZh: "中国香港", nameZhTw: "中國香港", nameJa: "中国 (香港)", openapiHost: "modelstudio.cn-hongkong.aliyuncs.com", workspaceHostSuffix: "cn-hongkong.maas.aliyuncs.com" },
+  { ...base, id: "eu-central-1", nameEn: "Germany (Frankfurt)", nameZh: "德国（法兰克福）", nameZhTw: "德國（法蘭克福）", nameJa: "ドイツ (フランクフルト)", openapiHost: "modelstudio.eu-central-1.aliyuncs.com", workspaceHostSuffix: "eu-central-1.maas.aliyuncs.com" },
+  { ...base, id: "us-east-1", nameEn: "US (Virginia)", nameZh: "美国（弗吉尼亚）", nameZhTw: "美國（維吉尼亞）", nameJa: "米国 (バージニア)", openapiHost: "modelstudio.us-east-1.aliyuncs.com", customPermissions: false, keyLimit: 20, keyLimitScope: "Owner", newKeyPrefix: "sk-", workspaceHostSuffix: "us-east-1.maas.aliyuncs.com" },
 ];
 
 export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", benchMode: false };

@@ -197,7 +197,7 @@ describe("create dialog", () => {
   });
 
   it("speaks Chinese when the language is Chinese", async () => {
-    setLang("zh-CN");
+    await setLang("zh-CN");
     open("ap-southeast-1");
     await chooseCustom();
     await typeIp("2001:db8::1");

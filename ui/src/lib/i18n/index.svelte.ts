@@ -1,7 +1,8 @@
-// A small typed i18n: two catalogs, keys checked by TypeScript, `{name}`
-// placeholders, and a rune so every `t(...)` in a template follows the language.
+// A small typed i18n: four catalogs, keys checked by TypeScript, `{name}`
+// placeholders, and a rune so every `t(...)` in a template follows the
+// language. English is built in; the others load when chosen, so only the
+// active language's catalog is fetched (the first screen's JS stays small).
 import en from "./en";
-import zhCN from "./zh-CN";
 import type { Lang } from "../ipc";
 
 type Leaves<T, P extends string = ""> = {
@@ -15,7 +16,26 @@ export type Catalog<T = typeof en> = {
 export type MessageKey = Leaves<typeof en>;
 export type Params = Record<string, string | number>;
 
-export const catalogs: Record<Lang, Catalog> = { en, "zh-CN": zhCN };
+/** Every language the app speaks, in the order Settings lists them. */
+export const LANGS: Lang[] = ["en", "zh-CN", "zh-TW", "ja"];
+
+const loaders: Record<Exclude<Lang, "en">, () => Promise<{ default: Catalog }>> = {
+  "zh-CN": () => import("./zh-CN"),
+  "zh-TW": () => import("./zh-TW"),
+  ja: () => import("./ja"),
+};
+
+/** The catalogs loaded so far (English always); replaced, never deeply proxied. */
+let loaded = $state.raw<Partial<Record<Lang, Catalog>>>({ en });
+
+/** Load `lang`'s catalog (once); resolves when `t` can speak it. */
+export async function loadLang(lang: Lang): Promise<Catalog> {
+  const have = loaded[lang];
+  if (have) return have;
+  const catalog = (await loaders[lang as Exclude<Lang, "en">]()).default;
+  loaded = { ...loaded, [lang]: catalog };
+  return catalog;
+}
 
 let current = $state<Lang>("en");
 
@@ -23,16 +43,29 @@ export function currentLang(): Lang {
   return current;
 }
 
-export function setLang(lang: Lang): void {
+/** Speak `lang` from now on; its catalog loads if it has not (English shows
+ * meanwhile). Resolves once it is loaded: await it to paint in that language. */
+export function setLang(lang: Lang): Promise<void> {
   current = lang;
   if (typeof document !== "undefined") document.documentElement.lang = lang;
+  return loadLang(lang).then(() => undefined);
+}
+
+/** The best of our languages for a BCP-47 tag (`zh-TW`, `zh-Hant-HK`, `ja-JP`, `zh-CN`…). */
+export function langOf(tag: string): Lang {
+  const t = tag.toLowerCase().replace(/_/g, "-");
+  if (t === "ja" || t.startsWith("ja-")) return "ja";
+  if (t === "zh" || t.startsWith("zh-")) {
+    const traditional = t.includes("hant") || /^zh-(tw|hk|mo)\b/.test(t);
+    return traditional && !t.includes("hans") ? "zh-TW" : "zh-CN";
+  }
+  return "en";
 }
 
 /** The language the system asks for, as one of ours. */
 export function systemLang(): Lang {
   const tags = typeof navigator !== "undefined" ? (navigator.languages ?? [navigator.language]) : [];
-  const first = tags.find(Boolean) ?? "en";
-  return first.toLowerCase().startsWith("zh") ? "zh-CN" : "en";
+  return langOf(tags.find(Boolean) ?? "en");
 }
 
 function lookup(catalog: Catalog, key: string): string | undefined {
@@ -52,13 +85,13 @@ export function format(text: string, params?: Params): string {
 }
 
 export function t(key: MessageKey, params?: Params): string {
-  const text = lookup(catalogs[current], key) ?? lookup(catalogs.en, key) ?? key;
+  const text = lookup(loaded[current] ?? en, key) ?? lookup(en, key) ?? key;
   return format(text, params);
 }
 
 /** Look up a key built at run time (e.g. from a server reason); undefined when absent. */
 export function tMaybe(key: string, params?: Params): string | undefined {
-  const text = lookup(catalogs[current], key);
+  const text = lookup(loaded[current] ?? en, key);
   return text === undefined ? undefined : format(text, params);
 }
 
@@ -68,10 +101,11 @@ export function tn(key: string, count: number, params?: Params): string {
   return tMaybe(`${key}.${form}`, { count, ...params }) ?? String(count);
 }
 
-/** A region's name in the current language. */
-export function regionName(r: { nameEn: string; nameZh: string } | undefined): string {
+/** A region's name in the current language, as the console shows it there. */
+export function regionName(r: { nameEn: string; nameZh: string; nameZhTw: string; nameJa: string } | undefined): string {
   if (!r) return "";
-  return current === "zh-CN" ? r.nameZh : r.nameEn;
+  const names: Record<Lang, string> = { en: r.nameEn, "zh-CN": r.nameZh, "zh-TW": r.nameZhTw, ja: r.nameJa };
+  return names[current];
 }
 
 // Building an Intl formatter costs about a millisecond; a list formats one

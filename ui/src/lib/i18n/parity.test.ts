@@ -1,6 +1,13 @@
+// The four UI catalogs against the English one: the same keys, no empty
+// message, the same placeholders, and no English left in a translation beyond
+// the glossary's terms (tests/i18n/glossary.json, shared with the Rust catalog
+// check).
 import { describe, expect, it } from "vitest";
+import glossaryDoc from "../../../../tests/i18n/glossary.json";
 import en from "./en";
+import ja from "./ja";
 import zhCN from "./zh-CN";
+import zhTW from "./zh-TW";
 
 function flatten(node: unknown, prefix = ""): Map<string, string> {
   const out = new Map<string, string>();
@@ -12,32 +19,9 @@ function flatten(node: unknown, prefix = ""): Map<string, string> {
   return out;
 }
 
-// Proper nouns and technical tokens that stay as they are in Chinese text.
-const ALLOWED = [
-  "Studio Keys",
-  "API Key",
-  "AccessKey Secret",
-  "AccessKey ID",
-  "AccessKey",
-  "Model Studio",
-  "DashScope",
-  "aliyun CLI",
-  "IPv4",
-  "IPv6",
-  "CIDR",
-  "HTTP",
-  "RAM",
-  "STS",
-  "IP",
-  "ID",
-  ".txt",
-  ".env",
-  "Ctrl",
-  "Shift+F10",
-  "Enter",
-  "sk-ws-",
-  "sk-",
-];
+const glossary: string[] = glossaryDoc.terms;
+// Longest first, so "API Key" goes before "API".
+const ALLOWED = [...glossary].sort((a, b) => b.length - a.length);
 
 function leftoverEnglish(text: string): string[] {
   let rest = text.replace(/\{\w+\}/g, " ");
@@ -46,33 +30,34 @@ function leftoverEnglish(text: string): string[] {
 }
 
 const enKeys = flatten(en);
-const zhKeys = flatten(zhCN);
+const translations = { "zh-CN": flatten(zhCN), "zh-TW": flatten(zhTW), ja: flatten(ja) };
 
-describe("locale catalogs", () => {
-  it("have exactly the same keys in English and Chinese", () => {
-    expect([...zhKeys.keys()].sort()).toEqual([...enKeys.keys()].sort());
+describe.each(Object.entries(translations))("the %s catalog", (lang, keys) => {
+  it("has exactly the English catalog's keys", () => {
+    expect([...keys.keys()].sort()).toEqual([...enKeys.keys()].sort());
   });
 
-  it("have no empty message", () => {
-    for (const [key, text] of [...enKeys, ...zhKeys]) expect(text.trim(), key).not.toBe("");
+  it("has no empty message", () => {
+    for (const [key, text] of keys) expect(text.trim(), `${lang} ${key}`).not.toBe("");
   });
 
-  it("keep the same placeholders in both languages", () => {
-    for (const [key, text] of enKeys) {
-      const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-      expect(names(zhKeys.get(key) ?? ""), key).toEqual(names(text));
-    }
+  it("keeps the English placeholders", () => {
+    const names = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+    for (const [key, text] of enKeys) expect(names(keys.get(key) ?? ""), `${lang} ${key}`).toEqual(names(text));
   });
 
-  it("leave no English in zh-CN beyond proper nouns", () => {
-    const offenders = [...zhKeys]
+  it("leaves no English beyond the glossary", () => {
+    const offenders = [...keys]
       .map(([key, text]) => [key, leftoverEnglish(text)] as const)
       .filter(([, words]) => words.length > 0);
     expect(offenders).toEqual([]);
   });
+});
 
-  it("detects English that slipped into a Chinese string", () => {
+describe("the glossary check", () => {
+  it("detects English that slipped into a translation", () => {
     expect(leftoverEnglish("已复制 Copied")).toEqual(["Copied"]);
     expect(leftoverEnglish("复制 API Key {name}")).toEqual([]);
+    expect(leftoverEnglish("コピーしました Copied")).toEqual(["Copied"]);
   });
 });

@@ -8,25 +8,27 @@ export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSecond
 class SettingsStore {
   value = $state<Settings>({ ...DEFAULT_SETTINGS });
 
-  /** Language and theme as the screen shows them. */
-  apply(): void {
-    setLang(this.value.lang === "system" ? systemLang() : this.value.lang);
+  /** Language and theme as the screen shows them; resolves once the
+   * language's catalog is loaded. */
+  async apply(): Promise<void> {
+    const lang = setLang(this.value.lang === "system" ? systemLang() : this.value.lang);
     if (typeof document !== "undefined") {
       document.documentElement.dataset.theme = this.value.theme;
     }
+    await lang;
   }
 
   /** Unreadable settings are reported; the defaults (or what was there) still apply. */
   async load(): Promise<void> {
     const value = await reported(ipc.settingsGet());
     if (value) this.value = value;
-    this.apply();
+    await this.apply();
   }
 
   /** Saves and applies; rejects with the IpcError so the settings panel can show it. */
   async save(next: Settings): Promise<void> {
     this.value = await ipc.settingsSet(next);
-    this.apply();
+    await this.apply();
   }
 }
 
