@@ -272,11 +272,15 @@ impl Studio {
 
     /// How a key of the active profile is named in the vault.
     pub(crate) fn key_ref(profile: &Profile, region: RegionId, api_key_id: i64) -> KeyRef {
-        let scope = match profile.kind {
+        KeyRef::new(Studio::scope_of(profile), region, api_key_id)
+    }
+
+    /// Which keys a profile's keychain entries and records belong to.
+    pub(crate) fn scope_of(profile: &Profile) -> KeyScope {
+        match profile.kind {
             ProfileKind::Sandbox => KeyScope::Sandbox,
             ProfileKind::AlibabaCloud => KeyScope::Cloud,
-        };
-        KeyRef::new(scope, region, api_key_id)
+        }
     }
 
     pub fn clipboard_status(&self) -> ClipboardStatus {

@@ -448,7 +448,7 @@ impl Studio {
                 (r, k.description.clone().unwrap_or_default())
             })
             .collect();
-        let scope = Studio::key_ref(profile, region, 0).scope;
+        let scope = Studio::scope_of(profile);
         let profile_id = profile.id.clone();
         let _ = self
             .blocking(move |s| {

@@ -6,7 +6,6 @@ use super::views::ReviewDue;
 use super::Studio;
 use crate::domain::error::Result;
 use crate::domain::i18n;
-use crate::domain::regions::RegionId;
 use crate::storage::vault::KeyRef;
 
 /// How many keys a reminder names before it says "and N more".
@@ -18,7 +17,7 @@ impl Studio {
     /// their account show for every account of the same kind.
     pub async fn reviews_due(&self) -> Result<Vec<ReviewDue>> {
         let profile = self.acting_profile().await?;
-        let scope = Studio::key_ref(&profile, RegionId::CnBeijing, 0).scope;
+        let scope = Studio::scope_of(&profile);
         let today = chrono::Local::now().date_naive();
         let due = self
             .blocking(move |s| Ok(s.review_dates().due(today)))
@@ -114,6 +113,7 @@ fn reminder_text(due: &[ReviewDue], lang: i18n::Lang) -> Option<(String, String)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::regions::RegionId;
 
     fn due(label: &str, region: RegionId) -> ReviewDue {
         ReviewDue {

@@ -89,7 +89,8 @@ impl ReviewDates {
         self.read()
     }
 
-    pub fn get(&self, key: &KeyRef) -> Option<String> {
+    #[cfg(test)]
+    fn get(&self, key: &KeyRef) -> Option<String> {
         self.read().remove(&name(key)).map(|e| e.by)
     }
 

@@ -196,3 +196,11 @@ export function fieldForReason(reason: string | null | undefined): FormField | n
     ? FORM_FIELD[RULE_REASON_FIELDS[reason as RuleReason]]
     : null;
 }
+
+/** The entries that mean "any address": a whitelist of only these is no restriction. */
+export const OPEN_IPS = ["0.0.0.0/0", "::/0"];
+
+/** A whitelist's real restrictions (the "any address" entries left out). */
+export function restrictedIps(accessIps: string[]): string[] {
+  return accessIps.filter((ip) => !OPEN_IPS.includes(ip));
+}
