@@ -62,6 +62,11 @@ impl Default for HttpSettings {
     }
 }
 
+/// How long an idle connection is kept for the next call, and how many per host
+/// (the all-regions view makes six calls to six hosts at once, one each).
+const POOL_IDLE: Duration = Duration::from_secs(20);
+const POOL_MAX_IDLE_PER_HOST: usize = 2;
+
 /// The largest answer body read; Model Studio's pages are a few KiB.
 pub const MAX_BODY_BYTES: usize = 4 << 20;
 
@@ -74,6 +79,11 @@ pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
         .read_timeout(settings.read_timeout)
         .timeout(settings.total_timeout)
         .redirect(reqwest::redirect::Policy::none())
+        // Calls come in bursts (a listing, six regions at once) minutes apart:
+        // a connection idle for longer than a burst is closed rather than kept
+        // with its TLS buffers for reqwest's default 90 s.
+        .pool_idle_timeout(POOL_IDLE)
+        .pool_max_idle_per_host(POOL_MAX_IDLE_PER_HOST)
         .user_agent(concat!("studio-keys/", env!("CARGO_PKG_VERSION")));
     if !settings.system_proxy {
         builder = builder.no_proxy();

@@ -34,13 +34,14 @@ pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
 /// The UI has painted a key list (`source`: "cache" or "network"). The
 /// benchmark reads this line to time launch and region switches; `marks` are
 /// the UI's own steps since its page began loading, for the launch timeline.
+/// Answers whether the benchmark wants a copy of the page (`bench_snapshot`).
 #[tauri::command]
 #[specta::specta]
 pub async fn ui_painted(
     region: RegionId,
     source: PaintSource,
     marks: Vec<BenchMark>,
-) -> Result<(), IpcError> {
+) -> Result<bool, IpcError> {
     if bench_mode() {
         let marks: Vec<String> = marks
             .iter()
@@ -51,7 +52,31 @@ pub async fn ui_painted(
             marks.join(",")
         );
     }
+    // One copy: the first live list painted.
+    Ok(matches!(source, PaintSource::Network) && snapshot_path().is_some_and(|p| !p.exists()))
+}
+
+/// `make bench` only (`STUDIO_KEYS_BENCH=1` and `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`):
+/// the page's markup once the live key list is painted. The bench serves it from
+/// the baseline window, with the app's styles and no script, to tell the webview's
+/// own cost of that content from the app's. The list shows masked keys only.
+#[tauri::command]
+#[specta::specta]
+pub async fn bench_snapshot(html: String) -> Result<(), IpcError> {
+    if let Some(path) = snapshot_path() {
+        match std::fs::write(&path, html) {
+            Ok(()) => log::info!("bench: snapshot written"),
+            Err(e) => log::warn!("bench: snapshot not written: {e}"),
+        }
+    }
     Ok(())
+}
+
+fn snapshot_path() -> Option<std::path::PathBuf> {
+    bench_mode()
+        .then(|| std::env::var_os("STUDIO_KEYS_BENCH_SNAPSHOT"))
+        .flatten()
+        .map(Into::into)
 }
 
 /// One step of the UI's start, in ms since its page began loading.

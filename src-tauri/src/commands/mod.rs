@@ -20,6 +20,7 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .commands(tauri_specta::collect_commands![
             app::app_info,
             app::ui_painted,
+            app::bench_snapshot,
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
             costs::keys_costs,

@@ -2,6 +2,7 @@
 // against the registered handlers by a test. Keep sorted.
 [
     "app_info",
+    "bench_snapshot",
     "clipboard_copy_text",
     "clipboard_status",
     "intents_resume",

@@ -186,6 +186,11 @@ impl Studio {
         self.inner.clients.sandbox().await
     }
 
+    /// Whether the in-process sandbox has been started (it starts on first use).
+    pub fn sandbox_started(&self) -> bool {
+        self.inner.clients.sandbox_started()
+    }
+
     pub fn dirs(&self) -> &Dirs {
         &self.inner.dirs
     }

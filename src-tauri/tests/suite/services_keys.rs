@@ -197,3 +197,48 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
         .iter()
         .all(|k| k.api_key_id != *a || k.review_by.is_none()));
 }
+
+/// At launch the app warms up the active profile's client while its window
+/// loads: the sandbox profile's first list then finds the sandbox running.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warming_up_on_the_sandbox_profile_starts_the_sandbox_before_the_first_list() {
+    let root = tempfile::tempdir().unwrap();
+    let studio = Studio::open(Dirs {
+        config: root.path().join("config"),
+        data: root.path().join("data"),
+    })
+    .unwrap();
+    assert!(
+        !studio.sandbox_started(),
+        "nothing starts before it is asked"
+    );
+    studio.warm_up().await;
+    assert!(studio.sandbox_started());
+    let page = studio.keys_list(RegionId::CnBeijing, None).await.unwrap();
+    assert!(!page.keys.is_empty());
+}
+
+/// A cloud profile's warm-up never starts the sandbox (its database, its
+/// server), even when the profile's AccessKey cannot be read: the list says why.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn warming_up_on_a_cloud_profile_leaves_the_sandbox_stopped() {
+    let root = tempfile::tempdir().unwrap();
+    let config = root.path().join("config");
+    std::fs::create_dir_all(&config).unwrap();
+    std::fs::write(
+        config.join("settings.json"),
+        r#"{"version":2,"activeProfileId":"work","profiles":[
+            {"id":"sandbox","name":"Sandbox","kind":"Sandbox","defaultRegion":"cn-beijing"},
+            {"id":"work","name":"Work","kind":"AlibabaCloud","accessKeyId":"warm-up-test-id",
+             "defaultRegion":"ap-southeast-1"}]}"#,
+    )
+    .unwrap();
+    let studio = Studio::open(Dirs {
+        config,
+        data: root.path().join("data"),
+    })
+    .unwrap();
+    studio.warm_up().await;
+    assert!(!studio.sandbox_started());
+    assert!(!root.path().join("data").join("sandbox.db").exists());
+}

@@ -11,8 +11,16 @@ export const commands = {
 	 *  The UI has painted a key list (`source`: "cache" or "network"). The
 	 *  benchmark reads this line to time launch and region switches; `marks` are
 	 *  the UI's own steps since its page began loading, for the launch timeline.
+	 *  Answers whether the benchmark wants a copy of the page (`bench_snapshot`).
 	 */
-	uiPainted: (region: RegionId, source: PaintSource, marks: BenchMark[]) => __TAURI_INVOKE<null>("ui_painted", { region, source, marks }),
+	uiPainted: (region: RegionId, source: PaintSource, marks: BenchMark[]) => __TAURI_INVOKE<boolean>("ui_painted", { region, source, marks }),
+	/**
+	 *  `make bench` only (`STUDIO_KEYS_BENCH=1` and `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`):
+	 *  the page's markup once the live key list is painted. The bench serves it from
+	 *  the baseline window, with the app's styles and no script, to tell the webview's
+	 *  own cost of that content from the app's. The list shows masked keys only.
+	 */
+	benchSnapshot: (html: string) => __TAURI_INVOKE<null>("bench_snapshot", { html }),
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),

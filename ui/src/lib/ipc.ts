@@ -189,6 +189,7 @@ export const ipc = normalised(
     appInfo: (): Promise<AppInfo> => commands.appInfo(),
     uiPainted: (region: RegionId, source: "cache" | "network", marks: BenchMark[]) =>
       commands.uiPainted(region, source, marks),
+    benchSnapshot: (html: string) => commands.benchSnapshot(html),
     settingsGet: (): Promise<Settings> => commands.settingsGet(),
     settingsSet: (s: AppSettings_Deserialize): Promise<Settings> => commands.settingsSet(s),
     profilesList: async (): Promise<ProfileView[]> => (await commands.profilesList()).map(profile),

@@ -98,7 +98,10 @@ class KeysStore {
     this.context = c;
     this.#adopt(this.#cache.get(this.#key(c)));
     this.#load.error = null;
-    if (this.page && c.region !== "all") this.#painted(c.region, "cache");
+    if (this.page && c.region !== "all") {
+      this.#paintedFromCache = c;
+      this.#painted(c.region, "cache");
+    }
     await this.refresh();
   }
 
@@ -115,12 +118,21 @@ class KeysStore {
     });
     if (!listed || this.context !== c) return;
     const merged = Array.isArray(listed) ? this.#keepLastGood(listed) : listed;
-    this.#cache.set(this.#key(c), merged);
-    this.#adopt(merged);
+    // A refresh that brings what is already on screen changes nothing: the
+    // rows are not rendered a second time (a warm switch paints its cached
+    // rows once, and a refresh that found no change does not redraw).
+    const shown = this.#cache.get(this.#key(c));
+    if (!shown || JSON.stringify(shown) !== JSON.stringify(merged)) {
+      this.#cache.set(this.#key(c), merged);
+      this.#adopt(merged);
+    }
     // The bill comes after the list: the list never waits for it.
     void costs.load(region);
-    if (region !== "all") this.#painted(region, "network");
+    if (region !== "all" && this.#paintedFromCache !== c) this.#painted(region, "network");
   }
+
+  /** The context whose cached list was painted (the benchmark times that paint). */
+  #paintedFromCache: ListContext | null = null;
 
   /** Benchmark builds time launch and region switches by this signal. A
    * requestAnimationFrame callback runs before its frame is painted; the one
@@ -133,7 +145,10 @@ class KeysStore {
       mark("frame-before-paint");
       requestAnimationFrame(() => {
         mark("frame");
-        void ipc.uiPainted(region, source, takeMarks()).catch(() => {});
+        void ipc
+          .uiPainted(region, source, takeMarks())
+          .then((wanted) => (wanted ? ipc.benchSnapshot(document.documentElement.outerHTML) : null))
+          .catch(() => {});
       });
     });
   }
