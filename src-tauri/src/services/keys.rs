@@ -115,15 +115,18 @@ impl Studio {
     }
 
     /// Launch work the first key list would otherwise wait for, begun by the
-    /// app while its window loads: the active profile's client, which starts
-    /// the in-process sandbox for a sandbox profile (its database, its server:
-    /// ~80 ms of a 50-key launch on the bench machine) or reads a cloud
-    /// profile's AccessKey from the keychain. A cloud profile never starts the
-    /// sandbox. A failure is left for the list to report in its own words.
+    /// app while its window loads: for a sandbox profile, the in-process
+    /// sandbox's start (its database, its server). A cloud profile starts
+    /// nothing: its AccessKey is read by the first call, so the keychain is
+    /// asked once (a locked keychain prompts once). A failure is left for the
+    /// list to report in its own words.
     pub async fn warm_up(&self) {
         let Ok(profile) = self.acting_profile().await else {
             return;
         };
+        if profile.kind != ProfileKind::Sandbox {
+            return;
+        }
         let region = profile.last_region.unwrap_or(profile.default_region);
         if let Err(e) = self.client_for(&profile, region).await {
             log::debug!("warm-up: {}", e.code);

@@ -99,7 +99,8 @@ class KeysStore {
     this.#adopt(this.#cache.get(this.#key(c)));
     this.#load.error = null;
     if (this.page && c.region !== "all") {
-      this.#paintedFromCache = c;
+      // `context` holds Svelte's proxy of `c`: refresh() compares with that.
+      this.#paintedFromCache = this.context;
       this.#painted(c.region, "cache");
     }
     await this.refresh();
