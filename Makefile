@@ -59,15 +59,17 @@ bindings:
 	cargo test $(GUI) --test bindings -q
 
 # The layers of src-tauri/src, bottom up (lib.rs): no module imports one above
-# its own layer, and no two modules import each other.
+# its own layer, and no two modules import each other. The two faces, `cli/`
+# and `commands/`, name only `services` and `domain`.
 LAYER_RULES := \
   --deny crate::domain=crate::protocol,crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::protocol=crate::cloud,crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::cloud=crate::sandbox,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::sandbox=crate::cloud,crate::storage,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
-  --deny crate::storage=crate::cloud,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
+  --deny crate::storage=crate::cloud,crate::sandbox,crate::services,crate::cli,crate::commands,crate::app,crate::updates \
   --deny crate::services=crate::cli,crate::commands,crate::app,crate::updates \
-  --deny crate::cli=crate::commands,crate::app,crate::updates,crate::cloud,crate::sandbox,crate::storage
+  --deny crate::cli=crate::commands,crate::app,crate::updates,crate::protocol,crate::cloud,crate::sandbox,crate::storage \
+  --deny crate::commands=crate::cli,crate::protocol,crate::cloud,crate::sandbox,crate::storage
 
 lint: bindings ui
 	python3 scripts/test_check_layers.py
@@ -77,6 +79,7 @@ lint: bindings ui
 	cargo clippy $(CORE) --all-targets -- -D warnings
 	cd ui && npm run check
 	cd ui && npm run check:dist
+	cd ui && npm run check:cycles
 	node scripts/lint-workflows.mjs
 	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales
 	@git diff --exit-code -- ui/src/lib/bindings.ts \

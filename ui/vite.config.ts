@@ -12,7 +12,8 @@ export default defineConfig({
   },
   test: {
     environment: "jsdom",
-    include: ["src/**/*.test.ts"],
+    // scripts/: the checkers' own tests (plain .mjs in Node, outside svelte-check's tsconfig).
+    include: ["src/**/*.test.ts", "scripts/**/*.test.mjs"],
     setupFiles: ["src/test/setup.ts"],
   },
   resolve: process.env.VITEST ? { conditions: ["browser"] } : undefined,

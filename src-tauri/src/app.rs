@@ -69,15 +69,11 @@ fn sized_runtime() {
 /// value set by the user wins. Set before GTK starts, while no other thread runs.
 #[cfg(target_os = "linux")]
 fn paint_on_cpu_without_gpu() {
-    const CPU_PAINTING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
-    if std::env::var_os(CPU_PAINTING).is_some() {
-        return;
-    }
     let gpu = std::fs::read_dir("/dev/dri").is_ok_and(|mut nodes| {
         nodes.any(|n| n.is_ok_and(|n| n.file_name().to_string_lossy().starts_with("renderD")))
     });
     if !gpu {
-        std::env::set_var(CPU_PAINTING, "1");
+        default_env("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "1");
     }
 }
 
@@ -91,9 +87,14 @@ fn paint_on_cpu_without_gpu() {
 /// set by the user wins. Set before GTK starts, while no other thread runs.
 #[cfg(target_os = "linux")]
 fn no_javascript_jit() {
-    const JIT: &str = "JSC_useJIT";
-    if std::env::var_os(JIT).is_none() {
-        std::env::set_var(JIT, "false");
+    default_env("JSC_useJIT", "false");
+}
+
+/// Sets a variable the web process reads, unless the user set it.
+#[cfg(target_os = "linux")]
+fn default_env(name: &str, value: &str) {
+    if std::env::var_os(name).is_none() {
+        std::env::set_var(name, value);
     }
 }
 

@@ -2,7 +2,7 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 use studio_keys::domain::regions::RegionId;
-use studio_keys::protocol::rules::{normalize_access_ips, normalize_description, parse_ip_entry};
+use studio_keys::domain::rules::{normalize_access_ips, normalize_description, parse_ip_entry};
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };

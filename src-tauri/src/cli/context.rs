@@ -7,7 +7,7 @@ use super::GlobalArgs;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
-use crate::services::{Acting, Credentials, Dirs, Studio, Who};
+use crate::services::{AccessKey, Acting, Dirs, Studio, Who};
 
 pub const ENV_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
 pub const ENV_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
@@ -28,11 +28,11 @@ fn who(g: &GlobalArgs) -> Who {
     if id.trim().is_empty() || secret.is_empty() {
         return Who::ActiveProfile;
     }
-    let mut credentials = Credentials::new(id.trim(), Secret::new(secret));
-    if let Ok(token) = std::env::var(ENV_SECURITY_TOKEN) {
-        credentials = credentials.with_security_token(Secret::new(token));
-    }
-    Who::Credentials(credentials)
+    Who::Credentials(AccessKey {
+        id: id.trim().to_owned(),
+        secret: Secret::new(secret),
+        security_token: std::env::var(ENV_SECURITY_TOKEN).ok().map(Secret::new),
+    })
 }
 
 /// The `Studio` for this invocation, on the app's own settings, keychain and

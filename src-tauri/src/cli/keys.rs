@@ -2,10 +2,10 @@
 
 use super::{context, output, GlobalArgs};
 use crate::domain::error::Result;
-use crate::protocol::requests::{ListApiKeysRequest, OrderBy, SortOrder};
-use crate::services::convert::permission_from_wire;
-use crate::services::remote::MadeKey;
-use crate::services::views::{CreateKeyInput, Permission, PermissionType, UpdateKeyInput};
+use crate::services::views::{
+    CreateKeyInput, DeleteOutcome, KeyOrder, KeyQuery, KeySort, OneTimeKey, Permission,
+    PermissionChange, PermissionType, UpdateKeyInput,
+};
 use crate::services::Studio;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -19,13 +19,15 @@ pub enum KeysCmd {
     },
     /// Create a key; its value is printed once.
     Create(PermArgs),
-    /// Change description and permissions (the whole permission block is sent).
+    /// Change what is given and keep the rest: --description the
+    /// description, --ip the whitelist, --model the model list, --all or
+    /// --custom the permission type.
     Update {
         api_key_id: i64,
         #[command(flatten)]
         perm: PermArgs,
         /// Back to All permissions.
-        #[arg(long, conflicts_with = "custom")]
+        #[arg(long, conflicts_with_all = ["custom", "ip", "model"])]
         all: bool,
     },
     Disable {
@@ -98,6 +100,20 @@ impl PermArgs {
         self.custom || !self.ip.is_empty() || !self.model.is_empty()
     }
 
+    /// The change these options make to a key's block: only the parts named.
+    fn change(&self, all: bool) -> PermissionChange {
+        PermissionChange {
+            kind: if all {
+                Some(PermissionType::All)
+            } else {
+                self.custom.then_some(PermissionType::Custom)
+            },
+            access_ips: (!self.ip.is_empty()).then(|| self.ip.clone()),
+            accessible_models: (!self.model.is_empty()).then(|| self.model.clone()),
+            whole: None,
+        }
+    }
+
     /// The permission block these options describe; the rules are checked by `Studio`.
     fn permission(&self) -> Permission {
         if !self.is_custom() {
@@ -116,52 +132,44 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
     let region = context::region(g)?;
     match cmd {
         KeysCmd::List(a) => {
-            let request = ListApiKeysRequest {
-                api_key_id: a.id,
-                description: a.description,
-                max_results: a.page_size,
-                order: a.order.map(|o| match o {
-                    Order::Asc => SortOrder::Asc,
-                    Order::Desc => SortOrder::Desc,
-                }),
-                order_by: a.sort.map(|s| match s {
-                    Sort::Id => OrderBy::ApiKeyId,
-                    Sort::Created => OrderBy::GmtCreate,
-                }),
+            let query = KeyQuery {
                 workspace_id: g.workspace.clone(),
-                next_token: None,
+                description: a.description,
+                api_key_id: a.id,
+                order: a.order.map(|o| match o {
+                    Order::Asc => KeyOrder::Asc,
+                    Order::Desc => KeyOrder::Desc,
+                }),
+                sort: a.sort.map(|s| match s {
+                    Sort::Id => KeySort::Id,
+                    Sort::Created => KeySort::Created,
+                }),
+                page_size: a.page_size,
             };
-            let keys = studio.keys_query(region, request).await?;
+            let page = studio.keys_list(region, query).await?;
             if g.json {
-                output::json(&keys);
+                output::json(&page.keys.iter().map(output::KeyDoc::of).collect::<Vec<_>>());
             } else {
-                keys.iter()
+                page.keys
+                    .iter()
                     .for_each(|k| println!("{}", output::key_line(k)));
             }
         }
         KeysCmd::Get { api_key_id } => {
             let k = studio.key_get(region, api_key_id.to_string()).await?;
             if g.json {
-                output::json(&k);
+                output::json(&output::KeyDoc::of(&k));
             } else {
                 println!("{}", output::key_line(&k));
-                if let Some(auth) = &k.auth {
-                    println!(
-                        "  ips: {}",
-                        auth.access_ips.clone().unwrap_or_default().join(", ")
-                    );
-                    if let Some(s) = &auth.model_access_scope {
-                        println!(
-                            "  models: {}",
-                            s.accessible_models.clone().unwrap_or_default().join(", ")
-                        );
-                    }
+                if k.permission.kind == PermissionType::Custom {
+                    println!("  ips: {}", k.permission.access_ips.join(", "));
+                    println!("  models: {}", k.permission.accessible_models.join(", "));
                 }
             }
         }
         KeysCmd::Create(p) => {
             let made = studio
-                .key_create_kept(CreateKeyInput {
+                .key_create(CreateKeyInput {
                     region,
                     workspace_id: g.workspace.clone(),
                     description: p.description.clone().unwrap_or_default(),
@@ -175,21 +183,12 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
             perm,
             all,
         } => {
-            // The server replaces the whole block: unchanged options send the current one.
-            let current = studio.key_get(region, api_key_id.to_string()).await?;
-            let permission = if all {
-                Permission::all()
-            } else if perm.is_custom() {
-                perm.permission()
-            } else {
-                permission_from_wire(current.auth.as_ref())
-            };
             studio
                 .key_update(UpdateKeyInput {
                     region,
                     api_key_id: api_key_id.to_string(),
-                    description: perm.description.or(current.description).unwrap_or_default(),
-                    permission: Some(permission),
+                    description: perm.description.clone(),
+                    permission: perm.change(all),
                 })
                 .await?;
             output::done(g, "update", &api_key_id.to_string());
@@ -208,15 +207,14 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
         }
         KeysCmd::Delete { api_key_id } => {
             // Also forgets the saved copy: it is worthless once the key is gone.
-            studio
-                .key_delete_reporting(region, api_key_id.to_string())
-                .await?;
-            output::done(g, "delete", &api_key_id.to_string());
+            // A key that was already gone is reported (exit 5), its copy forgotten.
+            match studio.key_delete(region, api_key_id.to_string()).await? {
+                DeleteOutcome::Deleted => output::done(g, "delete", &api_key_id.to_string()),
+                DeleteOutcome::AlreadyGone { error } => return Err(error),
+            }
         }
         KeysCmd::Reset { api_key_id } => {
-            let made = studio
-                .key_reset_kept(region, api_key_id.to_string())
-                .await?;
+            let made = studio.key_reset(region, api_key_id.to_string()).await?;
             print_made(g, made)?;
         }
         KeysCmd::Idle { days } => super::costs::idle(g, studio, days).await?,
@@ -228,12 +226,10 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
 /// A failed save still prints the value (it exists nowhere else), then fails
 /// the command with the keychain's error, so a script cannot take an unsaved
 /// key for a saved one.
-fn print_made(g: &GlobalArgs, made: MadeKey) -> Result<()> {
-    let saved = match &made.saved {
-        Ok(true) => Some(true),
-        Ok(false) => None,
-        Err(_) => Some(false),
-    };
-    output::one_time_key(g, &made.new, saved);
-    made.saved.map(|_| ())
+fn print_made(g: &GlobalArgs, made: OneTimeKey) -> Result<()> {
+    output::one_time_key(g, &made);
+    match made.save_error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
 }

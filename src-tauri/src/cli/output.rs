@@ -3,12 +3,12 @@
 use super::GlobalArgs;
 use crate::domain::error::{Error, IpcError};
 use crate::domain::i18n;
-use crate::domain::keyformat::display_server_value;
+use crate::domain::permission::PermissionType;
 use crate::domain::redact;
 use crate::domain::secret::Secret;
-use crate::protocol::wire::ApiKey;
-use crate::services::views::WorkspaceView;
-use crate::services::NewKey;
+use crate::services::views::{
+    IntentNotice, KeyView, ModelLimitView, OneTimeKey, Permission, SaveStatus, WorkspaceView,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Whether a JSON document is already on stdout: a script reads exactly one,
@@ -65,36 +65,106 @@ fn t(key: &str) -> String {
     i18n::tr(i18n::current(), key, &[])
 }
 
-pub fn key_line(k: &ApiKey) -> String {
-    let status = if k.disabled == Some(1) {
-        t("cli.disabled")
-    } else {
+pub fn key_line(k: &KeyView) -> String {
+    let status = if k.enabled {
         t("cli.enabled")
+    } else {
+        t("cli.disabled")
     };
-    let perm = k
-        .auth
-        .as_ref()
-        .and_then(|a| a.auth_type.clone())
-        .unwrap_or_else(|| "All".into());
+    let perm = match k.permission.kind {
+        PermissionType::All => "All",
+        PermissionType::Custom => "Custom",
+    };
     format!(
         "{:<10} {:<36} {:<9} {:<7} {:<20} {}",
-        k.api_key_id.map(|i| i.to_string()).unwrap_or_default(),
-        k.api_key_value
-            .as_deref()
-            .map(display_server_value)
-            .unwrap_or_default(),
+        k.api_key_id,
+        k.masked_value,
         status,
         perm,
-        k.workspace_name
-            .clone()
-            .or(k.workspace_id.clone())
-            .unwrap_or_default(),
-        k.description.clone().unwrap_or_default(),
+        k.workspace_name.as_deref().unwrap_or(&k.workspace_id),
+        k.description,
     )
 }
 
+/// `skm keys list|get --json`: one key under the API's own field names,
+/// which scripts read (`apiKeyId` a number, `disabled` 0 or 1, `auth` the
+/// permission block), made from the same view the app shows.
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyDoc<'a> {
+    api_key_id: i64,
+    api_key_value: &'a str,
+    auth: AuthDoc<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created_by: Option<&'a str>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    disabled: u8,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    gmt_create: Option<i64>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    workspace_id: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    workspace_name: Option<&'a str>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AuthDoc<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    access_ips: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    model_access_scope: Option<ScopeDoc<'a>>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ScopeDoc<'a> {
+    allow_all_models: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accessible_models: Option<&'a [String]>,
+}
+
+impl<'a> KeyDoc<'a> {
+    pub fn of(k: &'a KeyView) -> Self {
+        KeyDoc {
+            api_key_id: k.api_key_id.parse().unwrap_or_default(),
+            api_key_value: &k.masked_value,
+            auth: AuthDoc::of(&k.permission),
+            created_by: k.created_by.as_deref(),
+            description: &k.description,
+            disabled: u8::from(!k.enabled),
+            gmt_create: k.created_at.map(|ms| ms as i64),
+            workspace_id: &k.workspace_id,
+            workspace_name: k.workspace_name.as_deref(),
+        }
+    }
+}
+
+impl<'a> AuthDoc<'a> {
+    fn of(p: &'a Permission) -> Self {
+        match p.kind {
+            PermissionType::All => AuthDoc {
+                kind: "All",
+                access_ips: None,
+                model_access_scope: None,
+            },
+            PermissionType::Custom => AuthDoc {
+                kind: "Custom",
+                access_ips: Some(&p.access_ips),
+                model_access_scope: Some(ScopeDoc {
+                    allow_all_models: p.allow_all_models,
+                    accessible_models: (!p.allow_all_models).then_some(&p.accessible_models[..]),
+                }),
+            },
+        }
+    }
+}
+
 /// A model's limits: the workspace's where it has its own, else the account's.
-pub fn limit_line(l: &crate::protocol::limits::ModelLimit) -> String {
+pub fn limit_line(l: &ModelLimitView) -> String {
     let v = l.workspace_limit.as_ref().or(l.model_limit.as_ref());
     let per = |n: Option<i64>, secs: Option<i64>| match (n, secs) {
         (Some(n), Some(s)) => format!("{n}/{s}s"),
@@ -103,7 +173,7 @@ pub fn limit_line(l: &crate::protocol::limits::ModelLimit) -> String {
     };
     format!(
         "{:<24} {:>14} {} {:>16} {}",
-        l.model.as_deref().unwrap_or_default(),
+        l.model,
         per(
             v.and_then(|v| v.request_limit),
             v.and_then(|v| v.request_limit_period)
@@ -143,18 +213,24 @@ struct OneTimeKeyDoc<'a> {
 }
 
 /// The one and only display of a new key value: stdout, with a warning on stderr.
-/// `saved`: whether the keychain holds a copy now; `None` when saving was not
-/// asked for (SKM_NO_SAVE, a loopback endpoint), so scripts can tell the two apart.
-pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
+/// `saved` in `--json`: whether the keychain holds a copy now; `null` when
+/// saving was not asked for (SKM_NO_SAVE, a loopback endpoint), so scripts
+/// can tell the two apart.
+pub fn one_time_key(g: &GlobalArgs, key: &OneTimeKey) {
     if g.json {
+        let saved = match key.saved_to_keychain {
+            SaveStatus::Saved => Some(true),
+            SaveStatus::Off => None,
+            SaveStatus::Failed { .. } => Some(false),
+        };
         // Deliberate: the caller asked for the value, and this is the only time it exists.
         json(&OneTimeKeyDoc {
-            api_key_id: key.api_key_id,
+            api_key_id: key.api_key_id.parse().unwrap_or_default(),
             api_key_value: &key.value,
             workspace_id: key.workspace_id.as_deref(),
             description: key.description.as_deref(),
             saved,
-            recovered: key.recovered.is_some(),
+            recovered: key.recovered,
         });
     } else {
         println!("{}", key.value.expose());
@@ -164,17 +240,14 @@ pub fn one_time_key(g: &GlobalArgs, key: &NewKey, saved: Option<bool>) {
             key.api_key_id
         ));
     }
-    if let Some(how) = key.recovered {
-        say(&format!(
-            "skm: {}",
-            crate::services::remote::recovered_note(how)
-        ));
+    if let Some(note) = &key.recovered_note {
+        say(&format!("skm: {note}"));
     }
 }
 
 /// What an earlier, interrupted run left behind and what became of it: on
 /// stderr, so `--json` output and the exit status stay this command's.
-pub fn notices(notices: &[crate::services::views::IntentNotice]) {
+pub fn notices(notices: &[IntentNotice]) {
     for n in notices {
         say(&format!("skm: {}", n.message));
     }

@@ -8,7 +8,7 @@
 use crate::domain::error::{Error, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
-use crate::services::ProfileInput;
+use crate::services::views::ProfileInputView;
 use crate::services::Studio;
 
 #[derive(Debug, clap::Subcommand)]
@@ -76,7 +76,7 @@ pub async fn run(studio: &Studio, cmd: ProfilesCommand) -> Result<()> {
         } => {
             let (secret, token) = read_secrets(with_sts_token)?;
             let p = studio
-                .add_profile(ProfileInput {
+                .profile_add(ProfileInputView {
                     name,
                     access_key_id,
                     access_key_secret: secret,
@@ -113,7 +113,7 @@ pub async fn run(studio: &Studio, cmd: ProfilesCommand) -> Result<()> {
             println!("imported profile {} ({})", p.name, p.id);
         }
         ProfilesCommand::Test { name } => {
-            let id = studio.profiles().find(&name)?.id;
+            let id = studio.profile_find(name).await?.id;
             let report = studio.profile_test(id).await?;
             for r in &report.regions {
                 match (&r.ok, &r.error) {
@@ -132,12 +132,12 @@ pub async fn run(studio: &Studio, cmd: ProfilesCommand) -> Result<()> {
             );
         }
         ProfilesCommand::Use { name } => {
-            let id = studio.profiles().find(&name)?.id;
+            let id = studio.profile_find(name).await?.id;
             let p = studio.profile_activate(id).await?;
             println!("active profile: {}", p.name);
         }
         ProfilesCommand::Remove { name } => {
-            let p = studio.profiles().find(&name)?;
+            let p = studio.profile_find(name).await?;
             studio.profile_delete(p.id).await?;
             println!("removed profile {}", p.name);
         }

@@ -2,7 +2,7 @@
 
 use super::{context, output, GlobalArgs};
 use crate::domain::error::{Error, ErrorCode, Result};
-use crate::services::KeyCheck;
+use crate::services::views::KeyCheck;
 use crate::services::Studio;
 use clap::{Args, Subcommand};
 
@@ -113,7 +113,7 @@ struct TempKeyDoc<'a> {
 
 pub async fn temp_key(g: &GlobalArgs, studio: &Studio, a: TempKeyArgs) -> Result<()> {
     // A bad lifetime is refused before anything is read from stdin.
-    crate::protocol::rules::check_ttl(a.ttl)?;
+    crate::domain::rules::check_ttl(a.ttl)?;
     let key = context::api_key_from_env_or_stdin()?;
     let temp = studio
         .temp_key_from_value(context::region(g)?, &key, a.ttl, g.workspace.as_deref())

@@ -5,13 +5,11 @@
 //! answer was lost, confirmed by reading the key. Create, Reset and Delete,
 //! whose outcome can be lost in transit, are resolved in `reconcile.rs`.
 
+use super::endpoint::{is_official, parse_endpoint};
 use super::errors;
 use super::errors::{missing, outcome_unknown};
 use super::retry::{is_transient, ReconcilePolicy, RetryPolicy};
-use super::transport::{
-    http_for, is_official, parse_endpoint, system_clock, AttemptError, Clock, Credentials,
-    Transport,
-};
+use super::transport::{http_for, system_clock, AttemptError, Clock, Credentials, Transport};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
@@ -195,7 +193,7 @@ impl Client {
 
     /// `retried`, keeping the last failure; its `maybe_applied` is set if
     /// ANY attempt may have reached the server.
-    async fn attempts<T: DeserializeOwned + Default>(
+    pub(crate) async fn attempts<T: DeserializeOwned + Default>(
         &self,
         action: Action,
         id: &str,
@@ -283,37 +281,6 @@ impl Client {
             )
             .await?;
         body.api_key.ok_or_else(|| missing("apiKey"))
-    }
-
-    /// `request.auth` must be the key's whole `auth` block: the server replaces
-    /// it. The request carries the whole state, so it is repeated on passing
-    /// problems; if no answer arrives the key is read to see whether it holds.
-    pub async fn update_api_key(
-        &self,
-        api_key_id: i64,
-        request: &UpdateApiKeyRequest,
-    ) -> Result<()> {
-        let failed = match self
-            .attempts::<Envelope>(
-                Action::UpdateApiKey,
-                &api_key_id.to_string(),
-                &request.query(),
-                &request.form(),
-                None,
-            )
-            .await
-        {
-            Ok(_) => return Ok(()),
-            Err(f) => f,
-        };
-        if !failed.maybe_applied && !is_transient(&failed.error) {
-            return Err(failed.error);
-        }
-        match self.get_api_key(api_key_id).await {
-            Ok(key) if crate::protocol::rules::update_holds(request, &key) => Ok(()),
-            Ok(_) if !failed.maybe_applied => Err(failed.error),
-            _ => Err(outcome_unknown("outcome_unknown_refresh", failed.error)),
-        }
     }
 
     pub async fn disable_api_key(&self, api_key_id: i64) -> Result<()> {

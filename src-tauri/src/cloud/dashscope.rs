@@ -5,12 +5,13 @@
 //! host; a region with neither is refused clearly. The sandbox is reached by
 //! a base URL override (plain http allowed for loopback only).
 
-use crate::cloud::transport::{http_for, parse_endpoint, read_capped, MAX_BODY_BYTES};
+use crate::cloud::endpoint::{as_typed, check_endpoint, origin_of, parse_endpoint};
+use crate::cloud::transport::{http_for, read_capped, MAX_BODY_BYTES};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
+use crate::domain::rules;
 use crate::domain::secret::Secret;
-use crate::protocol::rules;
 use serde::{Deserialize, Serialize};
 
 /// A temporary `st-` key: it inherits its parent's permissions and cannot be revoked.
@@ -57,7 +58,7 @@ pub fn base_url(
     base_override: Option<&str>,
 ) -> Result<url::Url> {
     if let Some(o) = base_override.filter(|o| !o.trim().is_empty()) {
-        return override_origin(o);
+        return origin_of(o);
     }
     let host = workspace_api_host
         .and_then(|h| region.trusted_workspace_host(h))
@@ -70,37 +71,11 @@ pub fn base_url(
     parse_endpoint(&format!("https://{}", host.trim()))
 }
 
-/// A base URL override as the SDKs take it (`DASHSCOPE_BASE_URL`, often with
-/// a path such as `/api/v1` or `/compatible-mode/v1`): only its scheme, host
-/// and port are used, since this client names its own paths.
-fn override_origin(text: &str) -> Result<url::Url> {
-    let raw = text.trim();
-    let with_scheme = if raw.contains("://") {
-        raw.to_string()
-    } else {
-        format!("https://{raw}")
-    };
-    let url = url::Url::parse(&with_scheme)
-        .map_err(|_| Error::invalid_input("endpoint", raw, "endpoint_invalid"))?;
-    parse_endpoint(&url.origin().ascii_serialization()).map_err(|e| as_typed(e, raw))
-}
-
-/// An endpoint error that names the override as the person typed it.
-fn as_typed(mut e: Error, typed: &str) -> Error {
-    for (name, value) in e.params.iter_mut() {
-        if name == "value" {
-            *value = typed.to_string();
-        }
-    }
-    e
-}
-
 /// Check a DashScope base URL override: this computer and the cloud's hosts
 /// pass; any other host only with `allow_foreign` (it would receive API keys).
 pub fn check_base_url(text: &str, allow_foreign: bool) -> Result<url::Url> {
-    let url = override_origin(text)?;
-    crate::cloud::transport::check_endpoint(url.as_str(), allow_foreign)
-        .map_err(|e| as_typed(e, text.trim()))
+    let url = origin_of(text)?;
+    check_endpoint(url.as_str(), allow_foreign).map_err(|e| as_typed(e, text.trim()))
 }
 
 impl DashScope {

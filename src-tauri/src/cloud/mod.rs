@@ -7,6 +7,7 @@
 pub mod billing;
 pub mod client;
 pub mod dashscope;
+pub mod endpoint;
 pub mod errors;
 pub mod reconcile;
 pub mod retry;

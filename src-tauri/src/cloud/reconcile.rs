@@ -8,6 +8,8 @@
 //! - Reset is sent again once when its answer was lost: nobody holds the lost
 //!   value, so a second reset loses nothing and gives the person a value.
 //! - Delete is repeated on passing problems; a key that is gone was deleted.
+//! - Update is read back when its answer was lost: it holds when the key
+//!   now has what was asked (`update_holds`).
 //!
 //! Create and Reset are sent again only when the request provably never
 //! reached the service (a refused connection, a connect timeout, throttling).
@@ -21,9 +23,13 @@ use super::retry::is_transient;
 use super::transport::AttemptError;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::protocol::requests::{
-    Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder,
+    Action, CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder, UpdateApiKeyRequest,
 };
-use crate::protocol::wire::{ApiKey, CreateApiKeyResponseBody, ResetApiKeyResponseBody};
+use crate::protocol::wire::{
+    ApiKey, Auth, CreateApiKeyResponseBody, Envelope, ResetApiKeyResponseBody, AUTH_TYPE_ALL,
+};
+use ipnet::IpNet;
+use std::net::IpAddr;
 
 /// A Create whose answer was lost, and the keys that appeared meanwhile.
 #[derive(Debug, Clone)]
@@ -332,6 +338,37 @@ impl Client {
         outcome_unknown(reason, cause).with_param("apiKeyId", api_key_id.to_string())
     }
 
+    /// `request.auth` must be the key's whole `auth` block: the server replaces
+    /// it. The request carries the whole state, so it is repeated on passing
+    /// problems; if no answer arrives the key is read to see whether it holds.
+    pub async fn update_api_key(
+        &self,
+        api_key_id: i64,
+        request: &UpdateApiKeyRequest,
+    ) -> Result<()> {
+        let failed = match self
+            .attempts::<Envelope>(
+                Action::UpdateApiKey,
+                &api_key_id.to_string(),
+                &request.query(),
+                &request.form(),
+                None,
+            )
+            .await
+        {
+            Ok(_) => return Ok(()),
+            Err(f) => f,
+        };
+        if !failed.maybe_applied && !is_transient(&failed.error) {
+            return Err(failed.error);
+        }
+        match self.get_api_key(api_key_id).await {
+            Ok(key) if update_holds(request, &key) => Ok(()),
+            Ok(_) if !failed.maybe_applied => Err(failed.error),
+            _ => Err(outcome_unknown("outcome_unknown_refresh", failed.error)),
+        }
+    }
+
     /// Deletes a key, repeating on passing problems. After an attempt that may
     /// have landed, the service's "no such key" means it did.
     pub async fn delete_api_key(&self, api_key_id: i64) -> Result<()> {
@@ -424,6 +461,68 @@ fn is_api_not_found(e: &Error) -> bool {
     e.details.server_code.as_deref() == Some("ApiKey.NotFound")
 }
 
+/// Whether `key`, as the server now has it, holds what `request` asked:
+/// the description, and the permission block when one was sent. Both blocks
+/// are compared in canonical form, and a Custom block with no IPs counts the
+/// same as the "any address" blocks the server stores for it.
+pub fn update_holds(request: &UpdateApiKeyRequest, key: &ApiKey) -> bool {
+    let asked = request.description.as_deref().unwrap_or("").trim();
+    if key.description.as_deref().unwrap_or("").trim() != asked {
+        return false;
+    }
+    let Some(asked) = &request.auth else {
+        return true;
+    };
+    let stored = key.auth.clone().unwrap_or_default();
+    match (canonical(asked), canonical(&stored)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// A permission block as a comparable value: (type, sorted IPs, all models,
+/// sorted models). Lenient: it reads what a server stored, not what a person typed.
+fn canonical(auth: &Auth) -> Option<(String, Vec<String>, bool, Vec<String>)> {
+    let kind = auth
+        .auth_type
+        .clone()
+        .unwrap_or_else(|| AUTH_TYPE_ALL.into());
+    if kind == AUTH_TYPE_ALL {
+        return Some((kind, vec![], true, vec![]));
+    }
+    let mut ips: Vec<String> = auth
+        .access_ips
+        .clone()
+        .unwrap_or_default()
+        .iter()
+        .map(|e| {
+            let e = e.trim();
+            e.parse::<IpNet>()
+                .or_else(|_| e.parse::<IpAddr>().map(IpNet::from))
+                .map(|n| n.trunc().to_string())
+                .unwrap_or_else(|_| e.to_string())
+        })
+        // "Any address" is what an empty list means, in either family.
+        .filter(|n| n != "0.0.0.0/0" && n != "::/0")
+        .collect();
+    ips.sort();
+    ips.dedup();
+    let scope = auth.model_access_scope.clone().unwrap_or_default();
+    let all = scope.allow_all_models.unwrap_or(true);
+    let mut models: Vec<String> = if all {
+        vec![]
+    } else {
+        scope
+            .accessible_models
+            .unwrap_or_default()
+            .iter()
+            .map(|m| m.trim().to_string())
+            .collect()
+    };
+    models.sort();
+    Some((kind, ips, all, models))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,5 +572,57 @@ mod tests {
         let hour = 3_600_000;
         let l = lost(vec![key(7, "me", 1_000_000_000 - hour)]);
         assert_eq!(l.own_key("me"), None);
+    }
+
+    #[test]
+    fn an_update_holds_when_the_stored_block_is_the_asked_one_in_any_spelling() {
+        use crate::protocol::wire::{ModelAccessScope, AUTH_TYPE_CUSTOM};
+        let asked = UpdateApiKeyRequest {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec!["10.0.0.1".into(), "192.168.0.0/16".into()]),
+                model_access_scope: Some(ModelAccessScope {
+                    allow_all_models: Some(false),
+                    accessible_models: Some(vec!["qwen-plus".into(), "qwen-max".into()]),
+                }),
+            }),
+        };
+        let mut stored = ApiKey {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec!["192.168.0.0/16".into(), "10.0.0.1/32".into()]),
+                model_access_scope: Some(ModelAccessScope {
+                    allow_all_models: Some(false),
+                    accessible_models: Some(vec!["qwen-max".into(), "qwen-plus".into()]),
+                }),
+            }),
+            ..Default::default()
+        };
+        assert!(update_holds(&asked, &stored));
+        stored.description = Some("old".into());
+        assert!(!update_holds(&asked, &stored));
+        stored.description = Some("ci".into());
+        stored.auth.as_mut().unwrap().access_ips = Some(vec!["10.0.0.1".into()]);
+        assert!(!update_holds(&asked, &stored));
+        // An empty Custom list is stored as "any address".
+        let open = UpdateApiKeyRequest {
+            description: Some("ci".into()),
+            auth: Some(Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(vec![]),
+                model_access_scope: None,
+            }),
+        };
+        stored.auth = Some(Auth {
+            auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+            access_ips: Some(vec!["0.0.0.0/0".into(), "::/0".into()]),
+            model_access_scope: Some(ModelAccessScope {
+                allow_all_models: Some(true),
+                accessible_models: None,
+            }),
+        });
+        assert!(update_holds(&open, &stored));
     }
 }

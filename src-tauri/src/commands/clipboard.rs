@@ -2,8 +2,8 @@
 
 use super::ipc;
 use crate::domain::error::IpcError;
+use crate::services::views::ClipboardStatus;
 use crate::services::Studio;
-use crate::storage::clipboard::ClipboardStatus;
 use tauri::State;
 
 /// Copy non-secret text, such as a masked key or an id.

@@ -6,11 +6,10 @@ use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::services::views::{
-    CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyView, OneTimeKey, RegionKeys,
-    ReviewDue, TempKeyView, UpdateKeyInput, VerifyResult,
+    ClipboardStatus, CreateKeyInput, ExportFormat, IntentNotice, KeyPage, KeyQuery, KeyView,
+    OneTimeKey, RegionKeys, ReviewDue, TempKeyView, UpdateKeyInput, VerifyResult,
 };
 use crate::services::Studio;
-use crate::storage::clipboard::ClipboardStatus;
 use tauri::State;
 
 #[tauri::command]
@@ -20,7 +19,9 @@ pub async fn keys_list(
     region: RegionId,
     workspace_id: Option<String>,
 ) -> Result<KeyPage, IpcError> {
-    ipc(studio.keys_list(region, workspace_id).await)
+    ipc(studio
+        .keys_list(region, KeyQuery::workspace(workspace_id))
+        .await)
 }
 
 #[tauri::command]
@@ -69,7 +70,8 @@ pub async fn key_delete(
     region: RegionId,
     api_key_id: String,
 ) -> Result<(), IpcError> {
-    ipc(studio.key_delete(region, api_key_id).await)
+    // A key deleted elsewhere is gone all the same: the list just drops it.
+    ipc(studio.key_delete(region, api_key_id).await.map(|_| ()))
 }
 
 #[tauri::command]
@@ -134,11 +136,8 @@ pub async fn key_export(
     api_key_id: String,
     format: ExportFormat,
 ) -> Result<Option<String>, IpcError> {
-    let content = ipc(studio
-        .key_export_content(region, api_key_id.clone(), format)
-        .await)?;
-    let name = crate::storage::export::suggested_file_name(format, &api_key_id);
-    save_dialog(app, name, content).await
+    let file = ipc(studio.key_export(region, api_key_id, format).await)?;
+    save_dialog(app, &studio, file).await
 }
 
 #[tauri::command]
@@ -180,9 +179,8 @@ pub async fn one_time_export(
     handle: String,
     format: ExportFormat,
 ) -> Result<Option<String>, IpcError> {
-    let content = ipc(studio.one_time_export_content(handle, format).await)?;
-    let name = crate::storage::export::suggested_file_name(format, "new");
-    save_dialog(app, name, content).await
+    let file = ipc(studio.one_time_export(handle, format).await)?;
+    save_dialog(app, &studio, file).await
 }
 
 #[tauri::command]

@@ -12,7 +12,8 @@ pub mod updates;
 pub mod workspaces;
 
 use crate::domain::error::IpcError;
-use crate::domain::secret::Secret;
+use crate::services::views::ExportFile;
+use crate::services::Studio;
 
 /// All commands, for the invoke handler and for TypeScript bindings.
 pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
@@ -69,11 +70,12 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         ])
         // The rules' reasons and their fields: the UI's field errors and its own
         // checks name them as Rust does (`InvalidInput` errors carry them).
-        .typ::<crate::protocol::rules::RuleReason>()
-        .constant(
-            "RULE_REASON_FIELDS",
-            crate::protocol::rules::reason_fields(),
-        )
+        .typ::<crate::domain::rules::RuleReason>()
+        .constant("RULE_REASON_FIELDS", crate::domain::rules::reason_fields())
+        // The console's numbers and the key formats, so the UI declares none
+        // of its own (its instant checks and its badges read these).
+        .constant("RULE_LIMITS", crate::domain::rules::RuleLimits::CURRENT)
+        .constant("KEY_PREFIXES", crate::domain::keyformat::PREFIXES.to_vec())
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 
@@ -96,18 +98,22 @@ pub(crate) fn ipc<T>(r: crate::Result<T>) -> Result<T, IpcError> {
     })
 }
 
-/// Ask where to save `content` (the native save dialog, from Rust) and write it.
-/// `None` when the person cancels.
+/// Ask where to save `file` (the native save dialog, from Rust) and have
+/// `Studio` write it there. `None` when the person cancels.
 pub(crate) async fn save_dialog(
     app: tauri::AppHandle,
-    file_name: String,
-    content: Secret,
+    studio: &Studio,
+    file: ExportFile,
 ) -> Result<Option<String>, IpcError> {
     use tauri_plugin_dialog::DialogExt;
+    let ExportFile {
+        suggested_name,
+        content,
+    } = file;
     let picked = tokio::task::spawn_blocking(move || {
         app.dialog()
             .file()
-            .set_file_name(file_name)
+            .set_file_name(suggested_name)
             .blocking_save_file()
     })
     .await
@@ -118,13 +124,7 @@ pub(crate) async fn save_dialog(
     let path = picked
         .into_path()
         .map_err(|e| IpcError::from(crate::Error::internal(e.to_string())))?;
-    let p = path.clone();
-    ipc(
-        tokio::task::spawn_blocking(move || crate::storage::export::write_file(&p, &content))
-            .await
-            .map_err(|e| crate::Error::internal(e.to_string()))
-            .and_then(|r| r),
-    )?;
+    ipc(studio.export_write(path.clone(), content).await)?;
     Ok(Some(path.display().to_string()))
 }
 

@@ -3,10 +3,10 @@
 use super::ipc;
 use crate::domain::error::IpcError;
 use crate::domain::regions::RegionId;
+use crate::domain::settings::ProfilePreferences;
 use crate::services::profiles::SandboxIdentityView;
 use crate::services::views::{ConnectionReport, ImportCandidates, ProfileInputView, ProfileView};
 use crate::services::Studio;
-use crate::storage::profiles::ProfilePreferences;
 use tauri::State;
 
 #[tauri::command]

@@ -2,9 +2,9 @@
 
 use super::ipc;
 use crate::domain::error::IpcError;
+use crate::domain::settings::AppSettings;
 use crate::services::views::StorageStatus;
 use crate::services::Studio;
-use crate::storage::profiles::AppSettings;
 use tauri::State;
 
 #[tauri::command]

@@ -67,12 +67,11 @@ static CURRENT: AtomicU8 = AtomicU8::new(0);
 
 /// The language messages are rendered in when no language is given.
 pub fn current() -> Lang {
-    match CURRENT.load(Ordering::Relaxed) {
-        1 => Lang::ZhCn,
-        2 => Lang::ZhTw,
-        3 => Lang::Ja,
-        _ => Lang::En,
-    }
+    // `set_current` stores the discriminant, which is the index in `ALL`.
+    Lang::ALL
+        .get(usize::from(CURRENT.load(Ordering::Relaxed)))
+        .copied()
+        .unwrap_or_default()
 }
 
 pub fn set_current(lang: Lang) {

@@ -23,6 +23,44 @@ pub enum KeyFormat {
     Unknown,
 }
 
+/// A prefix, the format it marks, and why a person may not paste such a
+/// value as a saved key (`None`: they may). The UI reads this table
+/// (`KEY_PREFIXES` in the bindings) instead of declaring prefixes itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct KeyPrefix {
+    pub prefix: &'static str,
+    pub format: KeyFormat,
+    pub paste_reason: Option<&'static str>,
+}
+
+/// Every prefix, longest first: the first that a value starts with is its own.
+pub const PREFIXES: [KeyPrefix; 4] = [
+    KeyPrefix {
+        prefix: "sk-ws-",
+        format: KeyFormat::Workspace,
+        paste_reason: None,
+    },
+    KeyPrefix {
+        prefix: "sk-sp-",
+        format: KeyFormat::Plan,
+        paste_reason: Some("paste_plan_key"),
+    },
+    KeyPrefix {
+        prefix: "st-",
+        format: KeyFormat::Temporary,
+        paste_reason: Some("paste_temporary_key"),
+    },
+    KeyPrefix {
+        prefix: "sk-",
+        format: KeyFormat::Legacy,
+        paste_reason: None,
+    },
+];
+
+/// The reason a value with no known prefix is refused as a pasted key.
+pub const PASTE_NOT_A_KEY: &str = "paste_not_a_key";
+
 /// Bounds on the body length of a legacy `sk-` key (32 is the usual length).
 const LEGACY_BODY_LEN: std::ops::RangeInclusive<usize> = 24..=48;
 
@@ -69,24 +107,25 @@ impl KeyFormat {
     /// body's length, so only the prefix can tell: any other `sk-` is legacy.
     pub fn of_masked(masked: &str) -> KeyFormat {
         let m = masked.trim();
-        [
-            KeyFormat::Workspace,
-            KeyFormat::Plan,
-            KeyFormat::Temporary,
-            KeyFormat::Legacy,
-        ]
-        .into_iter()
-        .find(|f| m.starts_with(f.prefix()))
-        .unwrap_or(KeyFormat::Unknown)
+        PREFIXES
+            .iter()
+            .find(|p| m.starts_with(p.prefix))
+            .map_or(KeyFormat::Unknown, |p| p.format)
     }
 
     pub fn prefix(self) -> &'static str {
-        match self {
-            KeyFormat::Workspace => "sk-ws-",
-            KeyFormat::Legacy => "sk-",
-            KeyFormat::Plan => "sk-sp-",
-            KeyFormat::Temporary => "st-",
-            KeyFormat::Unknown => "",
+        PREFIXES
+            .iter()
+            .find(|p| p.format == self)
+            .map_or("", |p| p.prefix)
+    }
+
+    /// Why a value of this format cannot be saved as a pasted key (the
+    /// error's reason), or `None` for a pay-as-you-go key that can.
+    pub fn paste_reason(self) -> Option<&'static str> {
+        match PREFIXES.iter().find(|p| p.format == self) {
+            Some(p) => p.paste_reason,
+            None => Some(PASTE_NOT_A_KEY),
         }
     }
 

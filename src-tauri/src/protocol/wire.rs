@@ -7,6 +7,7 @@
 //! The full key value appears only in `CreatedApiKey` and `ResetApiKeyValue`;
 //! their Debug output hides it.
 
+use crate::domain::permission::{Permission, PermissionType};
 use crate::domain::secret::Secret;
 use serde::{Deserialize, Serialize};
 
@@ -50,6 +51,44 @@ pub struct Auth {
     /// `All` or `Custom`.
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub auth_type: Option<String>,
+}
+
+impl Auth {
+    /// What a stored block means to the app: an absent block, or a type
+    /// other than Custom, is All; an absent model scope allows every model.
+    pub fn permission(auth: Option<&Auth>) -> Permission {
+        let auth = auth.cloned().unwrap_or_default();
+        let scope = auth.model_access_scope.unwrap_or_default();
+        let kind = match auth.auth_type.as_deref() {
+            Some(AUTH_TYPE_CUSTOM) => PermissionType::Custom,
+            _ => PermissionType::All,
+        };
+        Permission {
+            kind,
+            access_ips: auth.access_ips.unwrap_or_default(),
+            allow_all_models: scope.allow_all_models.unwrap_or(true),
+            accessible_models: scope.accessible_models.unwrap_or_default(),
+        }
+    }
+
+    /// The whole block for Create and Update (the server replaces it).
+    pub fn from_permission(p: &Permission) -> Auth {
+        match p.kind {
+            PermissionType::All => Auth {
+                auth_type: Some(AUTH_TYPE_ALL.into()),
+                access_ips: None,
+                model_access_scope: None,
+            },
+            PermissionType::Custom => Auth {
+                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                access_ips: Some(p.access_ips.clone()),
+                model_access_scope: Some(ModelAccessScope {
+                    allow_all_models: Some(p.allow_all_models),
+                    accessible_models: (!p.allow_all_models).then(|| p.accessible_models.clone()),
+                }),
+            },
+        }
+    }
 }
 
 /// A key as ListApiKeys and GetApiKey return it (value masked).
@@ -284,6 +323,20 @@ pub struct ErrorBody {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_custom_permission_round_trips_through_the_wire_block() {
+        let p = Permission {
+            kind: PermissionType::Custom,
+            access_ips: vec!["10.0.0.0/8".into()],
+            allow_all_models: false,
+            accessible_models: vec!["qwen-plus".into()],
+        };
+        assert_eq!(Auth::permission(Some(&Auth::from_permission(&p))), p);
+        let all = Auth::permission(None);
+        assert_eq!(all.kind, PermissionType::All);
+        assert!(all.allow_all_models);
+    }
 
     #[test]
     fn list_item_parses_the_documented_shape() {

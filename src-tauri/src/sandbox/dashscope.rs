@@ -22,9 +22,9 @@ use std::collections::HashMap;
 use std::net::IpAddr;
 
 /// Temporary key lifetime bounds and default, in seconds (the app's own rule table).
-const TOKEN_TTL_MIN: i64 = crate::protocol::rules::TTL_MIN_SECS as i64;
-const TOKEN_TTL_MAX: i64 = crate::protocol::rules::TTL_MAX_SECS as i64;
-const TOKEN_TTL_DEFAULT: i64 = crate::protocol::rules::TTL_DEFAULT_SECS as i64;
+const TOKEN_TTL_MIN: i64 = crate::domain::rules::TTL_MIN_SECS as i64;
+const TOKEN_TTL_MAX: i64 = crate::domain::rules::TTL_MAX_SECS as i64;
+const TOKEN_TTL_DEFAULT: i64 = crate::domain::rules::TTL_DEFAULT_SECS as i64;
 
 /// What a bearer credential may do, whichever kind it is.
 pub(super) struct Grant {

@@ -15,10 +15,7 @@ use crate::protocol::wire::{Auth, ModelAccessScope, AUTH_TYPE_CUSTOM};
 use crate::{Error, ErrorCode, Result};
 use rusqlite::{params, Transaction};
 
-/// The seeded identities' names.
-pub const ROOT: &str = "root";
-pub const RAM_ADMIN: &str = "ram-key-admin";
-pub const RAM_NO_PERMISSION: &str = "ram-no-permission";
+pub use crate::domain::identity::{RAM_ADMIN, RAM_NO_PERMISSION, ROOT};
 
 /// The model catalog of every region: (model, display name, authorized in the default workspace).
 const CATALOG: &[(&str, &str, bool)] = &[

@@ -1,45 +1,12 @@
-//! Wire types to views (and the permission form back to the wire `auth`),
-//! in one place.
+//! Wire types to views, in one place: the faces (the app and `skm --json`)
+//! print views, never wire types.
 
-use super::views::{KeyView, ModelView, Permission, PermissionType, SavedState, WorkspaceView};
+use super::views::{KeyView, LimitView, ModelLimitView, ModelView, SavedState, WorkspaceView};
 use crate::domain::keyformat::KeyFormat;
 use crate::domain::regions::RegionId;
-use crate::protocol::wire::{self, ApiKey, Auth, ModelAccessScope};
+use crate::protocol::limits::{LimitValues, ModelLimit};
+use crate::protocol::wire::{self, ApiKey, Auth};
 use crate::storage::saved_keys::SavedKeyRecord;
-
-pub fn permission_from_wire(auth: Option<&Auth>) -> Permission {
-    let auth = auth.cloned().unwrap_or_default();
-    let scope = auth.model_access_scope.unwrap_or_default();
-    let kind = match auth.auth_type.as_deref() {
-        Some(wire::AUTH_TYPE_CUSTOM) => PermissionType::Custom,
-        _ => PermissionType::All,
-    };
-    Permission {
-        kind,
-        access_ips: auth.access_ips.unwrap_or_default(),
-        allow_all_models: scope.allow_all_models.unwrap_or(true),
-        accessible_models: scope.accessible_models.unwrap_or_default(),
-    }
-}
-
-/// The whole `auth` block for Create and Update (the server replaces it).
-pub fn permission_to_wire(p: &Permission) -> Auth {
-    match p.kind {
-        PermissionType::All => Auth {
-            auth_type: Some(wire::AUTH_TYPE_ALL.into()),
-            access_ips: None,
-            model_access_scope: None,
-        },
-        PermissionType::Custom => Auth {
-            auth_type: Some(wire::AUTH_TYPE_CUSTOM.into()),
-            access_ips: Some(p.access_ips.clone()),
-            model_access_scope: Some(ModelAccessScope {
-                allow_all_models: Some(p.allow_all_models),
-                accessible_models: (!p.allow_all_models).then(|| p.accessible_models.clone()),
-            }),
-        },
-    }
-}
 
 pub fn key_view(
     k: &ApiKey,
@@ -66,7 +33,7 @@ pub fn key_view(
         created_by: k.created_by.clone(),
         created_at: k.gmt_create.map(|t| t as f64),
         enabled: k.disabled.unwrap_or(0) == 0,
-        permission: permission_from_wire(k.auth.as_ref()),
+        permission: Auth::permission(k.auth.as_ref()),
         saved: match saved {
             None => SavedState::NotSaved,
             Some(r) if r.stale => SavedState::Stale,
@@ -127,23 +94,33 @@ pub fn model_views(list: &[wire::ModelPermission]) -> Vec<ModelView> {
         .collect()
 }
 
+fn limit_view(l: &LimitValues) -> LimitView {
+    LimitView {
+        request_limit: l.request_limit,
+        request_limit_period: l.request_limit_period,
+        usage_limit: l.usage_limit,
+        usage_limit_field: l.usage_limit_field.clone(),
+        usage_limit_period: l.usage_limit_period,
+    }
+}
+
+pub fn model_limit_views(list: &[ModelLimit]) -> Vec<ModelLimitView> {
+    list.iter()
+        .filter_map(|l| {
+            Some(ModelLimitView {
+                model: l.model.clone()?,
+                name: l.name.clone(),
+                workspace_id: l.workspace_id.clone(),
+                model_limit: l.model_limit.as_ref().map(limit_view),
+                workspace_limit: l.workspace_limit.as_ref().map(limit_view),
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn custom_permission_round_trips_through_the_wire_block() {
-        let p = Permission {
-            kind: PermissionType::Custom,
-            access_ips: vec!["10.0.0.0/8".into()],
-            allow_all_models: false,
-            accessible_models: vec!["qwen-plus".into()],
-        };
-        assert_eq!(permission_from_wire(Some(&permission_to_wire(&p))), p);
-        let all = permission_from_wire(None);
-        assert_eq!(all.kind, PermissionType::All);
-        assert!(all.allow_all_models);
-    }
 
     #[test]
     fn disabled_flag_and_id_become_what_the_list_shows() {

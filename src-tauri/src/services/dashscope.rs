@@ -2,9 +2,10 @@
 //! work, and temporary keys made from it.
 
 use super::held::Held;
-use super::views::{TempKeyView, VerifyOutcome, VerifyResult};
+use super::views::TempKeyValue;
+use super::views::{KeyCheck as ValueCheck, TempKeyView, VerifyOutcome, VerifyResult};
 use super::{Studio, Who};
-use crate::cloud::dashscope::{DashScope, KeyCheck, TempKey};
+use crate::cloud::dashscope::{DashScope, KeyCheck};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
@@ -139,10 +140,11 @@ impl Studio {
         api_key_id: String,
         ttl_seconds: u32,
     ) -> Result<TempKeyView> {
-        let ttl = crate::protocol::rules::check_ttl(Some(i64::from(ttl_seconds)))?;
+        let ttl = crate::domain::rules::check_ttl(Some(i64::from(ttl_seconds)))?;
         let key = self.key_ref_for(region, &api_key_id).await?;
         let value = self.saved_value(&key).await?;
-        let (profile, key, _, host) = self.saved_key_context(region, &api_key_id).await?;
+        let (profile, key, listed, host) = self.saved_key_context(region, &api_key_id).await?;
+        let listed_workspace = listed.and_then(|k| k.workspace_id);
         let dashscope = self
             .dashscope_for(&profile, region, host.as_deref())
             .await?;
@@ -152,6 +154,7 @@ impl Studio {
         let handle = self.inner.held.insert(Held {
             key,
             region,
+            workspace_id: listed_workspace,
             workspace_api_host: host,
             value: temp.token,
             expires_at: Some(temp.expires_at),
@@ -172,9 +175,13 @@ impl Studio {
         value: &Secret,
         ttl_seconds: Option<i64>,
         workspace_id: Option<&str>,
-    ) -> Result<TempKey> {
+    ) -> Result<TempKeyValue> {
         let dashscope = self.dashscope_near(region, workspace_id).await?;
-        dashscope.temporary_key(value, ttl_seconds).await
+        let temp = dashscope.temporary_key(value, ttl_seconds).await?;
+        Ok(TempKeyValue {
+            token: temp.token,
+            expires_at: temp.expires_at,
+        })
     }
 
     /// Whether a value the caller holds works as an API key in `region`.
@@ -183,9 +190,13 @@ impl Studio {
         region: RegionId,
         value: &Secret,
         workspace_id: Option<&str>,
-    ) -> Result<KeyCheck> {
+    ) -> Result<ValueCheck> {
         let dashscope = self.dashscope_near(region, workspace_id).await?;
-        dashscope.check_key(value).await
+        Ok(match dashscope.check_key(value).await? {
+            KeyCheck::Valid => ValueCheck::Valid,
+            KeyCheck::Invalid => ValueCheck::Invalid,
+            KeyCheck::Denied => ValueCheck::Denied,
+        })
     }
 
     /// Where a value the caller holds is checked: the base URL override if

@@ -12,6 +12,9 @@ use std::sync::Mutex;
 pub struct Held {
     pub key: KeyRef,
     pub region: RegionId,
+    /// The key's workspace, to look its host up when a file is exported.
+    pub workspace_id: Option<String>,
+    /// The workspace's inference host, when already known.
     pub workspace_api_host: Option<String>,
     pub value: Secret,
     /// Unix seconds after which a temporary key is useless; `None` for one-time keys.
@@ -76,6 +79,7 @@ mod tests {
         Held {
             key: KeyRef::new(KeyScope::Sandbox, RegionId::CnBeijing, 1),
             region: RegionId::CnBeijing,
+            workspace_id: None,
             workspace_api_host: None,
             value: Secret::new("sk-ws-held"),
             expires_at,

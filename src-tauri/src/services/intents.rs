@@ -58,11 +58,11 @@ const RESUME_ACT_WITHIN_MS: i64 = 24 * 60 * 60 * 1000;
 
 impl Studio {
     pub(crate) fn journal(&self) -> Journal {
-        Journal::new(self.inner.dirs.data.join("intents"))
+        Journal::new(crate::storage::paths::intents_dir(&self.inner.dirs.data))
     }
 
     fn caller_ids(&self) -> CallerIds {
-        CallerIds::new(self.inner.dirs.data.join("callers.json"))
+        CallerIds::new(crate::storage::paths::callers_file(&self.inner.dirs.data))
     }
 
     /// A journal entry for a Create or Reset `client` is about to send.
@@ -277,7 +277,7 @@ impl Studio {
             .blocking(move |s| {
                 let endpoint = s.inner.acting.endpoint.clone();
                 let env_key = match &me.inner.acting.who {
-                    Who::Credentials(c) => Some(c.access_key_id.clone()),
+                    Who::Credentials(c) => Some(c.id.clone()),
                     _ => None,
                 };
                 Ok(s.journal().claim_orphans(|i| {

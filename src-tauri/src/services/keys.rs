@@ -1,365 +1,531 @@
-//! API keys: list, create/reset (saved to the vault before anything returns),
-//! update, enable/disable, delete (+ forget), copy, verify, temporary keys.
+//! API keys as Model Studio has them: list, get, create and reset (saved to
+//! the keychain before anything returns), update, enable/disable, delete.
+//! One operation per action; the app and `skm` call the same one and each
+//! shows what it needs of the result.
 
+use super::convert::key_view;
 use super::held::Held;
-use super::views::ExportFormat;
-use super::{parse_api_key_id, Studio, Who};
-use crate::cloud::{Client, Credentials};
-use crate::domain::error::{Error, ErrorCode, Result};
-use crate::domain::keyformat::KeyFormat;
-use crate::domain::regions::RegionId;
-use crate::domain::secret::Secret;
-use crate::sandbox::{SandboxConfig, SandboxHandle};
-use crate::storage::clipboard::ClipboardStatus;
-use crate::storage::export;
+use super::views::{CreateKeyInput, PermissionType};
+use super::views::{
+    DeleteOutcome, KeyOrder, KeyPage, KeyQuery, KeySort, KeyView, OneTimeKey, PermissionChange,
+    Quota, RegionKeys, SaveStatus, UpdateKeyInput,
+};
+use super::{parse_api_key_id, Studio};
+use crate::cloud::reconcile::CreateOutcome;
+use crate::cloud::{NewKey, Recovered};
+use crate::domain::error::{ErrorCode, Result};
+use crate::domain::permission::Permission;
+use crate::domain::regions::{KeyLimitScope, RegionId};
+use crate::domain::rules;
+use crate::protocol::requests::{
+    CreateApiKeyRequest, ListApiKeysRequest, OrderBy, SortOrder, UpdateApiKeyRequest,
+};
+use crate::protocol::wire::{ApiKey, Auth};
+use crate::storage::intents::IntentAction;
 use crate::storage::profiles::Profile;
-use crate::storage::profiles::ProfileKind;
+use crate::storage::review_dates::ReviewDates;
 use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
-use std::path::PathBuf;
-use std::sync::Mutex;
 
-/// The Model Studio clients of this process: the in-process sandbox
-/// (started on first use, its database in the data dir) and cloud clients
-/// built from the active profile's credentials (read from the vault once per
-/// profile and kept in memory, so each call does not cost a keychain round trip).
-pub struct Clients {
-    sandbox_db: PathBuf,
-    /// Test builds: faults the in-process sandbox injects.
-    pub(crate) sandbox_fault: Option<crate::sandbox::FaultConfig>,
-    sandbox: tokio::sync::OnceCell<SandboxHandle>,
-    credentials: Mutex<HashMap<String, Credentials>>,
-}
-
-impl Clients {
-    pub fn new(sandbox_db: PathBuf) -> Self {
-        Clients {
-            sandbox_db,
-            sandbox_fault: None,
-            sandbox: Default::default(),
-            credentials: Default::default(),
+/// Keys counted against the limit. Per-account regions count every key; in
+/// per-owner regions (us-east-1) a root account sees everyone's keys, so the
+/// owner closest to the limit is shown (a RAM user only sees its own anyway).
+pub fn quota_used(keys: &[ApiKey], scope: KeyLimitScope) -> u32 {
+    match scope {
+        KeyLimitScope::Account => keys.len() as u32,
+        KeyLimitScope::Owner => {
+            let mut by_owner: HashMap<&str, u32> = HashMap::new();
+            for k in keys {
+                *by_owner
+                    .entry(k.created_by.as_deref().unwrap_or(""))
+                    .or_default() += 1;
+            }
+            by_owner.values().copied().max().unwrap_or(0)
         }
     }
-
-    pub fn sandbox_db(&self) -> &std::path::Path {
-        &self.sandbox_db
-    }
-
-    /// The running in-process sandbox (started now if needed).
-    pub async fn sandbox(&self) -> Result<&SandboxHandle> {
-        self.sandbox
-            .get_or_try_init(|| async {
-                super::sandbox::serve_own(SandboxConfig {
-                    fault: self.sandbox_fault.clone(),
-                    ..SandboxConfig::new(self.sandbox_db.clone())
-                })
-                .await
-            })
-            .await
-    }
-
-    /// Whether the in-process sandbox has been started.
-    pub fn sandbox_started(&self) -> bool {
-        self.sandbox.initialized()
-    }
-
-    /// Drop cached credentials (after a profile is removed or replaced).
-    pub fn forget_cloud(&self) {
-        self.credentials
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clear();
-    }
-
-    fn cached(&self, profile_id: &str) -> Option<Credentials> {
-        self.credentials
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .get(profile_id)
-            .cloned()
-    }
-
-    fn remember(&self, profile_id: &str, c: Credentials) {
-        self.credentials
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(profile_id.to_owned(), c);
-    }
 }
+
+/// A value Create or Reset just returned, and what became of its keychain
+/// copy: `Ok(true)` saved, `Ok(false)` not asked to, `Err` the keychain's refusal.
+pub(crate) struct MadeKey {
+    pub new: NewKey,
+    pub key: KeyRef,
+    pub saved: Result<bool>,
+}
+
+/// What to tell the person about a value that came from a second try.
+pub(crate) fn recovered_note(how: Recovered) -> String {
+    let key = match how {
+        Recovered::ResetRepeated => "reasons.recovered_reset_repeated",
+        Recovered::CreateFound => "reasons.recovered_create_found",
+    };
+    crate::domain::i18n::tr(crate::domain::i18n::current(), key, &[])
+}
+
+/// Whether a listed key is one `query` asks for (its filters beyond the
+/// workspace's: an exact id, a description containing the text, as the
+/// console's fuzzy search matches it, ignoring case).
+fn matches(k: &ApiKey, query: &KeyQuery) -> bool {
+    let workspace = query
+        .workspace_id
+        .as_deref()
+        .filter(|w| !w.is_empty())
+        .is_none_or(|w| k.workspace_id.as_deref() == Some(w));
+    let id = query.api_key_id.is_none_or(|id| k.api_key_id == Some(id));
+    let description = query
+        .description
+        .as_deref()
+        .filter(|d| !d.is_empty())
+        .is_none_or(|d| {
+            k.description
+                .as_deref()
+                .unwrap_or("")
+                .to_lowercase()
+                .contains(&d.to_lowercase())
+        });
+    workspace && id && description
+}
+
+/// How long Rust holds a one-time value for Copy/Download while its dialog is open.
+const ONE_TIME_HOLD_SECS: i64 = 60 * 60;
 
 impl Studio {
-    /// A Model Studio client for `profile` in `region`: the profile's sandbox
-    /// identity (root unless chosen) for a sandbox profile, the vault's
-    /// AccessKey otherwise.
-    pub async fn client_for(&self, profile: &Profile, region: RegionId) -> Result<Client> {
-        let endpoint = self.inner.acting.endpoint.as_deref();
-        match profile.kind {
-            ProfileKind::Sandbox => {
-                let sb = self.inner.clients.sandbox().await?;
-                let name = profile.sandbox_identity_name();
-                let id = sb.identity(name).ok_or_else(|| {
-                    Error::new(ErrorCode::NotFound)
-                        .with_reason("sandbox_identity_missing")
-                        .with_param("name", name)
-                })?;
-                let creds =
-                    Credentials::new(id.access_key_id.clone(), id.access_key_secret.clone());
-                let own = sb.openapi_base_url(region);
-                Client::new(region, creds, Some(endpoint.unwrap_or(&own)))
-            }
-            ProfileKind::AlibabaCloud => {
-                let creds = self.cloud_credentials(profile).await?;
-                Client::new(region, creds, endpoint)
-            }
-        }
-    }
-
-    /// Launch work the first key list would otherwise wait for, begun by the
-    /// app while its window loads: for a sandbox profile, the in-process
-    /// sandbox's start (its database, its server). A cloud profile starts
-    /// nothing: its AccessKey is read by the first call, so the keychain is
-    /// asked once (a locked keychain prompts once). A failure is left for the
-    /// list to report in its own words.
-    pub async fn warm_up(&self) {
-        let Ok(profile) = self.acting_profile().await else {
-            return;
-        };
-        if profile.kind != ProfileKind::Sandbox {
-            return;
-        }
-        let region = profile.last_region.unwrap_or(profile.default_region);
-        if let Err(e) = self.client_for(&profile, region).await {
-            log::debug!("warm-up: {}", e.code);
-        }
-    }
-
-    /// A client for the profile this Studio acts as.
-    pub(crate) async fn acting_client(&self, region: RegionId) -> Result<Client> {
-        let profile = self.acting_profile().await?;
-        self.client_for(&profile, region).await
-    }
-
-    /// The AccessKey of a cloud profile: the environment's when acting with
-    /// it, else the vault's (read once per profile, then kept in memory).
-    async fn cloud_credentials(&self, profile: &Profile) -> Result<Credentials> {
-        if let Who::Credentials(c) = &self.inner.acting.who {
-            return Ok(c.clone());
-        }
-        if let Some(c) = self.inner.clients.cached(&profile.id) {
-            return Ok(c);
-        }
-        let p = profile.clone();
-        let c = self
-            .blocking(move |s| s.inner.profiles.credentials(&p))
-            .await?;
-        let mut creds = Credentials::new(c.access_key_id, c.access_key_secret);
-        if let Some(t) = c.security_token {
-            creds = creds.with_security_token(t);
-        }
-        self.inner.clients.remember(&profile.id, creds.clone());
-        Ok(creds)
-    }
-
-    async fn clipboard_seconds(&self) -> Result<u32> {
-        Ok(self.settings_get().await?.clipboard_clear_seconds)
-    }
-
-    /// Put `value` on the clipboard with the configured auto-clear.
-    pub(crate) async fn copy_secret(&self, value: Secret) -> Result<ClipboardStatus> {
-        let seconds = self.clipboard_seconds().await?;
-        self.blocking(move |s| s.inner.clipboard.copy_secret(&value, seconds))
+    pub(crate) async fn saved_index(
+        &self,
+    ) -> Result<HashMap<KeyRef, crate::storage::saved_keys::SavedKeyRecord>> {
+        self.blocking(|s| s.inner.saved.list())
             .await
+            .map(|l| l.into_iter().map(|r| (r.key.clone(), r)).collect())
     }
 
-    /// Save a freshly created or reset value, unless the profile says not to:
-    /// `Ok(true)` saved, `Ok(false)` not asked to. Runs before the value is
-    /// returned to anyone (`made_key`, for the app and `skm` alike).
-    pub(crate) async fn save_new_value(
+    /// The keys of a region that `query` asks for, as the list shows them
+    /// (values never more than masked), with the region's quota. The whole
+    /// region is listed every page, so the quota counts keys of every
+    /// workspace; the query narrows what is returned.
+    pub async fn keys_list(&self, region: RegionId, query: KeyQuery) -> Result<KeyPage> {
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        // Who "you" are rides along with the list: remembered after the first time.
+        let every = ListApiKeysRequest {
+            max_results: query.page_size,
+            order: query.order.map(|o| match o {
+                KeyOrder::Asc => SortOrder::Asc,
+                KeyOrder::Desc => SortOrder::Desc,
+            }),
+            order_by: query.sort.map(|s| match s {
+                KeySort::Id => OrderBy::ApiKeyId,
+                KeySort::Created => OrderBy::GmtCreate,
+            }),
+            ..Default::default()
+        };
+        let (all, you) = tokio::join!(client.list_api_keys(&every), self.you(&client));
+        let all = all?;
+        let saved = self.saved_index().await?;
+        let reviews = self.review_dates_all().await;
+        self.sync_reviews(&profile, region, &all, &reviews).await;
+        let info = region.info();
+        let keys: Vec<KeyView> = all
+            .iter()
+            .filter(|k| matches(k, &query))
+            .map(|k| {
+                let r = Studio::key_ref(&profile, region, k.api_key_id.unwrap_or_default());
+                key_view(k, region, saved.get(&r), ReviewDates::lookup(&reviews, &r))
+            })
+            .collect();
+        Ok(KeyPage {
+            total_count: keys.len() as u32,
+            keys,
+            you,
+            quota: Quota {
+                used: quota_used(&all, info.key_limit_scope),
+                limit: info.key_limit,
+                scope: info.key_limit_scope,
+            },
+        })
+    }
+
+    /// One key as the server has it now, as the list shows it.
+    pub async fn key_get(&self, region: RegionId, api_key_id: String) -> Result<KeyView> {
+        let id = parse_api_key_id(&api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let fresh = client.get_api_key(id).await?;
+        self.view_of(&profile, region, &fresh).await
+    }
+
+    async fn view_of(&self, profile: &Profile, region: RegionId, k: &ApiKey) -> Result<KeyView> {
+        let saved = self.saved_index().await?;
+        let key = Studio::key_ref(profile, region, k.api_key_id.unwrap_or_default());
+        let reviews = self.review_dates_all().await;
+        Ok(key_view(
+            k,
+            region,
+            saved.get(&key),
+            ReviewDates::lookup(&reviews, &key),
+        ))
+    }
+
+    /// Keep a value Create or Reset just returned: the keychain copy first (per
+    /// the profile's preference), before anyone is shown the value.
+    pub(crate) async fn made_key(
         &self,
         profile: &Profile,
-        key: &KeyRef,
-        value: &Secret,
-    ) -> Result<bool> {
-        if !self.saves_new_keys(profile) {
-            return Ok(false);
-        }
-        let (key, value) = (key.clone(), value.clone());
-        let format = format_name(value.expose());
-        self.blocking(move |s| s.inner.saved.save(&key, &value, &format))
-            .await
-            .map(|_| true)
-    }
-
-    pub(crate) async fn saved_value(&self, key: &KeyRef) -> Result<Secret> {
-        let key = key.clone();
-        self.blocking(move |s| s.inner.saved.value(&key)).await
-    }
-
-    pub(crate) async fn key_ref_for(&self, region: RegionId, api_key_id: &str) -> Result<KeyRef> {
-        let id = parse_api_key_id(api_key_id)?;
-        let profile = self.acting_profile().await?;
-        Ok(Studio::key_ref(&profile, region, id))
-    }
-
-    /// Copy the saved value to the clipboard, in Rust; the webview never sees it.
-    pub async fn key_copy_saved(
-        &self,
         region: RegionId,
-        api_key_id: String,
-    ) -> Result<ClipboardStatus> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        self.copy_secret(value).await
+        new: NewKey,
+    ) -> MadeKey {
+        let key = Studio::key_ref(profile, region, new.api_key_id);
+        let saved = self.save_new_value(profile, &key, &new.value).await;
+        MadeKey { new, key, saved }
     }
 
-    /// Copy `DASHSCOPE_API_KEY=...` with the base URL as a comment.
-    pub async fn key_copy_env(
-        &self,
-        region: RegionId,
-        api_key_id: String,
-    ) -> Result<ClipboardStatus> {
-        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
-        self.copy_secret(export::env_snippet(region, host.as_deref(), &value))
-            .await
-    }
-
-    /// The content of an export file of a saved key.
-    pub async fn key_export_content(
-        &self,
-        region: RegionId,
-        api_key_id: String,
-        format: ExportFormat,
-    ) -> Result<Secret> {
-        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
-        Ok(export::file_content(
-            format,
+    /// The one-time display of a kept value: Rust holds it for Copy and
+    /// Download by handle while the dialog is open (`skm` prints it instead).
+    fn one_time(&self, region: RegionId, made: MadeKey) -> OneTimeKey {
+        let MadeKey { new, key, saved } = made;
+        self.inner.held.remove_key(&key);
+        let handle = self.inner.held.insert(Held {
+            key,
             region,
-            host.as_deref(),
-            &value,
-        ))
+            workspace_id: new.workspace_id.clone(),
+            // Looked up if the value is exported: only that needs it.
+            workspace_api_host: None,
+            value: new.value.clone(),
+            // Dropped when the dialog closes; this bounds how long a value outlives
+            // a dialog that never said so (a crashed or reloaded webview).
+            expires_at: Some(chrono::Utc::now().timestamp() + ONE_TIME_HOLD_SECS),
+        });
+        let (saved_to_keychain, save_error) = match saved {
+            Ok(true) => (SaveStatus::Saved, None),
+            Ok(false) => (SaveStatus::Off, None),
+            Err(e) => (
+                SaveStatus::Failed {
+                    error: e.clone().into(),
+                },
+                Some(e),
+            ),
+        };
+        OneTimeKey {
+            handle,
+            api_key_id: new.api_key_id.to_string(),
+            region,
+            workspace_id: new.workspace_id,
+            description: new.description,
+            // The one deliberate exposure: the one-time display.
+            value: new.value,
+            saved_to_keychain,
+            save_error,
+            recovered: new.recovered.is_some(),
+            recovered_note: new.recovered.map(recovered_note),
+        }
     }
 
-    /// A saved value with the host of its key's workspace, for snippets and files.
-    async fn saved_with_host(
-        &self,
-        region: RegionId,
-        api_key_id: &str,
-    ) -> Result<(Secret, Option<String>)> {
-        let key = self.key_ref_for(region, api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let host = self.workspace_host_of(&key).await;
-        Ok((value, host))
-    }
-
-    /// Remove the saved copy of a key.
-    pub async fn key_forget(&self, region: RegionId, api_key_id: String) -> Result<()> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
-            .await
-    }
-
-    /// Save a key the person already has, by pasting it. Returns the format name.
-    pub async fn key_save_pasted(
-        &self,
-        region: RegionId,
-        api_key_id: String,
-        value: Secret,
-    ) -> Result<KeyFormat> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
-        let value = Secret::new(value.expose().trim());
-        let format = classify_pasted(&value)?;
-        let name = format!("{format:?}");
-        self.blocking(move |s| s.inner.saved.save(&key, &value, &name))
+    /// Create a key; its value is saved (per the profile's preference) before
+    /// it is returned to be shown once.
+    pub async fn key_create(&self, input: CreateKeyInput) -> Result<OneTimeKey> {
+        let profile = self.acting_profile().await?;
+        let region = input.region;
+        let info = region.info();
+        // Where Custom is not offered (Virginia) a Custom request is refused by the
+        // rules, never silently widened to All.
+        let auth = if info.custom_permissions || input.permission.kind == PermissionType::Custom {
+            Some(Auth::from_permission(&rules::validate_permission(
+                &input.permission,
+                info,
+            )?))
+        } else {
+            None
+        };
+        let request = CreateApiKeyRequest {
+            auth,
+            description: rules::normalize_description(&input.description)?,
+            workspace_id: input.workspace_id.filter(|w| !w.is_empty()),
+        };
+        let client = self.client_for(&profile, region).await?;
+        // The intent's time is taken before the "before" list: any key made
+        // by a run that settled earlier is in that list.
+        let mut intent = self.intent(IntentAction::Create, &profile, &client, region);
+        let before = client.create_candidates(&request).await?;
+        intent.description = request.description.clone();
+        intent.workspace_id = request.workspace_id.clone();
+        intent.before_ids = before.clone();
+        let held = self.begin_intent(intent).await?;
+        let created = match client.create_api_key_after(&request, &before).await {
+            Ok(CreateOutcome::Made(key)) => {
+                self.remember_caller(&client, key.created_by.as_deref())
+                    .await;
+                Ok(key)
+            }
+            Ok(CreateOutcome::Lost(lost)) => {
+                self.recover_lost_create(&client, &profile, &request, lost, &held.intent)
+                    .await
+            }
+            Err(e) => Err(e),
+        };
+        let made = self
+            .keep_made(&profile, region, created, held, "create")
             .await?;
-        Ok(format)
+        Ok(self.one_time(region, made))
     }
 
-    // --- one-time and temporary values, by handle ---
-
-    fn held(&self, handle: &str) -> Result<Held> {
-        self.inner
-            .held
-            .get(handle)
-            .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("handle_gone"))
-    }
-
-    pub async fn one_time_copy(&self, handle: String) -> Result<ClipboardStatus> {
-        let held = self.held(&handle)?;
-        self.copy_secret(held.value).await
-    }
-
-    pub async fn one_time_export_content(
+    /// Keep the value a Create or Reset returned (saved before anyone sees
+    /// it), then clear its journal entry: from here on it is not lost.
+    async fn keep_made(
         &self,
-        handle: String,
-        format: ExportFormat,
-    ) -> Result<Secret> {
-        let h = self.held(&handle)?;
-        Ok(export::file_content(
-            format,
-            h.region,
-            h.workspace_api_host.as_deref(),
-            &h.value,
-        ))
+        profile: &Profile,
+        region: RegionId,
+        outcome: Result<NewKey>,
+        held: crate::storage::intents::HeldIntent,
+        action: &str,
+    ) -> Result<MadeKey> {
+        let new = match outcome {
+            Ok(new) => new,
+            Err(e) => {
+                let named = e
+                    .params
+                    .iter()
+                    .find(|(k, _)| k == "apiKeyId")
+                    .and_then(|(_, v)| v.parse().ok());
+                self.finish_intent(held, named).await;
+                return Err(e);
+            }
+        };
+        super::intents::pause_after_answer(action);
+        let id = new.api_key_id;
+        let made = self.made_key(profile, region, new).await;
+        self.finish_intent(held, Some(id)).await;
+        Ok(made)
     }
 
-    /// The dialog closed: drop the value from memory.
-    pub fn one_time_close(&self, handle: &str) {
-        self.inner.held.remove(handle);
+    /// A new value for the key, kept like a created one; the old one stops working.
+    pub async fn key_reset(&self, region: RegionId, api_key_id: String) -> Result<OneTimeKey> {
+        let profile = self.acting_profile().await?;
+        let id = parse_api_key_id(&api_key_id)?;
+        let client = self.client_for(&profile, region).await?;
+        let mut intent = self.intent(IntentAction::Reset, &profile, &client, region);
+        intent.api_key_id = Some(id);
+        let held = self.begin_intent(intent).await?;
+        let reset = client.reset_api_key(id).await;
+        let made = self
+            .keep_made(&profile, region, reset, held, "reset")
+            .await?;
+        Ok(self.one_time(region, made))
     }
 
-    pub async fn temp_key_copy(&self, handle: String) -> Result<ClipboardStatus> {
-        let held = self.held(&handle)?;
-        self.copy_secret(held.value).await
+    /// Whether the acting credentials work in `region`: its workspace count.
+    pub async fn credentials_check(&self, region: RegionId) -> Result<usize> {
+        let client = self.acting_client(region).await?;
+        let list = client
+            .list_workspaces(&crate::protocol::requests::ListWorkspacesRequest::default())
+            .await?;
+        Ok(list.len())
     }
 
-    /// The workspace inference host of a saved key (best effort: one GetApiKey
-    /// and one ListWorkspaces; `None` falls back to the region's shared host).
-    async fn workspace_host_of(&self, key: &KeyRef) -> Option<String> {
-        let profile = self.acting_profile().await.ok()?;
-        let client = self.client_for(&profile, key.region).await.ok()?;
-        let ws = client.get_api_key(key.api_key_id).await.ok()?.workspace_id;
-        self.workspace_api_host(&profile, key.region, ws.as_deref())
-            .await
+    /// Change what `input` gives and keep the rest: the key is read first,
+    /// because Update replaces the description and the whole permission block.
+    pub async fn key_update(&self, input: UpdateKeyInput) -> Result<KeyView> {
+        let id = parse_api_key_id(&input.api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let region = input.region;
+        let info = region.info();
+        let client = self.client_for(&profile, region).await?;
+        let current = client.get_api_key(id).await?;
+        let wanted = input
+            .permission
+            .apply(&Auth::permission(current.auth.as_ref()));
+        // Where the region has no Custom permissions, the block is left alone
+        // unless Custom was asked for, which the rules refuse.
+        let auth = if info.custom_permissions || wanted.kind == PermissionType::Custom {
+            Some(Auth::from_permission(&rules::validate_permission(
+                &wanted, info,
+            )?))
+        } else {
+            None
+        };
+        let description = match &input.description {
+            Some(given) => rules::normalize_description(given)?,
+            None => current.description.clone().filter(|d| !d.is_empty()),
+        };
+        // An empty description clears it: Update sends the whole state.
+        let request = UpdateApiKeyRequest {
+            auth,
+            description: Some(description.unwrap_or_default()),
+        };
+        client.update_api_key(id, &request).await?;
+        let fresh = client.get_api_key(id).await?;
+        self.view_of(&profile, region, &fresh).await
     }
-}
 
-/// The format name recorded with a saved key (`Workspace`, `Legacy`...).
-pub fn format_name(value: &str) -> String {
-    format!("{:?}", KeyFormat::classify(value))
-}
-
-/// Accept a pasted pay-as-you-go key; refuse plan, temporary and unknown
-/// values with the reason.
-pub fn classify_pasted(value: &Secret) -> Result<KeyFormat> {
-    match KeyFormat::classify(value.expose()) {
-        f @ (KeyFormat::Workspace | KeyFormat::Legacy) => Ok(f),
-        KeyFormat::Plan => Err(Error::new(ErrorCode::InvalidInput).with_reason("paste_plan_key")),
-        KeyFormat::Temporary => {
-            Err(Error::new(ErrorCode::InvalidInput).with_reason("paste_temporary_key"))
+    pub async fn key_set_enabled(&self, region: RegionId, id: String, enabled: bool) -> Result<()> {
+        let id = parse_api_key_id(&id)?;
+        let client = self.acting_client(region).await?;
+        if enabled {
+            client.enable_api_key(id).await
+        } else {
+            client.disable_api_key(id).await
         }
-        KeyFormat::Unknown => {
-            Err(Error::new(ErrorCode::InvalidInput).with_reason("paste_not_a_key"))
+    }
+
+    /// Delete the key and its saved copy (the copy is worthless once the key is
+    /// gone). A key deleted elsewhere is gone all the same: the outcome says
+    /// which (the app counts both as done; `skm` exits 5 for the second).
+    pub async fn key_delete(&self, region: RegionId, api_key_id: String) -> Result<DeleteOutcome> {
+        let id = parse_api_key_id(&api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let outcome = match client.delete_api_key(id).await {
+            Ok(()) => DeleteOutcome::Deleted,
+            Err(e) if e.code == ErrorCode::NotFound => DeleteOutcome::AlreadyGone { error: e },
+            Err(e) => return Err(e),
+        };
+        let key = Studio::key_ref(&profile, region, id);
+        self.inner.held.remove_key(&key);
+        if self.keychain_names_are_ours() {
+            let dated = key.clone();
+            self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
+                .await?;
+            let _ = self
+                .blocking(move |s| s.review_dates().forget(&dated))
+                .await;
         }
+        Ok(outcome)
+    }
+
+    /// The keys of all six regions at once, asked in parallel. A region that
+    /// fails carries its error; the others still show.
+    pub async fn keys_list_all_regions(&self) -> Vec<RegionKeys> {
+        self.in_every_region(
+            |me, region| async move { me.keys_list(region, KeyQuery::default()).await },
+        )
+        .await
+        .into_iter()
+        .map(|(region, listed)| match listed {
+            Ok(page) => RegionKeys {
+                region,
+                page: Some(page),
+                error: None,
+            },
+            Err(e) => RegionKeys {
+                region,
+                page: None,
+                error: Some(e.into()),
+            },
+        })
+        .collect()
     }
 }
 
+impl PermissionChange {
+    /// The block a key gets: `current` with what this change gives. A whole
+    /// block replaces it; a whitelist or a model list replaces that part
+    /// alone (and makes the block Custom); nothing given keeps it.
+    pub fn apply(&self, current: &Permission) -> Permission {
+        if let Some(whole) = &self.whole {
+            return whole.clone();
+        }
+        let parts = self.access_ips.is_some() || self.accessible_models.is_some();
+        let kind = self.kind.unwrap_or(if parts {
+            PermissionType::Custom
+        } else {
+            current.kind
+        });
+        if kind == PermissionType::All {
+            return Permission::all();
+        }
+        // From All to Custom, nothing is kept but the lists given: an All
+        // block's lists are empty, meaning any address and every model.
+        let mut p = Permission {
+            kind,
+            ..current.clone()
+        };
+        if let Some(ips) = &self.access_ips {
+            p.access_ips = ips.clone();
+        }
+        if let Some(models) = &self.accessible_models {
+            p.allow_all_models = models.is_empty();
+            p.accessible_models = models.clone();
+        }
+        p
+    }
+}
+
+/// Tests of the parts of an update (the whole path runs in the suite).
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn custom(ips: &[&str], models: &[&str]) -> Permission {
+        Permission {
+            kind: PermissionType::Custom,
+            access_ips: ips.iter().map(|s| s.to_string()).collect(),
+            allow_all_models: models.is_empty(),
+            accessible_models: models.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
     #[test]
-    fn pasted_plan_and_temporary_keys_are_refused_with_a_reason() {
-        let plan =
-            classify_pasted(&Secret::new("sk-sp-abcdefghijklmnopqrstuvwxyz012345")).unwrap_err();
-        assert_eq!(plan.reason.as_deref(), Some("paste_plan_key"));
-        assert!(plan
-            .message_in(crate::domain::i18n::Lang::En)
-            .contains("Coding Plan"));
-        let temp = classify_pasted(&Secret::new("st-abcdefghijklmnop")).unwrap_err();
-        assert_eq!(temp.reason.as_deref(), Some("paste_temporary_key"));
-        assert!(classify_pasted(&Secret::new("hello world")).is_err());
-        let ws =
-            classify_pasted(&Secret::new("sk-ws-abcdefghijklmnopqrstuvwxyz0123456789")).unwrap();
-        assert_eq!(ws, KeyFormat::Workspace);
+    fn a_new_whitelist_keeps_the_model_list_and_a_new_model_list_keeps_the_whitelist() {
+        let current = custom(&["10.0.0.0/8"], &["qwen-plus"]);
+        let ips = PermissionChange {
+            access_ips: Some(vec!["192.168.0.0/16".into()]),
+            ..Default::default()
+        };
+        assert_eq!(
+            ips.apply(&current),
+            custom(&["192.168.0.0/16"], &["qwen-plus"])
+        );
+        let models = PermissionChange {
+            accessible_models: Some(vec!["qwen-max".into()]),
+            ..Default::default()
+        };
+        assert_eq!(
+            models.apply(&current),
+            custom(&["10.0.0.0/8"], &["qwen-max"])
+        );
+        assert_eq!(PermissionChange::default().apply(&current), current);
+    }
+
+    #[test]
+    fn all_drops_the_lists_and_custom_from_all_starts_open() {
+        let current = custom(&["10.0.0.0/8"], &["qwen-plus"]);
+        let all = PermissionChange {
+            kind: Some(PermissionType::All),
+            ..Default::default()
+        };
+        assert_eq!(all.apply(&current), Permission::all());
+        let to_custom = PermissionChange {
+            kind: Some(PermissionType::Custom),
+            ..Default::default()
+        };
+        assert_eq!(to_custom.apply(&Permission::all()), custom(&[], &[]));
+        let ips_from_all = PermissionChange {
+            access_ips: Some(vec!["1.2.3.4".into()]),
+            ..Default::default()
+        };
+        assert_eq!(
+            ips_from_all.apply(&Permission::all()),
+            custom(&["1.2.3.4"], &[])
+        );
+    }
+
+    #[test]
+    fn a_listed_key_matches_by_id_workspace_and_description_in_any_case() {
+        let k = ApiKey {
+            api_key_id: Some(7),
+            description: Some("CI runner".into()),
+            workspace_id: Some("ws-1".into()),
+            ..Default::default()
+        };
+        let q = |f: fn(&mut KeyQuery)| {
+            let mut q = KeyQuery::default();
+            f(&mut q);
+            matches(&k, &q)
+        };
+        assert!(q(|_| {}));
+        assert!(q(|q| q.description = Some("ci RUN".into())));
+        assert!(!q(|q| q.description = Some("deploy".into())));
+        assert!(q(|q| q.api_key_id = Some(7)));
+        assert!(!q(|q| q.api_key_id = Some(8)));
+        assert!(q(|q| q.workspace_id = Some("ws-1".into())));
+        assert!(!q(|q| q.workspace_id = Some("ws-2".into())));
     }
 }

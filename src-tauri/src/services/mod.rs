@@ -5,26 +5,30 @@
 //! Every method is async; keychain and file work runs on the blocking pool
 //! (`spawn_blocking`) because a keychain call can take ~300 ms on Linux.
 
+pub mod clients;
 pub mod convert;
 pub mod costs;
 pub mod dashscope;
+pub mod export;
 pub mod held;
 pub mod intents;
 pub mod keys;
 pub mod profiles;
-pub mod remote;
 pub mod reviews;
 pub mod sandbox;
+pub mod saved;
 pub mod views;
 pub mod workspaces;
 
 use crate::domain::error::{Error, Result};
 use crate::domain::regions::RegionId;
-use crate::storage::clipboard::{ClipboardStatus, SecretClipboard};
+use crate::domain::secret::Secret;
+use crate::storage::clipboard::SecretClipboard;
 use crate::storage::profiles::{Profile, ProfileKind, Profiles, SettingsStore};
 use crate::storage::saved_keys::SavedKeys;
 use crate::storage::vault::{KeyRef, KeyScope, Vault};
 use std::sync::Arc;
+use views::ClipboardStatus;
 
 /// Where Studio keeps its files; from the environment overrides or the platform dirs.
 #[derive(Debug, Clone)]
@@ -36,17 +40,11 @@ pub struct Dirs {
 impl Dirs {
     pub fn from_env() -> Self {
         Dirs {
-            config: crate::storage::profiles::paths::config_dir(),
-            data: crate::storage::profiles::paths::data_dir(),
+            config: crate::storage::paths::config_dir(),
+            data: crate::storage::paths::data_dir(),
         }
     }
 }
-
-// What `skm` needs to name from the layers below, so that it reaches none of
-// them but through this one (checked by `make lint`).
-pub use crate::cloud::dashscope::KeyCheck;
-pub use crate::cloud::{Credentials, NewKey};
-pub use crate::storage::profiles::ProfileInput;
 
 /// Who `Studio` acts as and where it sends requests. The app always acts as
 /// the active profile at the official endpoints (`Acting::default()`); `skm`
@@ -74,7 +72,7 @@ impl Acting {
     /// exported for other tools must not break commands that never use it.
     fn check(&self) -> Result<()> {
         if let Some(url) = &self.endpoint {
-            crate::cloud::transport::check_endpoint(url, self.allow_foreign_endpoint)?;
+            crate::cloud::endpoint::check_endpoint(url, self.allow_foreign_endpoint)?;
         }
         Ok(())
     }
@@ -105,7 +103,16 @@ pub enum Who {
     Profile(String),
     /// An AccessKey that is no profile (the environment's). New keys are
     /// saved as cloud keys, so the app finds them.
-    Credentials(Credentials),
+    Credentials(AccessKey),
+}
+
+/// An AccessKey pair (and STS token) given to `Studio` directly, not kept
+/// in a profile: `skm`'s environment variables.
+#[derive(Debug, Clone)]
+pub struct AccessKey {
+    pub id: String,
+    pub secret: Secret,
+    pub security_token: Option<Secret>,
 }
 
 /// The id under which credentials that are no profile act.
@@ -118,7 +125,7 @@ pub(crate) struct Inner {
     pub(crate) saved: SavedKeys,
     pub(crate) clipboard: SecretClipboard,
     pub(crate) held: held::HeldValues,
-    pub(crate) clients: keys::Clients,
+    pub(crate) clients: clients::Clients,
     /// Signers whose caller identity could not be learned in this run: the
     /// list stops waiting on STS for "you" (see `Studio::you`).
     pub(crate) callers_unknown: std::sync::Mutex<std::collections::HashSet<String>>,
@@ -165,7 +172,7 @@ impl Studio {
         let store = Arc::new(SettingsStore::open(&dirs.config)?);
         let profiles = Profiles::new(store, vault.clone());
         let saved = SavedKeys::new(&dirs.config, vault);
-        let clients = keys::Clients::new(dirs.data.join("sandbox.db"));
+        let clients = clients::Clients::new(crate::storage::paths::sandbox_db_in(&dirs.data));
         Ok(Studio {
             inner: Arc::new(Inner {
                 acting,
@@ -250,7 +257,7 @@ impl Studio {
                 let name = name.clone();
                 self.blocking(move |s| s.inner.profiles.find(&name)).await
             }
-            Who::Credentials(c) => Ok(Profile::transient(ENVIRONMENT_PROFILE_ID, &c.access_key_id)),
+            Who::Credentials(c) => Ok(Profile::transient(ENVIRONMENT_PROFILE_ID, &c.id)),
         }
     }
 
@@ -270,8 +277,8 @@ impl Studio {
     pub(crate) fn keychain_names_are_ours(&self) -> bool {
         match self.inner.acting.endpoint.as_deref() {
             None => true,
-            Some(e) => crate::cloud::transport::parse_endpoint(e)
-                .is_ok_and(|u| crate::cloud::transport::is_official(&u)),
+            Some(e) => crate::cloud::endpoint::parse_endpoint(e)
+                .is_ok_and(|u| crate::cloud::endpoint::is_official(&u)),
         }
     }
 

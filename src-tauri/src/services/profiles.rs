@@ -1,14 +1,15 @@
 //! Profiles, settings and storage status, as the screens and `skm` use them.
 
 use super::views::{
-    DefaultWorkspace, ImportCandidateView, ImportCandidates, ProfileInputView, ProfileView,
-    StorageStatus,
+    ConnectionReport, DefaultWorkspace, ImportCandidateView, ImportCandidates, ProfileInputView,
+    ProfileView, RegionCheck, StorageStatus,
 };
 use super::Studio;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::i18n::{self, Lang};
+use crate::domain::identity::IdentityKind;
 use crate::domain::regions::RegionId;
-use crate::sandbox::IdentityKind;
+use crate::protocol::requests::{ListApiKeysRequest, ListWorkspacesRequest};
 use crate::storage::profiles::import::{self, ImportCandidate};
 use crate::storage::profiles::{
     mask, AppSettings, LangSetting, Profile, ProfileInput, ProfilePreferences,
@@ -130,6 +131,16 @@ impl Studio {
         .await
     }
 
+    /// A profile by id or name, as the list shows it.
+    pub async fn profile_find(&self, id_or_name: String) -> Result<ProfileView> {
+        self.blocking(move |s| {
+            let p = s.inner.profiles.find(&id_or_name)?;
+            let active = s.inner.profiles.active()?.id;
+            Ok(profile_view(&p, &active))
+        })
+        .await
+    }
+
     pub async fn profile_activate(&self, id: String) -> Result<ProfileView> {
         self.blocking(move |s| {
             let p = s.inner.profiles.activate(&id)?;
@@ -138,6 +149,8 @@ impl Studio {
         .await
     }
 
+    /// Add an Alibaba Cloud profile: the secret (and STS token) go to the
+    /// keychain, the rest to the settings (the app's form and `skm profiles add`).
     pub async fn profile_add(&self, input: ProfileInputView) -> Result<ProfileView> {
         let input = ProfileInput {
             name: input.name,
@@ -146,11 +159,6 @@ impl Studio {
             security_token: input.security_token.filter(|t| !t.is_empty()),
             default_region: input.default_region,
         };
-        self.add_profile(input).await
-    }
-
-    /// Add a profile from Rust types (also used by `skm profiles add`).
-    pub async fn add_profile(&self, input: ProfileInput) -> Result<ProfileView> {
         self.blocking(move |s| {
             let p = s.inner.profiles.add(input)?;
             let active = s.inner.profiles.active()?.id;
@@ -195,7 +203,7 @@ impl Studio {
                     .with_reason("import_candidate_gone")
                     .with_param("name", candidate_id.clone())
             })?;
-        self.add_profile(ProfileInput {
+        self.profile_add(ProfileInputView {
             name,
             access_key_id: c.access_key_id,
             access_key_secret: c.access_key_secret,
@@ -243,6 +251,50 @@ impl Studio {
             Ok(profile_view(p, &active))
         })
         .await
+    }
+
+    /// Which regions answer ListWorkspaces with these credentials, and whether
+    /// listing keys (the key-management permission) is allowed.
+    pub async fn profile_test(&self, profile_id: String) -> Result<ConnectionReport> {
+        let profile = self
+            .blocking(move |s| s.inner.profiles.find(&profile_id))
+            .await?;
+        self.inner.clients.forget_cloud();
+        let mut regions = Vec::new();
+        let mut can_manage_keys = false;
+        for region in RegionId::ALL {
+            let client = self.client_for(&profile, region).await?;
+            match client
+                .list_workspaces(&ListWorkspacesRequest::default())
+                .await
+            {
+                Ok(ws) => {
+                    if !can_manage_keys {
+                        let probe = ListApiKeysRequest {
+                            max_results: Some(1),
+                            ..Default::default()
+                        };
+                        can_manage_keys = client.list_api_keys_page(&probe).await.is_ok();
+                    }
+                    regions.push(RegionCheck {
+                        region,
+                        ok: true,
+                        workspace_count: Some(ws.len() as u32),
+                        error: None,
+                    });
+                }
+                Err(e) => regions.push(RegionCheck {
+                    region,
+                    ok: false,
+                    workspace_count: None,
+                    error: Some(e.into()),
+                }),
+            }
+        }
+        Ok(ConnectionReport {
+            regions,
+            can_manage_keys,
+        })
     }
 
     /// The sandbox's seeded identities (root first), each with what it may do.

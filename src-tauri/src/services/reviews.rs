@@ -3,15 +3,79 @@
 //! network), so a reminder works offline and never delays the list.
 
 use super::views::ReviewDue;
-use super::Studio;
+use super::{parse_api_key_id, Studio};
 use crate::domain::error::Result;
 use crate::domain::i18n;
+use crate::domain::regions::RegionId;
+use crate::protocol::wire::ApiKey;
+use crate::storage::profiles::Profile;
+use crate::storage::review_dates::{ReviewDates, ReviewEntry};
 use crate::storage::vault::KeyRef;
 
 /// How many keys a reminder names before it says "and N more".
 const NAMED_IN_REMINDER: usize = 3;
 
 impl Studio {
+    /// Every review date kept here (a read failure shows no dates, never an error).
+    pub(crate) async fn review_dates_all(&self) -> std::collections::BTreeMap<String, ReviewEntry> {
+        self.blocking(|s| Ok(s.review_dates().all()))
+            .await
+            .unwrap_or_default()
+    }
+
+    pub(crate) fn review_dates(&self) -> ReviewDates {
+        ReviewDates::new(self.inner.dirs.config.join("review-dates.json"))
+    }
+
+    /// Set (`YYYY-MM-DD`) or clear (`None`) the date by which the person
+    /// wants to look at a key again. Kept on this computer only.
+    pub async fn key_set_review_date(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+        date: Option<String>,
+        label: String,
+    ) -> Result<()> {
+        let id = parse_api_key_id(&api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let key = Studio::key_ref(&profile, region, id);
+        self.blocking(move |s| {
+            s.review_dates()
+                .set(&key, date.as_deref(), &label, &profile.id)
+        })
+        .await
+    }
+
+    /// After a full listing of a region: reminders name keys by their
+    /// description as last listed, and a key deleted elsewhere takes its
+    /// review date with it. Only when some date is kept (no write otherwise).
+    pub(crate) async fn sync_reviews(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        listed: &[ApiKey],
+        reviews: &std::collections::BTreeMap<String, ReviewEntry>,
+    ) {
+        if reviews.is_empty() {
+            return;
+        }
+        let labels: Vec<(KeyRef, String)> = listed
+            .iter()
+            .map(|k| {
+                let r = Studio::key_ref(profile, region, k.api_key_id.unwrap_or_default());
+                (r, k.description.clone().unwrap_or_default())
+            })
+            .collect();
+        let scope = Studio::scope_of(profile);
+        let profile_id = profile.id.clone();
+        let _ = self
+            .blocking(move |s| {
+                s.review_dates()
+                    .sync_listed(&profile_id, scope, region, &labels)
+            })
+            .await;
+    }
+
     /// The active account's keys whose review date has come, in any region:
     /// the reminder the app shows at launch. Dates kept before entries named
     /// their account show for every account of the same kind.

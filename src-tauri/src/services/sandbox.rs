@@ -5,7 +5,7 @@ use crate::domain::error::Result;
 use crate::domain::regions::RegionId;
 use std::path::Path;
 
-pub use crate::sandbox::seed::ROOT as ROOT_IDENTITY;
+pub use crate::domain::identity::ROOT as ROOT_IDENTITY;
 pub use crate::sandbox::{Identity, PortChoice, SandboxConfig, SandboxHandle, SeedCount};
 
 /// Serve all six regions on `config.db_path` (a missing folder is created

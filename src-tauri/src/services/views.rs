@@ -2,43 +2,31 @@
 //! specta::Type, camelCase; `apiKeyId` is a string so JavaScript never rounds
 //! an int64. Wire types become views only in `convert.rs`.
 
-use crate::domain::error::IpcError;
+pub use crate::domain::clipboard::ClipboardStatus;
+use crate::domain::error::{Error, IpcError};
+pub use crate::domain::permission::{Permission, PermissionType};
 use crate::domain::regions::{KeyLimitScope, RegionId};
 use crate::domain::secret::Secret;
-use crate::storage::clipboard::ClipboardStatus;
-pub use crate::storage::export::ExportFormat;
-use crate::storage::profiles::file::MovedAside;
-use crate::storage::profiles::import::{ImportSource, SkippedEntry};
-use crate::storage::profiles::{ProfileKind, ProfilePreferences};
+use crate::domain::settings::{
+    ImportSource, MovedAside, ProfileKind, ProfilePreferences, SkippedEntry,
+};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-pub enum PermissionType {
-    All,
-    Custom,
-}
-
-/// A key's `auth` block as the edit dialog shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
-pub struct Permission {
-    #[serde(rename = "type")]
-    pub kind: PermissionType,
-    pub access_ips: Vec<String>,
-    pub allow_all_models: bool,
-    pub accessible_models: Vec<String>,
+pub enum ExportFormat {
+    /// `DASHSCOPE_API_KEY=...` with the base URL as a comment.
+    Env,
+    /// The bare value, one line.
+    Txt,
 }
 
-impl Permission {
-    /// All permissions: any IP, every model of the workspace.
-    pub fn all() -> Self {
-        Permission {
-            kind: PermissionType::All,
-            access_ips: vec![],
-            allow_all_models: true,
-            accessible_models: vec![],
-        }
-    }
+/// A key ready to be written to a file the person picks: never logged,
+/// never crosses IPC (the window only opens the save dialog).
+pub struct ExportFile {
+    /// The file name the save dialog offers.
+    pub suggested_name: String,
+    pub content: Secret,
 }
 
 /// Whether this computer holds the key's value.
@@ -142,14 +130,98 @@ pub struct CreateKeyInput {
     pub permission: Permission,
 }
 
+/// An edit of a key: what is given changes, everything else stays. The
+/// edit dialog gives the description and the whole permission block; `skm
+/// keys update` gives only the parts named on its command line.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateKeyInput {
     pub region: RegionId,
     pub api_key_id: String,
-    pub description: String,
-    /// `None` leaves the permission as it is (always `None` in us-east-1).
-    pub permission: Option<Permission>,
+    /// `None` keeps the description; an empty one clears it.
+    #[serde(default)]
+    #[specta(optional)]
+    pub description: Option<String>,
+    #[serde(default)]
+    #[specta(optional)]
+    pub permission: PermissionChange,
+}
+
+/// What an edit does to a key's permission block (`PermissionChange::apply`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct PermissionChange {
+    /// The whole block, replacing the key's (the edit dialog).
+    #[specta(optional)]
+    pub whole: Option<Permission>,
+    /// All or Custom; `None` keeps the kind, unless a list below makes it Custom.
+    #[specta(optional)]
+    pub kind: Option<PermissionType>,
+    /// The IP whitelist, replacing the key's; the model list stays.
+    #[specta(optional)]
+    pub access_ips: Option<Vec<String>>,
+    /// The models the key may call, replacing its list (empty: every model);
+    /// the whitelist stays.
+    #[specta(optional)]
+    pub accessible_models: Option<Vec<String>>,
+}
+
+impl PermissionChange {
+    /// Replace the whole block (the edit dialog's way).
+    pub fn whole(p: Permission) -> Self {
+        PermissionChange {
+            whole: Some(p),
+            ..Default::default()
+        }
+    }
+}
+
+/// Which keys of a region a listing returns, and in what order. The app
+/// narrows by workspace; `skm keys list` by any of these.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeyQuery {
+    pub workspace_id: Option<String>,
+    /// Keys whose description contains this (any case).
+    pub description: Option<String>,
+    pub api_key_id: Option<i64>,
+    pub order: Option<KeyOrder>,
+    pub sort: Option<KeySort>,
+    /// Page size used while fetching every page.
+    pub page_size: Option<i64>,
+}
+
+impl KeyQuery {
+    /// One workspace's keys (`None`: every workspace's).
+    pub fn workspace(workspace_id: Option<String>) -> Self {
+        KeyQuery {
+            workspace_id,
+            ..Default::default()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    Asc,
+    Desc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySort {
+    Id,
+    Created,
+}
+
+/// What became of a Delete. Either way the key is gone and its saved copy
+/// forgotten.
+#[derive(Debug)]
+pub enum DeleteOutcome {
+    Deleted,
+    /// Deleted elsewhere before: the server's `NotFound`, for a face that
+    /// reports it.
+    AlreadyGone {
+        error: Error,
+    },
 }
 
 /// Whether the value shown once was also put in the keychain.
@@ -174,12 +246,18 @@ pub struct OneTimeKey {
     pub api_key_id: String,
     pub region: RegionId,
     pub workspace_id: Option<String>,
+    pub description: Option<String>,
     #[serde(serialize_with = "crate::domain::secret::serialize_exposed")]
     #[specta(type = String)]
     pub value: Secret,
     pub saved_to_keychain: SaveStatus,
-    /// Set when the first answer was lost and this value came from a second
-    /// try; says what happened, in the person's language.
+    /// The keychain's refusal as Rust has it, for `skm`'s exit status
+    /// (`saved_to_keychain` carries it, rendered, across IPC).
+    #[serde(skip)]
+    pub save_error: Option<Error>,
+    /// The first answer was lost and this value came from a second try.
+    pub recovered: bool,
+    /// When `recovered`, what happened, in the person's language.
     pub recovered_note: Option<String>,
 }
 
@@ -218,6 +296,26 @@ pub struct VerifyResult {
     pub error: Option<IpcError>,
 }
 
+/// What DashScope makes of a key value the caller holds (`skm verify --key`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum KeyCheck {
+    /// The key works here.
+    Valid,
+    /// Unknown, deleted, reset or disabled.
+    Invalid,
+    /// The key exists but may not call here (whitelist, workspace, model, arrears).
+    Denied,
+}
+
+/// A temporary `st-` key made from a value the caller holds, for `skm` to
+/// print once (the app's are held by handle: `TempKeyView`).
+#[derive(Debug, Clone)]
+pub struct TempKeyValue {
+    pub token: Secret,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct TempKeyView {
@@ -233,6 +331,39 @@ pub struct WorkspaceView {
     pub workspace_name: String,
     pub is_default: bool,
     pub api_host: Option<String>,
+}
+
+/// Requests and tokens a model may use per period (seconds), as the
+/// account or a workspace has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitView {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_limit_period: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit: Option<i64>,
+    /// What `usage_limit` counts (`total_tokens`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit_field: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit_period: Option<i64>,
+}
+
+/// One model's limits: the account's, and the workspace's own where set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelLimitView {
+    pub model: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model_limit: Option<LimitView>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub workspace_limit: Option<LimitView>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
@@ -325,9 +456,6 @@ pub struct StorageStatus {
     pub data_dir: String,
 }
 
-/// Re-exported so commands name one module.
-pub type ClipboardView = ClipboardStatus;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -339,8 +467,11 @@ mod tests {
             api_key_id: "1".into(),
             region: RegionId::CnBeijing,
             workspace_id: None,
+            description: None,
             value: Secret::new(format!("sk-ws-{}{}", "TopSecret", "Value0123456789")),
             saved_to_keychain: SaveStatus::Off,
+            save_error: None,
+            recovered: false,
             recovered_note: None,
         };
         let printed = format!("{k:?}");

@@ -1,7 +1,7 @@
 //! Workspaces and the models they may call, in one region.
 
-use super::convert::{model_views, workspace_views};
-use super::views::{ModelView, WorkspaceView};
+use super::convert::{model_limit_views, model_views, workspace_views};
+use super::views::{ModelLimitView, ModelView, WorkspaceView};
 use super::Studio;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
@@ -48,14 +48,15 @@ impl Studio {
         &self,
         region: RegionId,
         ws: Option<String>,
-    ) -> Result<Vec<crate::protocol::limits::ModelLimit>> {
+    ) -> Result<Vec<ModelLimitView>> {
         let client = self.acting_client(region).await?;
-        client
+        let limits = client
             .list_model_limits(&crate::protocol::limits::ListModelLimitsRequest {
                 workspace_id: ws,
                 ..Default::default()
             })
-            .await
+            .await?;
+        Ok(model_limit_views(&limits))
     }
 
     /// The workspace `workspace_id` names, or the region's default one.

@@ -6,6 +6,7 @@ pub mod callers;
 pub mod clipboard;
 pub mod export;
 pub mod intents;
+pub mod paths;
 pub mod profiles;
 pub mod review_dates;
 pub mod saved_keys;

@@ -16,7 +16,7 @@ use crate::storage::vault::{EntryName, KeyRef, Vault};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
-pub const INDEX_FILE: &str = "saved-keys.json";
+pub use crate::storage::paths::SAVED_KEYS_INDEX as INDEX_FILE;
 const INDEX_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

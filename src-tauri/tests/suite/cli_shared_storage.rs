@@ -6,6 +6,7 @@ use crate::support::app::{app_on, skm_on, Board};
 use crate::support::keychain;
 
 use std::path::Path;
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::SavedState;
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::RegionId;
@@ -31,7 +32,7 @@ async fn a_key_created_by_skm_is_saved_for_the_app() {
         );
     }
     let region = RegionId::ApSoutheast1;
-    app.keys_list(region, None).await.unwrap(); // the app has made its sandbox
+    app.keys_list(region, KeyQuery::default()).await.unwrap(); // the app has made its sandbox
     drop(app);
 
     let (code, out, err) = skm(
@@ -56,7 +57,7 @@ async fn a_key_created_by_skm_is_saved_for_the_app() {
     let key_id = made["apiKeyId"].as_i64().unwrap().to_string();
 
     let (app, _) = studio(root.path(), &board);
-    let page = app.keys_list(region, None).await.unwrap();
+    let page = app.keys_list(region, KeyQuery::default()).await.unwrap();
     let listed = page.keys.iter().find(|k| k.api_key_id == key_id).unwrap();
     assert_eq!(
         listed.saved,
@@ -97,7 +98,7 @@ async fn skm_with_the_sandbox_profile_sees_the_apps_sandbox() {
     let board = Board::default();
     let (app, dirs) = studio(root.path(), &board);
     let region = RegionId::CnBeijing;
-    let before = app.keys_list(region, None).await.unwrap();
+    let before = app.keys_list(region, KeyQuery::default()).await.unwrap();
     // The app is done with the database for now; skm opens the same one.
     drop(app);
 

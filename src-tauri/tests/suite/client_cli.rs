@@ -74,6 +74,88 @@ async fn created_key_is_printed_once_and_errors_exit_by_class() {
     assert!(err.contains("ApiKey.NotFound"), "{err}");
 }
 
+/// `skm keys update` changes what its options name and keeps the rest: a
+/// new whitelist keeps the model list, a new model list keeps the
+/// whitelist, a new description keeps both.
+#[tokio::test(flavor = "multi_thread")]
+async fn update_changes_only_what_was_given() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox::start(SandboxConfig::new(dir.path().join("s.db")))
+        .await
+        .unwrap();
+    let get = |id: &str| -> serde_json::Value {
+        let (code, out, err) = skm(&h, CnBeijing, &["--json", "keys", "get", id]);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let (code, out, err) = skm(
+        &h,
+        CnBeijing,
+        &[
+            "--json",
+            "keys",
+            "create",
+            "--description",
+            "ci",
+            "--ip",
+            "10.0.0.0/8",
+            "--model",
+            "qwen-plus",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let made: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let id = made["apiKeyId"].as_i64().unwrap().to_string();
+    let update = |args: &[&str]| {
+        let mut all = vec!["keys", "update", id.as_str()];
+        all.extend_from_slice(args);
+        let (code, _, err) = skm(&h, CnBeijing, &all);
+        assert_eq!(code, 0, "{err}");
+    };
+
+    update(&["--ip", "192.168.0.0/16"]);
+    let k = get(&id);
+    assert_eq!(k["auth"]["type"], "Custom");
+    assert_eq!(
+        k["auth"]["accessIps"],
+        serde_json::json!(["192.168.0.0/16"])
+    );
+    assert_eq!(
+        k["auth"]["modelAccessScope"]["accessibleModels"],
+        serde_json::json!(["qwen-plus"]),
+        "a new whitelist keeps the model list"
+    );
+    assert_eq!(k["description"], "ci");
+
+    update(&["--model", "qwen-max"]);
+    let k = get(&id);
+    assert_eq!(
+        k["auth"]["accessIps"],
+        serde_json::json!(["192.168.0.0/16"])
+    );
+    assert_eq!(
+        k["auth"]["modelAccessScope"]["accessibleModels"],
+        serde_json::json!(["qwen-max"])
+    );
+
+    update(&["--description", "deploy"]);
+    let k = get(&id);
+    assert_eq!(k["description"], "deploy");
+    assert_eq!(
+        k["auth"]["accessIps"],
+        serde_json::json!(["192.168.0.0/16"])
+    );
+    assert_eq!(
+        k["auth"]["modelAccessScope"]["accessibleModels"],
+        serde_json::json!(["qwen-max"])
+    );
+
+    update(&["--all"]);
+    let k = get(&id);
+    assert_eq!(k["auth"]["type"], "All");
+    assert_eq!(k["description"], "deploy");
+}
+
 /// A key typed at a terminal is not echoed: run `skm` on a pseudo-terminal
 /// (Python's `pty`, as a person's shell would give it), wait for its prompt,
 /// type the key, and read everything the terminal shows.

@@ -12,6 +12,7 @@ use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, Permission, SavedState};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::RegionId;
@@ -100,7 +101,7 @@ async fn a_create_killed_after_its_answer_is_recovered_and_saved_by_the_next_skm
         let root = tempfile::tempdir().unwrap();
         let board = Board::default();
         let (app, dirs) = studio(root.path(), &board);
-        app.keys_list(REGION, None).await.unwrap(); // the app has made its sandbox
+        app.keys_list(REGION, KeyQuery::default()).await.unwrap(); // the app has made its sandbox
         drop(app);
         let description = format!("killed {lang}");
 
@@ -156,7 +157,7 @@ async fn a_create_killed_after_its_answer_is_recovered_and_saved_by_the_next_skm
 
         // The recovered value is in the keychain, and it is the key's working value.
         let (app, _) = studio(root.path(), &board);
-        let page = app.keys_list(REGION, None).await.unwrap();
+        let page = app.keys_list(REGION, KeyQuery::default()).await.unwrap();
         let key = page.keys.iter().find(|k| k.api_key_id == id).unwrap();
         assert_eq!(key.saved, SavedState::Saved);
         app.key_copy_saved(REGION, id.clone()).await.unwrap();
@@ -242,7 +243,7 @@ async fn a_later_key_with_the_same_description_is_not_taken_for_a_lost_one() {
     let root = tempfile::tempdir().unwrap();
     let board = Board::default();
     let (app, dirs) = studio(root.path(), &board);
-    app.keys_list(REGION, None).await.unwrap();
+    app.keys_list(REGION, KeyQuery::default()).await.unwrap();
     let sandbox = app.sandbox().await.unwrap();
     let root_key = sandbox
         .identity(studio_keys::sandbox::seed::ROOT)

@@ -19,6 +19,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Mutex;
 use studio_keys::domain::redact;
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, ExportFormat, Permission};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
@@ -156,11 +157,15 @@ async fn journey_in_its_own_process() {
         Some(reset.value.expose())
     );
     studio.key_copy_env(region, id.clone()).await.unwrap();
-    let env_text = studio
-        .key_export_content(region, id.clone(), ExportFormat::Env)
+    let env_export = studio
+        .key_export(region, id.clone(), ExportFormat::Env)
         .await
         .unwrap();
-    studio_keys::storage::export::write_file(&env_file, &env_text).unwrap();
+    assert_eq!(env_export.suggested_name, ".env");
+    studio
+        .export_write(env_file.clone(), env_export.content)
+        .await
+        .unwrap();
 
     // A second key, saved by pasting its value, then deleted (which forgets it).
     let second = studio
@@ -186,7 +191,7 @@ async fn journey_in_its_own_process() {
         .key_delete(region, second.api_key_id.clone())
         .await
         .unwrap();
-    studio.keys_list(region, None).await.unwrap();
+    studio.keys_list(region, KeyQuery::default()).await.unwrap();
     // A value that reaches a message anyway (a server echoing it back) is
     // masked before it is written: the scrubber's claim, through the logger.
     log::warn!("server echoed the new key {} back", created.value.expose());

@@ -11,6 +11,7 @@ use crate::support::keychain;
 use std::path::Path;
 use studio_keys::domain::error::IpcError;
 use studio_keys::domain::i18n::Lang;
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, Permission, SaveStatus};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
@@ -201,7 +202,12 @@ async fn a_missing_sandbox_identity_reads_the_same_in_skm_and_the_app() {
     let root = tempfile::tempdir().unwrap();
     write_settings_acting_as_a_missing_identity(&root.path().join("config"));
     let (studio, dirs) = app(root.path());
-    let by_app = as_the_app_reports(studio.keys_list(REGION, None).await.unwrap_err());
+    let by_app = as_the_app_reports(
+        studio
+            .keys_list(REGION, KeyQuery::default())
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(by_app.code, ErrorCode::NotFound);
     assert!(by_app.message.contains("ghost"), "{}", by_app.message);
     assert!(!by_app.message.contains("%{"), "{}", by_app.message);
@@ -214,7 +220,10 @@ async fn a_missing_sandbox_identity_reads_the_same_in_skm_and_the_app() {
     assert_eq!(run.code, by_app.code.exit_code());
     // In every language the catalog has, the name is filled in.
     for lang in Lang::ALL {
-        let e = studio.keys_list(REGION, None).await.unwrap_err();
+        let e = studio
+            .keys_list(REGION, KeyQuery::default())
+            .await
+            .unwrap_err();
         let text = e.message_in(lang);
         assert!(
             text.contains("ghost") && !text.contains("%{"),
@@ -223,7 +232,7 @@ async fn a_missing_sandbox_identity_reads_the_same_in_skm_and_the_app() {
     }
     let run = skm_in(&dirs, "zh-CN", &["keys", "list"]);
     let in_chinese = studio
-        .keys_list(REGION, None)
+        .keys_list(REGION, KeyQuery::default())
         .await
         .unwrap_err()
         .message_in(Lang::ZhCn);

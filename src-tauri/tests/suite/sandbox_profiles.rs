@@ -8,6 +8,7 @@
 use crate::support::app::write_settings_acting_as_a_missing_identity;
 use studio_keys::sandbox::seed::{RAM_ADMIN, RAM_NO_PERMISSION, ROOT};
 use studio_keys::services::profiles::SandboxRole;
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, Permission};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::{ClipboardBackend, SecretClipboard};
@@ -74,7 +75,7 @@ async fn a_ram_user_with_permission_sees_only_its_own_keys() {
     let s = studio(dir.path());
     let region = RegionId::CnBeijing;
 
-    let as_root = s.keys_list(region, None).await.unwrap();
+    let as_root = s.keys_list(region, KeyQuery::default()).await.unwrap();
     let admin_uid = uid_of(&s, RAM_ADMIN);
     let root_uid = uid_of(&s, ROOT);
     assert!(
@@ -95,7 +96,7 @@ async fn a_ram_user_with_permission_sees_only_its_own_keys() {
         })
         .await
         .unwrap();
-    let as_admin = s.keys_list(region, None).await.unwrap();
+    let as_admin = s.keys_list(region, KeyQuery::default()).await.unwrap();
     assert!(!as_admin.keys.is_empty());
     assert!(
         as_admin
@@ -111,7 +112,7 @@ async fn a_ram_user_with_permission_sees_only_its_own_keys() {
 
     // Back as root: the RAM user's new key is there too, with everyone else's.
     s.profile_activate(SANDBOX_PROFILE_ID.into()).await.unwrap();
-    let root_again = s.keys_list(region, None).await.unwrap();
+    let root_again = s.keys_list(region, KeyQuery::default()).await.unwrap();
     assert_eq!(root_again.keys.len(), as_root.keys.len() + 1);
     assert!(root_again
         .keys
@@ -124,7 +125,10 @@ async fn a_ram_user_without_permission_is_refused_with_forbidden() {
     let dir = tempfile::tempdir().unwrap();
     let s = studio(dir.path());
     act_as(&s, RAM_NO_PERMISSION).await;
-    let e = s.keys_list(RegionId::CnBeijing, None).await.unwrap_err();
+    let e = s
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Forbidden, "{e:?}");
     // The message tells the person what to ask for, in words.
     assert!(!e.message().is_empty());
@@ -181,7 +185,10 @@ async fn a_profile_naming_an_identity_the_sandbox_lacks_says_so() {
     let dir = tempfile::tempdir().unwrap();
     write_settings_acting_as_a_missing_identity(&dir.path().join("config"));
     let s = studio(dir.path());
-    let e = s.keys_list(RegionId::CnBeijing, None).await.unwrap_err();
+    let e = s
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::NotFound);
     assert_eq!(e.reason.as_deref(), Some("sandbox_identity_missing"));
     assert!(e.message().contains("ghost"), "{}", e.message());

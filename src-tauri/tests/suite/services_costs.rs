@@ -10,13 +10,14 @@ use studio_keys::sandbox::{seed, SeedCount};
 use studio_keys::services::costs::views::{
     CostGroup, CostPeriod, CostsUnavailableReason, KeysCosts,
 };
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::profiles::ProfilePreferences;
 use studio_keys::Secret;
 
 /// The demo key described `description` in `region`, by id.
 async fn demo_key(s: &Studio, region: RegionId, description: &str) -> String {
-    s.keys_list(region, None)
+    s.keys_list(region, KeyQuery::default())
         .await
         .unwrap()
         .keys
@@ -327,7 +328,11 @@ async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key
     );
     assert_eq!(
         costs.keys.len(),
-        s.keys_list(CnBeijing, None).await.unwrap().keys.len()
+        s.keys_list(CnBeijing, KeyQuery::default())
+            .await
+            .unwrap()
+            .keys
+            .len()
     );
     assert!(costs.keys.iter().all(|k| !k.idle && k.total.is_none()));
     // All regions at once: each says the same, and none is missing.

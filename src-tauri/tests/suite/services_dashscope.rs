@@ -7,6 +7,7 @@ use crate::support::app::Board;
 use crate::support::keychain;
 
 use studio_keys::cloud::{Client, Credentials};
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, Permission, SavedState, VerifyOutcome};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::storage::clipboard::SecretClipboard;
@@ -67,7 +68,7 @@ async fn elsewhere(studio: &Studio, region: RegionId) -> Client {
 }
 
 async fn saved_state(studio: &Studio, region: RegionId, id: &str) -> SavedState {
-    let page = studio.keys_list(region, None).await.unwrap();
+    let page = studio.keys_list(region, KeyQuery::default()).await.unwrap();
     page.keys
         .into_iter()
         .find(|k| k.api_key_id == id)

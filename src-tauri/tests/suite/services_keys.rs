@@ -1,18 +1,27 @@
 //! Key rules enforced by the services themselves, whatever the UI offers.
 
+use studio_keys::services::views::KeyQuery;
 use studio_keys::services::views::{CreateKeyInput, Permission, PermissionType};
 use studio_keys::services::{Dirs, Studio};
 use studio_keys::{ErrorCode, RegionId};
 
+/// The app's core on a home of its own under `root` (config/ and data/).
+fn studio_in(root: &std::path::Path) -> Studio {
+    Studio::open(Dirs {
+        config: root.join("config"),
+        data: root.join("data"),
+    })
+    .unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn custom_permissions_in_virginia_are_refused_not_widened_to_all() {
     let root = tempfile::tempdir().unwrap();
-    let studio = Studio::open(Dirs {
-        config: root.path().join("config"),
-        data: root.path().join("data"),
-    })
-    .unwrap();
-    let before = studio.keys_list(RegionId::UsEast1, None).await.unwrap();
+    let studio = studio_in(root.path());
+    let before = studio
+        .keys_list(RegionId::UsEast1, KeyQuery::default())
+        .await
+        .unwrap();
     let e = studio
         .key_create(CreateKeyInput {
             region: RegionId::UsEast1,
@@ -28,19 +37,21 @@ async fn custom_permissions_in_virginia_are_refused_not_widened_to_all() {
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidInput, "{e}");
-    let after = studio.keys_list(RegionId::UsEast1, None).await.unwrap();
+    let after = studio
+        .keys_list(RegionId::UsEast1, KeyQuery::default())
+        .await
+        .unwrap();
     assert_eq!(after.keys.len(), before.keys.len(), "no key was created");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn listed_values_never_show_more_than_a_mask() {
     let root = tempfile::tempdir().unwrap();
-    let studio = Studio::open(Dirs {
-        config: root.path().join("config"),
-        data: root.path().join("data"),
-    })
-    .unwrap();
-    let page = studio.keys_list(RegionId::CnBeijing, None).await.unwrap();
+    let studio = studio_in(root.path());
+    let page = studio
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap();
     assert!(!page.keys.is_empty());
     for k in &page.keys {
         assert!(k.masked_value.contains('*'), "{}", k.masked_value);
@@ -59,12 +70,11 @@ async fn the_apps_own_sandbox_is_private_to_its_user() {
     let data = root.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
     std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).unwrap();
-    let studio = Studio::open(Dirs {
-        config: root.path().join("config"),
-        data: data.clone(),
-    })
-    .unwrap();
-    studio.keys_list(RegionId::CnBeijing, None).await.unwrap();
+    let studio = studio_in(root.path());
+    studio
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap();
     assert_eq!(mode(&data), 0o700);
     for file in ["sandbox.db", "sandbox.db-wal", "sandbox.db-shm"] {
         assert_eq!(mode(&data.join(file)), 0o600, "{file}");
@@ -126,13 +136,9 @@ async fn all_regions_list_every_region_and_a_failing_one_says_so() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_review_date_flags_its_key_once_it_has_come() {
     let root = tempfile::tempdir().unwrap();
-    let studio = Studio::open(Dirs {
-        config: root.path().join("config"),
-        data: root.path().join("data"),
-    })
-    .unwrap();
+    let studio = studio_in(root.path());
     let region = RegionId::CnBeijing;
-    let page = studio.keys_list(region, None).await.unwrap();
+    let page = studio.keys_list(region, KeyQuery::default()).await.unwrap();
     // The list knows who "you" are (STS, then remembered) to mark your keys.
     let you = page.you.clone().expect("the caller is known");
     assert!(page
@@ -150,7 +156,7 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
         .key_set_review_date(region, b.clone(), Some(next_year.clone()), "second".into())
         .await
         .unwrap();
-    let page = studio.keys_list(region, None).await.unwrap();
+    let page = studio.keys_list(region, KeyQuery::default()).await.unwrap();
     let find = |id: &str| {
         page.keys
             .iter()
@@ -191,7 +197,7 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
         .key_set_review_date(region, a.clone(), None, String::new())
         .await
         .unwrap();
-    let page = studio.keys_list(region, None).await.unwrap();
+    let page = studio.keys_list(region, KeyQuery::default()).await.unwrap();
     assert!(page
         .keys
         .iter()
@@ -203,18 +209,17 @@ async fn a_review_date_flags_its_key_once_it_has_come() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn warming_up_on_the_sandbox_profile_starts_the_sandbox_before_the_first_list() {
     let root = tempfile::tempdir().unwrap();
-    let studio = Studio::open(Dirs {
-        config: root.path().join("config"),
-        data: root.path().join("data"),
-    })
-    .unwrap();
+    let studio = studio_in(root.path());
     assert!(
         !studio.sandbox_started(),
         "nothing starts before it is asked"
     );
     studio.warm_up().await;
     assert!(studio.sandbox_started());
-    let page = studio.keys_list(RegionId::CnBeijing, None).await.unwrap();
+    let page = studio
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap();
     assert!(!page.keys.is_empty());
 }
 
@@ -233,11 +238,7 @@ async fn warming_up_on_a_cloud_profile_leaves_the_sandbox_stopped() {
              "defaultRegion":"ap-southeast-1"}]}"#,
     )
     .unwrap();
-    let studio = Studio::open(Dirs {
-        config,
-        data: root.path().join("data"),
-    })
-    .unwrap();
+    let studio = studio_in(root.path());
     studio.warm_up().await;
     assert!(!studio.sandbox_started());
     assert!(!root.path().join("data").join("sandbox.db").exists());

@@ -6,12 +6,11 @@
 #![cfg(feature = "fault-injection")]
 
 use crate::support::sandbox::check_key;
-use studio_keys::cloud::Recovered;
 use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::sandbox::fault::Fault::{self, DropAfterApply};
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
 use studio_keys::services::views::{CreateKeyInput, Permission};
-use studio_keys::services::{Acting, Credentials, Dirs, Studio, Who};
+use studio_keys::services::{AccessKey, Acting, Dirs, Studio, Who};
 use studio_keys::storage::intents::{Intent, IntentAction, Journal};
 use studio_keys::ErrorCode;
 
@@ -45,10 +44,11 @@ fn studio_on(h: &SandboxHandle, home: &std::path::Path) -> Studio {
             data: home.join("data"),
         },
         Acting {
-            who: Who::Credentials(Credentials::new(
-                root.access_key_id.clone(),
-                root.access_key_secret.clone(),
-            )),
+            who: Who::Credentials(AccessKey {
+                id: root.access_key_id.clone(),
+                secret: root.access_key_secret.clone(),
+                security_token: None,
+            }),
             endpoint: Some(h.openapi_base_url(CnBeijing)),
             ..Default::default()
         },
@@ -70,10 +70,20 @@ async fn a_lost_create_is_recovered_when_nothing_else_ran() {
     let dir = tempfile::tempdir().unwrap();
     let h = sandbox_losing_the_create(&dir).await;
     let studio = studio_on(&h, dir.path());
-    let made = studio.key_create_kept(input("lost once")).await.unwrap();
-    assert_eq!(made.new.recovered, Some(Recovered::CreateFound));
+    let made = studio.key_create(input("lost once")).await.unwrap();
+    assert!(made.recovered);
     assert_eq!(
-        check_key(&h, CnBeijing, made.new.value.expose()).await,
+        made.recovered_note.as_deref(),
+        Some(studio_keys::domain::i18n::tr(
+            studio_keys::domain::i18n::current(),
+            "reasons.recovered_create_found",
+            &[]
+        ))
+        .as_deref(),
+        "the person is told the key was found, not reset again"
+    );
+    assert_eq!(
+        check_key(&h, CnBeijing, made.value.expose()).await,
         200,
         "the recovered value works"
     );
@@ -105,10 +115,9 @@ async fn a_lost_create_is_not_recovered_while_another_create_runs() {
         })
         .unwrap();
     let e = studio
-        .key_create_kept(input("lost once"))
+        .key_create(input("lost once"))
         .await
-        .err()
-        .expect("not recovered");
+        .expect_err("not recovered");
     assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
     assert_eq!(e.reason.as_deref(), Some("create_value_lost"));
     let named = e
@@ -120,6 +129,6 @@ async fn a_lost_create_is_not_recovered_while_another_create_runs() {
     // The named key is the one made (and, with every later request going
     // through, a recovery would have succeeded: this error is the refusal).
     let listed = studio.key_get(CnBeijing, named).await.unwrap();
-    assert_eq!(listed.description.as_deref(), Some("lost once"));
+    assert_eq!(listed.description, "lost once");
     drop(other);
 }

@@ -92,6 +92,10 @@ export const commands = {
 };
 
 /* Constants */
+export const KEY_PREFIXES = [{"format":"Workspace","pasteReason":null,"prefix":"sk-ws-"},{"format":"Plan","pasteReason":"paste_plan_key","prefix":"sk-sp-"},{"format":"Temporary","pasteReason":"paste_temporary_key","prefix":"st-"},{"format":"Legacy","pasteReason":null,"prefix":"sk-"}] as const;
+
+export const RULE_LIMITS = {"descriptionMaxChars":100,"maxAccessIps":20,"maxModels":200,"ttlDefaultSecs":60,"ttlMaxSecs":1800,"ttlMinSecs":1} as const;
+
 export const RULE_REASON_FIELDS = {"auth_type_unknown":"auth.type","cidr_host_bits":"accessIps","cidr_invalid":"accessIps","custom_not_in_region":"auth.type","description_control_char":"description","description_too_long":"description","ip_duplicate":"accessIps","ip_empty":"accessIps","ip_invalid":"accessIps","ip_too_many":"accessIps","ipv6_not_in_region":"accessIps","model_duplicate":"accessibleModels","model_invalid":"accessibleModels","models_required":"accessibleModels","models_too_many":"accessibleModels","ttl_out_of_range":"expireInSeconds"} as const;
 
 /* Types */
@@ -724,12 +728,12 @@ export type OneTimeKey_Deserialize = {
 	apiKeyId: string,
 	region: RegionId,
 	workspaceId?: string | null,
+	description?: string | null,
 	value: string,
 	savedToKeychain: SaveStatus_Deserialize,
-	/**
-	 *  Set when the first answer was lost and this value came from a second
-	 *  try; says what happened, in the person's language.
-	 */
+	/**  The first answer was lost and this value came from a second try. */
+	recovered: boolean,
+	/**  When `recovered`, what happened, in the person's language. */
 	recoveredNote?: string | null,
 };
 
@@ -742,12 +746,12 @@ export type OneTimeKey_Serialize = {
 	apiKeyId: string,
 	region: RegionId,
 	workspaceId: string | null,
+	description: string | null,
 	value: string,
 	savedToKeychain: SaveStatus_Serialize,
-	/**
-	 *  Set when the first answer was lost and this value came from a second
-	 *  try; says what happened, in the person's language.
-	 */
+	/**  The first answer was lost and this value came from a second try. */
+	recovered: boolean,
+	/**  When `recovered`, what happened, in the person's language. */
 	recoveredNote: string | null,
 };
 
@@ -760,6 +764,39 @@ export type Permission = {
 	accessIps: string[],
 	allowAllModels: boolean,
 	accessibleModels: string[],
+};
+
+/**  What an edit does to a key's permission block (`PermissionChange::apply`). */
+export type PermissionChange = PermissionChange_Serialize | PermissionChange_Deserialize;
+
+/**  What an edit does to a key's permission block (`PermissionChange::apply`). */
+export type PermissionChange_Deserialize = {
+	/**  The whole block, replacing the key's (the edit dialog). */
+	whole?: Permission | null,
+	/**  All or Custom; `None` keeps the kind, unless a list below makes it Custom. */
+	kind?: PermissionType | null,
+	/**  The IP whitelist, replacing the key's; the model list stays. */
+	accessIps?: string[] | null,
+	/**
+	 *  The models the key may call, replacing its list (empty: every model);
+	 *  the whitelist stays.
+	 */
+	accessibleModels?: string[] | null,
+};
+
+/**  What an edit does to a key's permission block (`PermissionChange::apply`). */
+export type PermissionChange_Serialize = {
+	/**  The whole block, replacing the key's (the edit dialog). */
+	whole?: Permission | null,
+	/**  All or Custom; `None` keeps the kind, unless a list below makes it Custom. */
+	kind?: PermissionType | null,
+	/**  The IP whitelist, replacing the key's; the model list stays. */
+	accessIps?: string[] | null,
+	/**
+	 *  The models the key may call, replacing its list (empty: every model);
+	 *  the whitelist stays.
+	 */
+	accessibleModels?: string[] | null,
 };
 
 export type PermissionType = "All" | "Custom";
@@ -1069,22 +1106,37 @@ export type UpdateInfo_Serialize = {
 	install: InstallMode,
 };
 
+/**
+ *  An edit of a key: what is given changes, everything else stays. The
+ *  edit dialog gives the description and the whole permission block; `skm
+ *  keys update` gives only the parts named on its command line.
+ */
 export type UpdateKeyInput = UpdateKeyInput_Serialize | UpdateKeyInput_Deserialize;
 
+/**
+ *  An edit of a key: what is given changes, everything else stays. The
+ *  edit dialog gives the description and the whole permission block; `skm
+ *  keys update` gives only the parts named on its command line.
+ */
 export type UpdateKeyInput_Deserialize = {
 	region: RegionId,
 	apiKeyId: string,
-	description: string,
-	/**  `None` leaves the permission as it is (always `None` in us-east-1). */
-	permission?: Permission | null,
+	/**  `None` keeps the description; an empty one clears it. */
+	description?: string | null,
+	permission?: PermissionChange_Deserialize,
 };
 
+/**
+ *  An edit of a key: what is given changes, everything else stays. The
+ *  edit dialog gives the description and the whole permission block; `skm
+ *  keys update` gives only the parts named on its command line.
+ */
 export type UpdateKeyInput_Serialize = {
 	region: RegionId,
 	apiKeyId: string,
-	description: string,
-	/**  `None` leaves the permission as it is (always `None` in us-east-1). */
-	permission: Permission | null,
+	/**  `None` keeps the description; an empty one clears it. */
+	description?: string | null,
+	permission?: PermissionChange_Serialize,
 };
 
 export type VerifyOutcome = "works" | "invalid" | "wrongRegion" | "disabled" | "notSaved" | 

@@ -7,7 +7,8 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { IpcError_Serialize, KeyView_Serialize, OneTimeKey_Serialize, ProfileView_Serialize } from "./bindings";
 
 const commands = vi.hoisted(() => ({}) as Record<string, ReturnType<typeof vi.fn>>);
-vi.mock("./bindings", () => ({ commands }));
+// Rust's constants stay as generated; only the commands are stand-ins.
+vi.mock("./bindings", async (importOriginal) => ({ ...(await importOriginal<object>()), commands }));
 
 import { ipc, type IpcError } from "./ipc";
 import { setLang } from "./i18n/index.svelte";
@@ -64,8 +65,10 @@ describe("ipc adapts Rust's views", () => {
       apiKeyId: "1",
       region: "cn-beijing",
       workspaceId: null,
+      description: null,
       value: "v",
       savedToKeychain,
+      recovered: false,
       recoveredNote: null,
     });
     commands.keyCreate = vi
@@ -82,7 +85,7 @@ describe("ipc adapts Rust's views", () => {
   it("sends an update as one input object", async () => {
     commands.keyUpdate = vi.fn(async () => ({ ...rustKey, description: "new" }));
     const k = await ipc.keyUpdate("us-east-1", "5", "new", null);
-    expect(commands.keyUpdate).toHaveBeenCalledWith({ region: "us-east-1", apiKeyId: "5", description: "new", permission: null });
+    expect(commands.keyUpdate).toHaveBeenCalledWith({ region: "us-east-1", apiKeyId: "5", description: "new", permission: {} });
     expect(k.description).toBe("new");
   });
 

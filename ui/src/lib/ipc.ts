@@ -80,7 +80,7 @@ export type {
   VerifyOutcome,
 } from "./bindings";
 /** Each rule reason Rust sends with the request field it concerns. */
-export { RULE_REASON_FIELDS } from "./bindings";
+export { KEY_PREFIXES, RULE_LIMITS, RULE_REASON_FIELDS } from "./bindings";
 export type Region = Region_Serialize;
 export type AppInfo = AppInfo_Serialize;
 export type Settings = AppSettings_Serialize;
@@ -220,9 +220,10 @@ export const ipc = normalised(
     keysCostsAllRegions: (days: number): Promise<KeysCosts[]> => commands.keysCostsAllRegions(days),
     keyCreate: async (input: CreateKeyInput): Promise<OneTimeKey> => oneTime(await commands.keyCreate(input)),
     keyReset: async (region: RegionId, id: string): Promise<OneTimeKey> => oneTime(await commands.keyReset(region, id)),
-    /** `permission` null leaves it as it is (regions without custom permissions). */
+    /** The dialog's whole state; `permission` null leaves it as it is (regions
+     * without custom permissions). */
     keyUpdate: (region: RegionId, id: string, description: string, permission: Permission | null): Promise<KeyView> =>
-      commands.keyUpdate({ region, apiKeyId: id, description, permission }),
+      commands.keyUpdate({ region, apiKeyId: id, description, permission: permission ? { whole: permission } : {} }),
     keySetEnabled: (region: RegionId, id: string, enabled: boolean) => commands.keySetEnabled(region, id, enabled),
     keyDelete: (region: RegionId, id: string) => commands.keyDelete(region, id),
     keyCopySaved: (region: RegionId, id: string): Promise<ClipboardStatus> => commands.keyCopySaved(region, id),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import ipCases from "../../../src-tauri/tests/fixtures/ip_rule_cases.json";
 import { RULE_REASON_FIELDS, type RuleReason } from "./ipc";
-import { checkNewIp, fieldForReason, IP_REASONS, MAX_IPS, parseIpEntry, ttlValid } from "./rules";
+import { checkNewIp, fieldForReason, IP_REASONS, keyPrefixOf, MAX_IPS, parseIpEntry, ttlValid } from "./rules";
 import { LANGS, loadLang } from "./i18n/index.svelte";
 import { region } from "../test/fixtures";
 import type { RegionId } from "./ipc";
@@ -92,5 +92,22 @@ describe("server reasons", () => {
     expect(fieldForReason("quota")).toBeNull();
     expect(fieldForReason("toString")).toBeNull();
     expect(fieldForReason(null)).toBeNull();
+  });
+});
+
+describe("key prefixes from Rust's table", () => {
+  it("name the longest prefix a value starts with, and what pasting it means", () => {
+    const fake = (prefix: string) => prefix + "x".repeat(24);
+    expect(keyPrefixOf(fake("sk-ws-"))?.format).toBe("Workspace");
+    expect(keyPrefixOf(fake("sk-sp-"))).toMatchObject({ format: "Plan", pasteReason: "paste_plan_key" });
+    expect(keyPrefixOf(fake("st-"))).toMatchObject({ format: "Temporary", pasteReason: "paste_temporary_key" });
+    expect(keyPrefixOf(fake("sk-"))).toMatchObject({ format: "Legacy", pasteReason: null });
+    expect(keyPrefixOf("hello")).toBeNull();
+  });
+
+  it("bound the whitelist and the temporary key's lifetime by Rust's numbers", () => {
+    expect(MAX_IPS).toBe(20);
+    expect(ttlValid(1800)).toBe(true);
+    expect(ttlValid(1801)).toBe(false);
   });
 });

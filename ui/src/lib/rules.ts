@@ -4,10 +4,24 @@
 // Rust's own (`RuleReason` in the bindings), and an entry is refused and
 // written in canonical form exactly as Rust's `parse_ip_entry` does it
 // (checked against the same cases: src-tauri/tests/fixtures/ip_rule_cases.json).
-import { RULE_REASON_FIELDS, type Region, type RuleReason } from "./ipc";
+import { KEY_PREFIXES, RULE_LIMITS, RULE_REASON_FIELDS, type Region, type RuleReason } from "./ipc";
 
-export const MAX_IPS = 20;
-export const TEMP_TTL = { min: 1, max: 1800, default: 60 } as const;
+// The numbers and key prefixes are Rust's (`RULE_LIMITS`, `KEY_PREFIXES` in
+// the bindings); this module only matches against them.
+export const MAX_IPS = RULE_LIMITS.maxAccessIps;
+export const TEMP_TTL = {
+  min: RULE_LIMITS.ttlMinSecs,
+  max: RULE_LIMITS.ttlMaxSecs,
+  default: RULE_LIMITS.ttlDefaultSecs,
+} as const;
+
+export type KeyPrefix = (typeof KEY_PREFIXES)[number];
+
+/** The prefix entry a key value (or a masked one) starts with: Rust's table
+ * is ordered longest first, so `sk-ws-` wins over `sk-`. */
+export function keyPrefixOf(value: string): KeyPrefix | null {
+  return KEY_PREFIXES.find((p) => value.startsWith(p.prefix)) ?? null;
+}
 
 /** The reasons an IP whitelist entry is refused for: a subset of Rust's. */
 export const IP_REASONS = [
@@ -198,7 +212,7 @@ export function fieldForReason(reason: string | null | undefined): FormField | n
 }
 
 /** The entries that mean "any address": a whitelist of only these is no restriction. */
-export const OPEN_IPS = ["0.0.0.0/0", "::/0"];
+const OPEN_IPS = ["0.0.0.0/0", "::/0"];
 
 /** A whitelist's real restrictions (the "any address" entries left out). */
 export function restrictedIps(accessIps: string[]): string[] {

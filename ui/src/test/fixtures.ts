@@ -61,6 +61,8 @@ export function oneTime(over: Partial<OneTimeKey> = {}): OneTimeKey {
     apiKeyId: "42",
     region: "cn-beijing",
     workspaceId: null,
+    description: null,
+    recovered: false,
     // Built at run time: obviously fake, never a real key.
     value: ["sk-ws", "TEST", "0".repeat(24)].join("-"),
     savedToKeychain: { saved: true, off: false, error: null },

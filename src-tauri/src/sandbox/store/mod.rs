@@ -10,6 +10,7 @@ pub mod workspaces;
 
 use super::apierror::ApiError;
 use super::db::db_error;
+pub use crate::domain::identity::IdentityKind;
 use crate::{Error, Result, Secret};
 use rusqlite::{OptionalExtension, Transaction};
 
@@ -36,21 +37,6 @@ pub fn require_manage(caller: &Identity) -> Result<(), ApiError> {
         Ok(())
     } else {
         Err(ApiError::no_permission())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IdentityKind {
-    Root,
-    Ram,
-}
-
-impl IdentityKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdentityKind::Root => "root",
-            IdentityKind::Ram => "ram",
-        }
     }
 }
 

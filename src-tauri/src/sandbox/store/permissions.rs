@@ -4,7 +4,7 @@
 use super::super::apierror::ApiError;
 use super::workspaces;
 use crate::domain::regions::RegionId;
-use crate::protocol::rules;
+use crate::domain::rules;
 use crate::protocol::wire::{self, Auth};
 use rusqlite::Transaction;
 
@@ -89,7 +89,7 @@ pub fn resolve_auth(
         .map(|s| s.trim().to_string())
         .filter(|s| !s.is_empty())
         .collect();
-    // The same rules the app applies before sending (crate::protocol::rules), answered as the server would.
+    // The same rules the app applies before sending (crate::domain::rules), answered as the server would.
     let ips = rules::normalize_access_ips(&ips, info).map_err(|e| {
         let entry = e
             .params

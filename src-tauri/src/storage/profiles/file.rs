@@ -7,19 +7,10 @@
 //! the person; it is never overwritten in place.
 
 use crate::domain::error::{Error, ErrorCode, Result};
+pub use crate::domain::settings::MovedAside;
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-/// A file that could not be read and was moved aside.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct MovedAside {
-    /// Where the unreadable file now is.
-    pub path: String,
-    /// What was wrong with it (a parser message; never file content).
-    pub problem: String,
-}
 
 pub enum ReadOutcome {
     Missing,

@@ -7,16 +7,8 @@
 
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
-use serde::Serialize;
+pub use crate::domain::settings::{ImportSource, SkippedEntry};
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ImportSource {
-    Env,
-    AliyunCli,
-    CredentialsFile,
-}
 
 /// A set of credentials found on this computer.
 #[derive(Debug, Clone)]
@@ -33,15 +25,6 @@ pub struct ImportCandidate {
     pub region: Option<RegionId>,
     /// The source's own choice (`current` profile or `ALIBABA_CLOUD_PROFILE`).
     pub preferred: bool,
-}
-
-/// An entry that exists but cannot be imported (e.g. a RAM role or ECS role profile).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct SkippedEntry {
-    pub source: ImportSource,
-    pub label: String,
-    pub mode: String,
 }
 
 #[derive(Debug, Default)]

@@ -7,7 +7,6 @@
 
 pub mod file;
 pub mod import;
-pub mod paths;
 pub mod sandbox_identity;
 pub mod settings;
 pub mod store;

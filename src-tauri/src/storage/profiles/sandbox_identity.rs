@@ -10,7 +10,7 @@
 use super::settings::{Profile, ProfileKind, SANDBOX_PROFILE_ID};
 use super::Profiles;
 use crate::domain::error::{Error, Result};
-use crate::sandbox::seed::ROOT;
+use crate::domain::identity::ROOT;
 
 impl Profiles {
     /// The sandbox profile acting as `identity`: the permanent sandbox profile
@@ -103,7 +103,7 @@ mod tests {
     use super::super::settings::CURRENT_VERSION;
     use super::super::SettingsStore;
     use super::*;
-    use crate::sandbox::seed::{RAM_ADMIN, RAM_NO_PERMISSION};
+    use crate::domain::identity::{RAM_ADMIN, RAM_NO_PERMISSION};
     use crate::storage::vault::Vault;
     use crate::ErrorCode;
     use std::sync::Arc;

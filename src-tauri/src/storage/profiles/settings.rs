@@ -10,28 +10,10 @@ use std::collections::BTreeMap;
 
 pub const CURRENT_VERSION: u32 = 2;
 pub const SANDBOX_PROFILE_ID: &str = "sandbox";
-pub const DEFAULT_CLIPBOARD_CLEAR_SECONDS: u32 = 30;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-pub enum ProfileKind {
-    Sandbox,
-    AlibabaCloud,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
-pub struct ProfilePreferences {
-    /// Save a key's value in the keychain when Create or Reset returns it.
-    pub save_keys_on_create: bool,
-}
-
-impl Default for ProfilePreferences {
-    fn default() -> Self {
-        ProfilePreferences {
-            save_keys_on_create: true,
-        }
-    }
-}
+pub use crate::domain::settings::{
+    AppSettings, LangSetting, ProfileKind, ProfilePreferences, Theme,
+    DEFAULT_CLIPBOARD_CLEAR_SECONDS,
+};
 
 /// A set of credentials and the person's choices for it. The AccessKey secret
 /// and STS token are in the vault, under this profile's id.
@@ -95,63 +77,12 @@ impl Profile {
     pub fn sandbox_identity_name(&self) -> &str {
         self.sandbox_identity
             .as_deref()
-            .unwrap_or(crate::sandbox::seed::ROOT)
+            .unwrap_or(crate::domain::identity::ROOT)
     }
 
     /// The region to open: the one last used, else the default.
     pub fn current_region(&self) -> RegionId {
         self.last_region.unwrap_or(self.default_region)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
-pub enum LangSetting {
-    #[default]
-    #[serde(rename = "system")]
-    System,
-    #[serde(rename = "en")]
-    En,
-    #[serde(rename = "zh-CN")]
-    ZhCn,
-    #[serde(rename = "zh-TW")]
-    ZhTw,
-    #[serde(rename = "ja")]
-    Ja,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum Theme {
-    #[default]
-    System,
-    Light,
-    Dark,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
-#[serde(rename_all = "camelCase", default)]
-pub struct AppSettings {
-    pub lang: LangSetting,
-    /// Seconds before a copied secret is cleared from the clipboard; 0 = never.
-    pub clipboard_clear_seconds: u32,
-    pub theme: Theme,
-    /// The welcome screen has been answered: a profile was chosen (the
-    /// sandbox included), so later launches open on the key list.
-    pub welcome_done: bool,
-    /// Flag enabled keys with no spend in the last 30 days as idle, and offer
-    /// to disable them (the list's badge and banner).
-    pub flag_idle_keys: bool,
-}
-
-impl Default for AppSettings {
-    fn default() -> Self {
-        AppSettings {
-            lang: LangSetting::System,
-            clipboard_clear_seconds: DEFAULT_CLIPBOARD_CLEAR_SECONDS,
-            theme: Theme::System,
-            welcome_done: false,
-            flag_idle_keys: true,
-        }
     }
 }
 

@@ -10,7 +10,7 @@ use crate::domain::error::Result;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
-pub const SETTINGS_FILE: &str = "settings.json";
+pub use crate::storage::paths::SETTINGS_FILE;
 
 #[derive(Debug)]
 pub struct SettingsStore {

@@ -3,18 +3,12 @@
 // language. English is built in; the others load when chosen, so only the
 // active language's catalog is fetched (the first screen's JS stays small).
 import en from "./en";
-import type { Lang } from "../ipc";
+import type { Catalog, MessageKey, Params } from "./catalog";
+// Lang straight from the generated bindings, not through ipc.ts: ipc.ts
+// imports `t` from here for its fallback messages, so that would be a cycle.
+import type { Lang } from "../bindings";
 
-type Leaves<T, P extends string = ""> = {
-  [K in keyof T & string]: T[K] extends string ? `${P}${K}` : Leaves<T[K], `${P}${K}.`>;
-}[keyof T & string];
-
-/** Same shape as the English catalog, any strings: what a translation must provide. */
-export type Catalog<T = typeof en> = {
-  [K in keyof T]: T[K] extends string ? string : Catalog<T[K]>;
-};
-export type MessageKey = Leaves<typeof en>;
-export type Params = Record<string, string | number>;
+export type { Catalog, MessageKey, Params } from "./catalog";
 
 /** Every language the app speaks, in the order Settings lists them. */
 export const LANGS: Lang[] = ["en", "zh-CN", "zh-TW", "ja"];

@@ -1,5 +1,5 @@
 // 日本語カタログ：en.ts と同じ構造（型チェックと parity テストで保証）。
-import type { Catalog } from "./index.svelte";
+import type { Catalog } from "./catalog";
 
 const ja: Catalog = {
   app: {

@@ -1,5 +1,5 @@
 // 简体中文目录：与 en.ts 结构一致（由类型检查和 parity 测试保证）。
-import type { Catalog } from "./index.svelte";
+import type { Catalog } from "./catalog";
 
 const zhCN: Catalog = {
   app: {

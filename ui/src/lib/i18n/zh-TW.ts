@@ -1,5 +1,5 @@
 // 繁體中文目錄：與 en.ts 結構一致（由型別檢查和 parity 測試保證）。
-import type { Catalog } from "./index.svelte";
+import type { Catalog } from "./catalog";
 
 const zhTW: Catalog = {
   app: {

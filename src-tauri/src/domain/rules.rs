@@ -5,8 +5,8 @@
 //! `InvalidInput` error naming the field, the entry and the rule broken.
 
 use crate::domain::error::{Error, Result};
+use crate::domain::permission::{Permission, PermissionType};
 use crate::domain::regions::Region;
-use crate::protocol::wire::{Auth, ModelAccessScope, AUTH_TYPE_ALL, AUTH_TYPE_CUSTOM};
 use ipnet::IpNet;
 use std::net::IpAddr;
 
@@ -24,6 +24,29 @@ pub const DESCRIPTION_MAX_CHARS: usize = 100;
 pub const TTL_MIN_SECS: u32 = 1;
 pub const TTL_MAX_SECS: u32 = 1800;
 pub const TTL_DEFAULT_SECS: u32 = 60;
+
+/// The numbers above, as the UI reads them (`RULE_LIMITS` in the bindings).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleLimits {
+    pub max_access_ips: u32,
+    pub max_models: u32,
+    pub description_max_chars: u32,
+    pub ttl_min_secs: u32,
+    pub ttl_max_secs: u32,
+    pub ttl_default_secs: u32,
+}
+
+impl RuleLimits {
+    pub const CURRENT: RuleLimits = RuleLimits {
+        max_access_ips: MAX_ACCESS_IPS as u32,
+        max_models: MAX_MODELS as u32,
+        description_max_chars: DESCRIPTION_MAX_CHARS as u32,
+        ttl_min_secs: TTL_MIN_SECS,
+        ttl_max_secs: TTL_MAX_SECS,
+        ttl_default_secs: TTL_DEFAULT_SECS,
+    };
+}
 
 pub const FIELD_ACCESS_IPS: &str = "accessIps";
 pub const FIELD_DESCRIPTION: &str = "description";
@@ -248,107 +271,30 @@ pub fn normalize_models(models: &[String]) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// Check and canonicalise an `auth` block for `region`: Custom only where the
-/// region allows it; a Custom block's IPs and models normalised.
-pub fn validate_auth(auth: &Auth, region: &Region) -> Result<Auth> {
-    let kind = auth.auth_type.as_deref().unwrap_or(AUTH_TYPE_ALL);
-    match kind {
-        AUTH_TYPE_ALL => Ok(Auth {
-            auth_type: Some(AUTH_TYPE_ALL.into()),
-            ..Default::default()
-        }),
-        AUTH_TYPE_CUSTOM => {
+/// Check and canonicalise a permission block for `region`: Custom only where
+/// the region allows it; a Custom block's IPs and models normalised (an
+/// All block carries no lists).
+pub fn validate_permission(p: &Permission, region: &Region) -> Result<Permission> {
+    match p.kind {
+        PermissionType::All => Ok(Permission::all()),
+        PermissionType::Custom => {
             if !region.custom_permissions {
-                return Err(refuse(RuleReason::CustomNotInRegion, kind)
+                return Err(refuse(RuleReason::CustomNotInRegion, "Custom")
                     .with_param("region", region.name_en));
             }
-            let access_ips = auth
-                .access_ips
-                .as_deref()
-                .map(|ips| normalize_access_ips(ips, region))
-                .transpose()?;
-            let scope = auth.model_access_scope.clone().unwrap_or_default();
-            let allow_all = scope.allow_all_models.unwrap_or(true);
-            let models = normalize_models(scope.accessible_models.as_deref().unwrap_or(&[]))?;
-            if !allow_all && models.is_empty() {
+            let access_ips = normalize_access_ips(&p.access_ips, region)?;
+            let models = normalize_models(&p.accessible_models)?;
+            if !p.allow_all_models && models.is_empty() {
                 return Err(refuse(RuleReason::ModelsRequired, ""));
             }
-            Ok(Auth {
+            Ok(Permission {
+                kind: PermissionType::Custom,
                 access_ips,
-                model_access_scope: Some(ModelAccessScope {
-                    accessible_models: (!allow_all).then_some(models),
-                    allow_all_models: Some(allow_all),
-                }),
-                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
+                allow_all_models: p.allow_all_models,
+                accessible_models: if p.allow_all_models { vec![] } else { models },
             })
         }
-        other => Err(refuse(RuleReason::AuthTypeUnknown, other)),
     }
-}
-
-/// Whether `key`, as the server now has it, holds what `request` asked:
-/// the description, and the permission block when one was sent. Both blocks
-/// are compared in canonical form, and a Custom block with no IPs counts the
-/// same as the "any address" blocks the server stores for it.
-pub fn update_holds(
-    request: &crate::protocol::requests::UpdateApiKeyRequest,
-    key: &crate::protocol::wire::ApiKey,
-) -> bool {
-    let asked = request.description.as_deref().unwrap_or("").trim();
-    if key.description.as_deref().unwrap_or("").trim() != asked {
-        return false;
-    }
-    let Some(asked) = &request.auth else {
-        return true;
-    };
-    let stored = key.auth.clone().unwrap_or_default();
-    match (canonical(asked), canonical(&stored)) {
-        (Some(a), Some(b)) => a == b,
-        _ => false,
-    }
-}
-
-/// A permission block as a comparable value: (type, sorted IPs, all models,
-/// sorted models). Lenient: it reads what a server stored, not what a person typed.
-fn canonical(auth: &Auth) -> Option<(String, Vec<String>, bool, Vec<String>)> {
-    let kind = auth
-        .auth_type
-        .clone()
-        .unwrap_or_else(|| AUTH_TYPE_ALL.into());
-    if kind == AUTH_TYPE_ALL {
-        return Some((kind, vec![], true, vec![]));
-    }
-    let mut ips: Vec<String> = auth
-        .access_ips
-        .clone()
-        .unwrap_or_default()
-        .iter()
-        .map(|e| {
-            let e = e.trim();
-            e.parse::<IpNet>()
-                .or_else(|_| e.parse::<IpAddr>().map(IpNet::from))
-                .map(|n| n.trunc().to_string())
-                .unwrap_or_else(|_| e.to_string())
-        })
-        // "Any address" is what an empty list means, in either family.
-        .filter(|n| n != "0.0.0.0/0" && n != "::/0")
-        .collect();
-    ips.sort();
-    ips.dedup();
-    let scope = auth.model_access_scope.clone().unwrap_or_default();
-    let all = scope.allow_all_models.unwrap_or(true);
-    let mut models: Vec<String> = if all {
-        vec![]
-    } else {
-        scope
-            .accessible_models
-            .unwrap_or_default()
-            .iter()
-            .map(|m| m.trim().to_string())
-            .collect()
-    };
-    models.sort();
-    Some((kind, ips, all, models))
 }
 
 #[cfg(test)]
@@ -502,32 +448,32 @@ mod tests {
         );
     }
 
+    fn custom() -> Permission {
+        Permission {
+            kind: PermissionType::Custom,
+            ..Permission::all()
+        }
+    }
+
     #[test]
     fn custom_is_refused_in_virginia() {
-        let auth = Auth {
-            auth_type: Some("Custom".into()),
-            ..Default::default()
-        };
-        let e = validate_auth(&auth, RegionId::UsEast1.info()).unwrap_err();
+        let auth = custom();
+        let e = validate_permission(&auth, RegionId::UsEast1.info()).unwrap_err();
         assert!(e
             .message_in(crate::domain::i18n::Lang::En)
             .contains("Virginia"));
         assert_eq!(reason(e), "custom_not_in_region");
-        assert!(validate_auth(&auth, beijing()).is_ok());
+        assert!(validate_permission(&auth, beijing()).is_ok());
     }
 
     #[test]
     fn a_chosen_model_list_must_not_be_empty() {
-        let auth = Auth {
-            auth_type: Some("Custom".into()),
-            model_access_scope: Some(ModelAccessScope {
-                allow_all_models: Some(false),
-                accessible_models: None,
-            }),
-            ..Default::default()
+        let auth = Permission {
+            allow_all_models: false,
+            ..custom()
         };
         assert_eq!(
-            reason(validate_auth(&auth, beijing()).unwrap_err()),
+            reason(validate_permission(&auth, beijing()).unwrap_err()),
             "models_required"
         );
     }
@@ -608,59 +554,6 @@ mod tests {
         fn ttl_accepts_exactly_the_range(t in -5000i64..5000) {
             prop_assert_eq!(check_ttl(Some(t)).is_ok(), (1..=1800).contains(&t));
         }
-    }
-
-    #[test]
-    fn an_update_holds_when_the_stored_block_is_the_asked_one_in_any_spelling() {
-        use crate::protocol::requests::UpdateApiKeyRequest;
-        use crate::protocol::wire::ApiKey;
-        let asked = UpdateApiKeyRequest {
-            description: Some("ci".into()),
-            auth: Some(Auth {
-                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
-                access_ips: Some(vec!["10.0.0.1".into(), "192.168.0.0/16".into()]),
-                model_access_scope: Some(ModelAccessScope {
-                    allow_all_models: Some(false),
-                    accessible_models: Some(vec!["qwen-plus".into(), "qwen-max".into()]),
-                }),
-            }),
-        };
-        let mut stored = ApiKey {
-            description: Some("ci".into()),
-            auth: Some(Auth {
-                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
-                access_ips: Some(vec!["192.168.0.0/16".into(), "10.0.0.1/32".into()]),
-                model_access_scope: Some(ModelAccessScope {
-                    allow_all_models: Some(false),
-                    accessible_models: Some(vec!["qwen-max".into(), "qwen-plus".into()]),
-                }),
-            }),
-            ..Default::default()
-        };
-        assert!(update_holds(&asked, &stored));
-        stored.description = Some("old".into());
-        assert!(!update_holds(&asked, &stored));
-        stored.description = Some("ci".into());
-        stored.auth.as_mut().unwrap().access_ips = Some(vec!["10.0.0.1".into()]);
-        assert!(!update_holds(&asked, &stored));
-        // An empty Custom list is stored as "any address".
-        let open = UpdateApiKeyRequest {
-            description: Some("ci".into()),
-            auth: Some(Auth {
-                auth_type: Some(AUTH_TYPE_CUSTOM.into()),
-                access_ips: Some(vec![]),
-                model_access_scope: None,
-            }),
-        };
-        stored.auth = Some(Auth {
-            auth_type: Some(AUTH_TYPE_CUSTOM.into()),
-            access_ips: Some(vec!["0.0.0.0/0".into(), "::/0".into()]),
-            model_access_scope: Some(ModelAccessScope {
-                allow_all_models: Some(true),
-                accessible_models: None,
-            }),
-        });
-        assert!(update_holds(&open, &stored));
     }
 
     #[test]

@@ -9,11 +9,18 @@
 //! [`SecretClipboard::clear_now`].
 //!
 //! The platform access sits behind [`ClipboardBackend`], so the policy is
-//! tested without a display.
+//! tested without a display. Here: the policy (what is pending, when and
+//! whether to clear). `backend`: the system clipboard. `exit`: clearing when
+//! the process ends abnormally.
 
-use crate::domain::error::{Error, ErrorCode, Result};
+mod backend;
+mod exit;
+
+pub use backend::ArboardBackend;
+pub use exit::clear_on_abnormal_exit;
+
+use crate::domain::error::Result;
 use crate::domain::secret::Secret;
-use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -30,30 +37,7 @@ pub trait ClipboardBackend: Send {
     fn clear(&mut self) -> Result<()>;
 }
 
-/// What the UI shows after a copy: a countdown, or what became of the copy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ClipboardStatus {
-    /// Seconds until the secret is cleared; `None` when nothing of ours is pending.
-    pub clears_in_seconds: Option<u32>,
-    /// Whether a secret we copied is (as far as we know) still on the clipboard.
-    pub holds_secret: bool,
-    /// How the last clear went: what the UI says once the countdown ends.
-    pub last_clear: Option<ClearOutcome>,
-}
-
-/// What a clear of our secret found and did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum ClearOutcome {
-    /// Our secret was on the clipboard and is gone now.
-    Cleared,
-    /// Something else had been copied meanwhile: left alone.
-    LeftAlone,
-    /// The clipboard could not be read or cleared; the clear stays pending
-    /// and is tried again (and on quit).
-    Failed,
-}
+pub use crate::domain::clipboard::{ClearOutcome, ClipboardStatus};
 
 /// How often, and how long apart, a failed timed clear is tried again.
 const CLEAR_RETRIES: u32 = 5;
@@ -254,169 +238,10 @@ fn clear_if_ours(inner: &mut Inner) -> Option<ClearOutcome> {
     Some(outcome)
 }
 
-/// Clear our secret when the process ends abnormally too: on a panic, and on
-/// SIGINT / SIGTERM (Ctrl+C on Windows). After a signal `on_signal` runs with
-/// the signal's conventional exit status (the app quits through its normal
-/// path); without one, or at a second signal (the normal path is stuck), the
-/// process exits with that status at once.
-pub fn clear_on_abnormal_exit(
-    clipboard: &SecretClipboard,
-    on_signal: Option<Box<dyn Fn(i32) + Send + 'static>>,
-) {
-    let for_panic = clipboard.clone();
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        for_panic.clear_now_without_waiting();
-        previous(info);
-    }));
-    let for_signal = clipboard.clone();
-    let Ok(rt) = tokio::runtime::Builder::new_current_thread()
-        .enable_io()
-        .build()
-    else {
-        log::warn!("clipboard signal watch not started: no runtime");
-        return;
-    };
-    // Registered here, before this returns: a signal right after is seen.
-    let mut signals = {
-        let _in_runtime = rt.enter();
-        exit_signals()
-    };
-    let spawned = std::thread::Builder::new()
-        .name("clipboard-signals".into())
-        .spawn(move || {
-            let mut asked_once = false;
-            loop {
-                let status = rt.block_on(signals.next());
-                for_signal.clear_now_without_waiting();
-                match &on_signal {
-                    Some(quit) if !asked_once => {
-                        asked_once = true;
-                        quit(status);
-                    }
-                    _ => std::process::exit(status),
-                }
-            }
-        });
-    if let Err(e) = spawned {
-        log::warn!("clipboard signal watch not started: {e}");
-    }
-}
-
-/// SIGINT and SIGTERM, registered.
-#[cfg(unix)]
-struct ExitSignals(Option<(tokio::signal::unix::Signal, tokio::signal::unix::Signal)>);
-
-#[cfg(unix)]
-fn exit_signals() -> ExitSignals {
-    use tokio::signal::unix::{signal, SignalKind};
-    ExitSignals(
-        signal(SignalKind::interrupt())
-            .ok()
-            .zip(signal(SignalKind::terminate()).ok()),
-    )
-}
-
-#[cfg(unix)]
-impl ExitSignals {
-    /// Waits for the next one; returns the exit status it conventionally means.
-    async fn next(&mut self) -> i32 {
-        let Some((int, term)) = self.0.as_mut() else {
-            return std::future::pending().await;
-        };
-        tokio::select! {
-            _ = int.recv() => 130,
-            _ = term.recv() => 143,
-        }
-    }
-}
-
-#[cfg(not(unix))]
-struct ExitSignals;
-
-#[cfg(not(unix))]
-fn exit_signals() -> ExitSignals {
-    ExitSignals
-}
-
-#[cfg(not(unix))]
-impl ExitSignals {
-    async fn next(&mut self) -> i32 {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => 130,
-            Err(_) => std::future::pending().await,
-        }
-    }
-}
-
-/// The system clipboard through arboard, opened lazily.
-#[derive(Default)]
-pub struct ArboardBackend {
-    cb: Option<arboard::Clipboard>,
-}
-
-impl ArboardBackend {
-    fn open(&mut self) -> Result<&mut arboard::Clipboard> {
-        if self.cb.is_none() {
-            self.cb = Some(arboard::Clipboard::new().map_err(unavailable)?);
-        }
-        // Just set above when missing.
-        self.cb.as_mut().ok_or_else(|| Error::internal("clipboard"))
-    }
-}
-
-fn unavailable(e: arboard::Error) -> Error {
-    Error::new(ErrorCode::Unsupported)
-        .with_reason("clipboard_unavailable")
-        .with_technical(e.to_string())
-}
-
-impl ClipboardBackend for ArboardBackend {
-    fn set_secret_text(&mut self, text: &str) -> Result<()> {
-        let cb = self.open()?;
-        #[allow(unused_mut)]
-        let mut set = cb.set();
-        #[cfg(target_os = "linux")]
-        {
-            use arboard::SetExtLinux;
-            set = set.exclude_from_history();
-        }
-        #[cfg(target_os = "windows")]
-        {
-            use arboard::SetExtWindows;
-            set = set
-                .exclude_from_history()
-                .exclude_from_cloud()
-                .exclude_from_monitoring();
-        }
-        #[cfg(target_os = "macos")]
-        {
-            use arboard::SetExtApple;
-            set = set.exclude_from_history();
-        }
-        set.text(text).map_err(unavailable)
-    }
-
-    fn set_text(&mut self, text: &str) -> Result<()> {
-        self.open()?.set_text(text).map_err(unavailable)
-    }
-
-    fn get_text(&mut self) -> Result<Option<String>> {
-        match self.open()?.get_text() {
-            Ok(text) => Ok(Some(text)),
-            Err(arboard::Error::ContentNotAvailable) => Ok(None),
-            Err(e) => Err(unavailable(e)),
-        }
-    }
-
-    fn clear(&mut self) -> Result<()> {
-        self.open()?.clear().map_err(unavailable)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::error::{Error, ErrorCode};
 
     /// An in-memory clipboard another "application" can write to.
     #[derive(Clone, Default)]

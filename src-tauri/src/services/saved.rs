@@ -1,0 +1,228 @@
+//! Saved copies of keys and the values Rust holds by handle: copy to the
+//! clipboard (in Rust; the webview never sees a saved value), `.env` lines
+//! and export files, forget, save a pasted key; the one-time value after
+//! Create or Reset and temporary keys.
+
+use super::export;
+use super::held::Held;
+use super::views::{ClipboardStatus, ExportFile, ExportFormat};
+use super::{parse_api_key_id, Studio};
+use crate::domain::error::{Error, ErrorCode, Result};
+use crate::domain::keyformat::KeyFormat;
+use crate::domain::regions::RegionId;
+use crate::domain::secret::Secret;
+use crate::storage::profiles::Profile;
+use crate::storage::vault::KeyRef;
+
+impl Studio {
+    async fn clipboard_seconds(&self) -> Result<u32> {
+        Ok(self.settings_get().await?.clipboard_clear_seconds)
+    }
+
+    /// Put `value` on the clipboard with the configured auto-clear.
+    pub(crate) async fn copy_secret(&self, value: Secret) -> Result<ClipboardStatus> {
+        let seconds = self.clipboard_seconds().await?;
+        self.blocking(move |s| s.inner.clipboard.copy_secret(&value, seconds))
+            .await
+    }
+
+    /// Save a freshly created or reset value, unless the profile says not to:
+    /// `Ok(true)` saved, `Ok(false)` not asked to. Runs before the value is
+    /// returned to anyone (`made_key`, for the app and `skm` alike).
+    pub(crate) async fn save_new_value(
+        &self,
+        profile: &Profile,
+        key: &KeyRef,
+        value: &Secret,
+    ) -> Result<bool> {
+        if !self.saves_new_keys(profile) {
+            return Ok(false);
+        }
+        let (key, value) = (key.clone(), value.clone());
+        let format = format_name(value.expose());
+        self.blocking(move |s| s.inner.saved.save(&key, &value, &format))
+            .await
+            .map(|_| true)
+    }
+
+    pub(crate) async fn saved_value(&self, key: &KeyRef) -> Result<Secret> {
+        let key = key.clone();
+        self.blocking(move |s| s.inner.saved.value(&key)).await
+    }
+
+    pub(crate) async fn key_ref_for(&self, region: RegionId, api_key_id: &str) -> Result<KeyRef> {
+        let id = parse_api_key_id(api_key_id)?;
+        let profile = self.acting_profile().await?;
+        Ok(Studio::key_ref(&profile, region, id))
+    }
+
+    /// Copy the saved value to the clipboard, in Rust; the webview never sees it.
+    pub async fn key_copy_saved(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+    ) -> Result<ClipboardStatus> {
+        let key = self.key_ref_for(region, &api_key_id).await?;
+        let value = self.saved_value(&key).await?;
+        self.copy_secret(value).await
+    }
+
+    /// Copy `DASHSCOPE_API_KEY=...` with the base URL as a comment.
+    pub async fn key_copy_env(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+    ) -> Result<ClipboardStatus> {
+        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
+        self.copy_secret(export::env_snippet(region, host.as_deref(), &value))
+            .await
+    }
+
+    /// An export file of a saved key, for the window's save dialog.
+    pub async fn key_export(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+        format: ExportFormat,
+    ) -> Result<ExportFile> {
+        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
+        Ok(ExportFile {
+            suggested_name: export::suggested_file_name(format, &api_key_id),
+            content: export::file_content(format, region, host.as_deref(), &value),
+        })
+    }
+
+    /// Write an export file where the person chose: owner-only, whole, never
+    /// through a link (`storage::export`).
+    pub async fn export_write(&self, path: std::path::PathBuf, content: Secret) -> Result<()> {
+        self.blocking(move |_| crate::storage::export::write_file(&path, &content))
+            .await
+    }
+
+    /// A saved value with the host of its key's workspace, for snippets and files.
+    async fn saved_with_host(
+        &self,
+        region: RegionId,
+        api_key_id: &str,
+    ) -> Result<(Secret, Option<String>)> {
+        let key = self.key_ref_for(region, api_key_id).await?;
+        let value = self.saved_value(&key).await?;
+        let host = self.workspace_host_of(&key).await;
+        Ok((value, host))
+    }
+
+    /// Remove the saved copy of a key.
+    pub async fn key_forget(&self, region: RegionId, api_key_id: String) -> Result<()> {
+        let key = self.key_ref_for(region, &api_key_id).await?;
+        self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
+            .await
+    }
+
+    /// Save a key the person already has, by pasting it. Returns the format name.
+    pub async fn key_save_pasted(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+        value: Secret,
+    ) -> Result<KeyFormat> {
+        let key = self.key_ref_for(region, &api_key_id).await?;
+        let value = Secret::new(value.expose().trim());
+        let format = classify_pasted(&value)?;
+        let name = format!("{format:?}");
+        self.blocking(move |s| s.inner.saved.save(&key, &value, &name))
+            .await?;
+        Ok(format)
+    }
+
+    // --- one-time and temporary values, by handle ---
+
+    fn held(&self, handle: &str) -> Result<Held> {
+        self.inner
+            .held
+            .get(handle)
+            .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("handle_gone"))
+    }
+
+    pub async fn one_time_copy(&self, handle: String) -> Result<ClipboardStatus> {
+        let held = self.held(&handle)?;
+        self.copy_secret(held.value).await
+    }
+
+    /// An export file of the value a one-time dialog shows. The workspace's
+    /// host is looked up now, not when the key was made: only an export needs it.
+    pub async fn one_time_export(
+        &self,
+        handle: String,
+        format: ExportFormat,
+    ) -> Result<ExportFile> {
+        let h = self.held(&handle)?;
+        let host = match h.workspace_api_host.clone() {
+            Some(host) => Some(host),
+            None => {
+                let profile = self.acting_profile().await?;
+                self.workspace_api_host(&profile, h.region, h.workspace_id.as_deref())
+                    .await
+            }
+        };
+        Ok(ExportFile {
+            suggested_name: export::suggested_file_name(format, "new"),
+            content: export::file_content(format, h.region, host.as_deref(), &h.value),
+        })
+    }
+
+    /// The dialog closed: drop the value from memory.
+    pub fn one_time_close(&self, handle: &str) {
+        self.inner.held.remove(handle);
+    }
+
+    pub async fn temp_key_copy(&self, handle: String) -> Result<ClipboardStatus> {
+        let held = self.held(&handle)?;
+        self.copy_secret(held.value).await
+    }
+
+    /// The workspace inference host of a saved key (best effort: one GetApiKey
+    /// and one ListWorkspaces; `None` falls back to the region's shared host).
+    async fn workspace_host_of(&self, key: &KeyRef) -> Option<String> {
+        let profile = self.acting_profile().await.ok()?;
+        let client = self.client_for(&profile, key.region).await.ok()?;
+        let ws = client.get_api_key(key.api_key_id).await.ok()?.workspace_id;
+        self.workspace_api_host(&profile, key.region, ws.as_deref())
+            .await
+    }
+}
+
+/// The format name recorded with a saved key (`Workspace`, `Legacy`...).
+pub fn format_name(value: &str) -> String {
+    format!("{:?}", KeyFormat::classify(value))
+}
+
+/// Accept a pasted pay-as-you-go key; refuse plan, temporary and unknown
+/// values with the reason (`domain::keyformat::PREFIXES`).
+pub fn classify_pasted(value: &Secret) -> Result<KeyFormat> {
+    let format = KeyFormat::classify(value.expose());
+    match format.paste_reason() {
+        None => Ok(format),
+        Some(reason) => Err(Error::new(ErrorCode::InvalidInput).with_reason(reason)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pasted_plan_and_temporary_keys_are_refused_with_a_reason() {
+        let plan =
+            classify_pasted(&Secret::new("sk-sp-abcdefghijklmnopqrstuvwxyz012345")).unwrap_err();
+        assert_eq!(plan.reason.as_deref(), Some("paste_plan_key"));
+        assert!(plan
+            .message_in(crate::domain::i18n::Lang::En)
+            .contains("Coding Plan"));
+        let temp = classify_pasted(&Secret::new("st-abcdefghijklmnop")).unwrap_err();
+        assert_eq!(temp.reason.as_deref(), Some("paste_temporary_key"));
+        assert!(classify_pasted(&Secret::new("hello world")).is_err());
+        let ws =
+            classify_pasted(&Secret::new("sk-ws-abcdefghijklmnopqrstuvwxyz0123456789")).unwrap();
+        assert_eq!(ws, KeyFormat::Workspace);
+    }
+}
