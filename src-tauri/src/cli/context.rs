@@ -28,10 +28,17 @@ fn who(g: &GlobalArgs) -> Who {
     if id.trim().is_empty() || secret.is_empty() {
         return Who::ActiveProfile;
     }
+    let secret = Secret::new(secret);
+    let security_token = std::env::var(ENV_SECURITY_TOKEN).ok().map(Secret::new);
+    // Scrubbed from every line skm prints or logs, from now on.
+    crate::domain::redact::remember(&secret);
+    if let Some(t) = &security_token {
+        crate::domain::redact::remember(t);
+    }
     Who::Credentials(AccessKey {
         id: id.trim().to_owned(),
-        secret: Secret::new(secret),
-        security_token: std::env::var(ENV_SECURITY_TOKEN).ok().map(Secret::new),
+        secret,
+        security_token,
     })
 }
 
@@ -56,7 +63,7 @@ pub fn studio(g: &GlobalArgs) -> Result<Studio> {
 pub async fn acting_studio(g: &GlobalArgs) -> Result<Studio> {
     let studio = studio(g)?;
     let active = matches!(who(g), Who::ActiveProfile);
-    studio.acting_profile().await.map_err(|e| {
+    studio.acting_check().await.map_err(|e| {
         if active && (e.code == ErrorCode::NotFound || e.code == ErrorCode::Config) {
             Error::new(ErrorCode::InvalidCredentials).with_reason("cli_no_credentials")
         } else {

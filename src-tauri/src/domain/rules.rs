@@ -104,7 +104,6 @@ rule_reasons! {
     ModelsTooMany = "models_too_many" on FIELD_MODELS,
     ModelsRequired = "models_required" on FIELD_MODELS,
     CustomNotInRegion = "custom_not_in_region" on FIELD_AUTH_TYPE,
-    AuthTypeUnknown = "auth_type_unknown" on FIELD_AUTH_TYPE,
 }
 
 /// Each reason with its field, for the UI (`RULE_REASON_FIELDS` in the bindings).

@@ -3,7 +3,7 @@
 
 use super::held::Held;
 use super::views::TempKeyValue;
-use super::views::{KeyCheck as ValueCheck, TempKeyView, VerifyOutcome, VerifyResult};
+use super::views::{KeyCheck as HeldValueCheck, TempKeyView, VerifyOutcome, VerifyResult};
 use super::{Studio, Who};
 use crate::cloud::dashscope::{DashScope, KeyCheck};
 use crate::domain::error::{Error, ErrorCode, Result};
@@ -190,12 +190,12 @@ impl Studio {
         region: RegionId,
         value: &Secret,
         workspace_id: Option<&str>,
-    ) -> Result<ValueCheck> {
+    ) -> Result<HeldValueCheck> {
         let dashscope = self.dashscope_near(region, workspace_id).await?;
         Ok(match dashscope.check_key(value).await? {
-            KeyCheck::Valid => ValueCheck::Valid,
-            KeyCheck::Invalid => ValueCheck::Invalid,
-            KeyCheck::Denied => ValueCheck::Denied,
+            KeyCheck::Valid => HeldValueCheck::Valid,
+            KeyCheck::Invalid => HeldValueCheck::Invalid,
+            KeyCheck::Denied => HeldValueCheck::Denied,
         })
     }
 

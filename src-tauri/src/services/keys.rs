@@ -5,10 +5,9 @@
 
 use super::convert::key_view;
 use super::held::Held;
-use super::views::{CreateKeyInput, PermissionType};
 use super::views::{
-    DeleteOutcome, KeyOrder, KeyPage, KeyQuery, KeySort, KeyView, OneTimeKey, PermissionChange,
-    Quota, RegionKeys, SaveStatus, UpdateKeyInput,
+    CreateKeyInput, DeleteOutcome, KeyOrder, KeyPage, KeyQuery, KeySort, KeyView, OneTimeKey,
+    PermissionChange, PermissionType, Quota, RegionKeys, SaveStatus, UpdateKeyInput,
 };
 use super::{parse_api_key_id, Studio};
 use crate::cloud::reconcile::CreateOutcome;
@@ -99,9 +98,10 @@ impl Studio {
     }
 
     /// The keys of a region that `query` asks for, as the list shows them
-    /// (values never more than masked), with the region's quota. The whole
-    /// region is listed every page, so the quota counts keys of every
-    /// workspace; the query narrows what is returned.
+    /// (values never more than masked), with the region's quota. Every page
+    /// of the whole region is listed, so the quota counts the keys of every
+    /// workspace; the query narrows what is returned. A workspace that no
+    /// key names and the region does not have is `NotFound`.
     pub async fn keys_list(&self, region: RegionId, query: KeyQuery) -> Result<KeyPage> {
         let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
@@ -123,6 +123,12 @@ impl Studio {
         let saved = self.saved_index().await?;
         let reviews = self.review_dates_all().await;
         self.sync_reviews(&profile, region, &all, &reviews).await;
+        if let Some(ws) = query.workspace_id.as_deref().filter(|w| !w.is_empty()) {
+            let named = all.iter().any(|k| k.workspace_id.as_deref() == Some(ws));
+            if !named {
+                self.workspace_or_default(region, Some(ws)).await?;
+            }
+        }
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -311,15 +317,6 @@ impl Studio {
         Ok(self.one_time(region, made))
     }
 
-    /// Whether the acting credentials work in `region`: its workspace count.
-    pub async fn credentials_check(&self, region: RegionId) -> Result<usize> {
-        let client = self.acting_client(region).await?;
-        let list = client
-            .list_workspaces(&crate::protocol::requests::ListWorkspacesRequest::default())
-            .await?;
-        Ok(list.len())
-    }
-
     /// Change what `input` gives and keep the rest: the key is read first,
     /// because Update replaces the description and the whole permission block.
     pub async fn key_update(&self, input: UpdateKeyInput) -> Result<KeyView> {
@@ -332,9 +329,13 @@ impl Studio {
         let wanted = input
             .permission
             .apply(&Auth::permission(current.auth.as_ref()));
+        // No change asked: no block sent, so the server keeps the key's own
+        // (even one set in the console that this app's rules would refuse).
         // Where the region has no Custom permissions, the block is left alone
         // unless Custom was asked for, which the rules refuse.
-        let auth = if info.custom_permissions || wanted.kind == PermissionType::Custom {
+        let auth = if input.permission.is_empty() {
+            None
+        } else if info.custom_permissions || wanted.kind == PermissionType::Custom {
             Some(Auth::from_permission(&rules::validate_permission(
                 &wanted, info,
             )?))
@@ -415,6 +416,11 @@ impl Studio {
 }
 
 impl PermissionChange {
+    /// Whether this change asks for nothing.
+    pub fn is_empty(&self) -> bool {
+        self == &PermissionChange::default()
+    }
+
     /// The block a key gets: `current` with what this change gives. A whole
     /// block replaces it; a whitelist or a model list replaces that part
     /// alone (and makes the block Custom); nothing given keeps it.
@@ -431,12 +437,13 @@ impl PermissionChange {
         if kind == PermissionType::All {
             return Permission::all();
         }
-        // From All to Custom, nothing is kept but the lists given: an All
-        // block's lists are empty, meaning any address and every model.
-        let mut p = Permission {
-            kind,
-            ..current.clone()
+        // From All to Custom nothing of the old block is kept: any address
+        // and every model, but for the lists given.
+        let base = match current.kind {
+            PermissionType::All => Permission::all(),
+            PermissionType::Custom => current.clone(),
         };
+        let mut p = Permission { kind, ..base };
         if let Some(ips) = &self.access_ips {
             p.access_ips = ips.clone();
         }

@@ -261,6 +261,12 @@ impl Studio {
         }
     }
 
+    /// Whether there is someone to act as (the profile exists, or
+    /// credentials were given): `skm` says what to do before any request.
+    pub async fn acting_check(&self) -> Result<()> {
+        self.acting_profile().await.map(|_| ())
+    }
+
     /// Whether a new key value is saved for `profile`: its preference, unless
     /// saving is turned off or the keychain's names are not this endpoint's.
     pub(crate) fn saves_new_keys(&self, profile: &Profile) -> bool {

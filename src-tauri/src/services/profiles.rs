@@ -253,6 +253,15 @@ impl Studio {
         .await
     }
 
+    /// Whether the acting credentials work in `region`: its workspace count.
+    pub async fn credentials_check(&self, region: RegionId) -> Result<usize> {
+        let client = self.acting_client(region).await?;
+        let list = client
+            .list_workspaces(&ListWorkspacesRequest::default())
+            .await?;
+        Ok(list.len())
+    }
+
     /// Which regions answer ListWorkspaces with these credentials, and whether
     /// listing keys (the key-management permission) is allowed.
     pub async fn profile_test(&self, profile_id: String) -> Result<ConnectionReport> {

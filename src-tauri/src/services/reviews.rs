@@ -24,7 +24,9 @@ impl Studio {
     }
 
     pub(crate) fn review_dates(&self) -> ReviewDates {
-        ReviewDates::new(self.inner.dirs.config.join("review-dates.json"))
+        ReviewDates::new(crate::storage::paths::review_dates_file(
+            &self.inner.dirs.config,
+        ))
     }
 
     /// Set (`YYYY-MM-DD`) or clear (`None`) the date by which the person

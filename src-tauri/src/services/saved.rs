@@ -148,21 +148,26 @@ impl Studio {
         self.copy_secret(held.value).await
     }
 
-    /// An export file of the value a one-time dialog shows. The workspace's
-    /// host is looked up now, not when the key was made: only an export needs it.
+    /// An export file of the value a one-time dialog shows.
     pub async fn one_time_export(
         &self,
         handle: String,
         format: ExportFormat,
     ) -> Result<ExportFile> {
         let h = self.held(&handle)?;
-        let host = match h.workspace_api_host.clone() {
-            Some(host) => Some(host),
-            None => {
-                let profile = self.acting_profile().await?;
-                self.workspace_api_host(&profile, h.region, h.workspace_id.as_deref())
-                    .await
-            }
+        // Looked up now, not when the key was made, and only for a `.env`
+        // file, the one export that names the host (best effort: the
+        // region's shared host otherwise).
+        let host = match (format, h.workspace_api_host.clone()) {
+            (_, Some(host)) => Some(host),
+            (ExportFormat::Txt, None) => None,
+            (ExportFormat::Env, None) => match self.acting_profile().await {
+                Ok(profile) => {
+                    self.workspace_api_host(&profile, h.region, h.workspace_id.as_deref())
+                        .await
+                }
+                Err(_) => None,
+            },
         };
         Ok(ExportFile {
             suggested_name: export::suggested_file_name(format, "new"),

@@ -1,6 +1,7 @@
 //! What the screens (and `skm --json`) get: IPC view types. Serialize +
 //! specta::Type, camelCase; `apiKeyId` is a string so JavaScript never rounds
-//! an int64. Wire types become views only in `convert.rs`.
+//! an int64. Wire types become views in `convert.rs` (a permission block
+//! converts to the domain's `Permission` in `protocol::wire`).
 
 pub use crate::domain::clipboard::ClipboardStatus;
 use crate::domain::error::{Error, IpcError};

@@ -61,6 +61,20 @@ async fn created_key_is_printed_once_and_errors_exit_by_class() {
     let listed: serde_json::Value = serde_json::from_str(&out).unwrap();
     let id = listed[0]["apiKeyId"].as_i64().unwrap().to_string();
 
+    // A workspace the region does not have is not found, not an empty list.
+    let (code, _, err) = skm(
+        &h,
+        CnBeijing,
+        &[
+            "--json",
+            "keys",
+            "list",
+            "--workspace",
+            "ws-no-such-workspace",
+        ],
+    );
+    assert_eq!(code, 5, "{err}");
+
     let (code, _, err) = skm(&h, CnBeijing, &["keys", "create", "--ip", "10.0.0.300"]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("10.0.0.300"), "{err}");

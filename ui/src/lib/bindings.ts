@@ -96,7 +96,7 @@ export const KEY_PREFIXES = [{"format":"Workspace","pasteReason":null,"prefix":"
 
 export const RULE_LIMITS = {"descriptionMaxChars":100,"maxAccessIps":20,"maxModels":200,"ttlDefaultSecs":60,"ttlMaxSecs":1800,"ttlMinSecs":1} as const;
 
-export const RULE_REASON_FIELDS = {"auth_type_unknown":"auth.type","cidr_host_bits":"accessIps","cidr_invalid":"accessIps","custom_not_in_region":"auth.type","description_control_char":"description","description_too_long":"description","ip_duplicate":"accessIps","ip_empty":"accessIps","ip_invalid":"accessIps","ip_too_many":"accessIps","ipv6_not_in_region":"accessIps","model_duplicate":"accessibleModels","model_invalid":"accessibleModels","models_required":"accessibleModels","models_too_many":"accessibleModels","ttl_out_of_range":"expireInSeconds"} as const;
+export const RULE_REASON_FIELDS = {"cidr_host_bits":"accessIps","cidr_invalid":"accessIps","custom_not_in_region":"auth.type","description_control_char":"description","description_too_long":"description","ip_duplicate":"accessIps","ip_empty":"accessIps","ip_invalid":"accessIps","ip_too_many":"accessIps","ipv6_not_in_region":"accessIps","model_duplicate":"accessibleModels","model_invalid":"accessibleModels","models_required":"accessibleModels","models_too_many":"accessibleModels","ttl_out_of_range":"expireInSeconds"} as const;
 
 /* Types */
 export type AppInfo = AppInfo_Serialize | AppInfo_Deserialize;
@@ -977,7 +977,7 @@ export type ReviewDue = {
  *  bindings (the `RuleReason` type and `RULE_REASON_FIELDS`), so the UI
  *  shows each next to its field and its own checks use the same names.
  */
-export type RuleReason = "ip_empty" | "cidr_invalid" | "cidr_host_bits" | "ip_invalid" | "ipv6_not_in_region" | "ip_too_many" | "ip_duplicate" | "description_control_char" | "description_too_long" | "ttl_out_of_range" | "model_invalid" | "model_duplicate" | "models_too_many" | "models_required" | "custom_not_in_region" | "auth_type_unknown";
+export type RuleReason = "ip_empty" | "cidr_invalid" | "cidr_host_bits" | "ip_invalid" | "ipv6_not_in_region" | "ip_too_many" | "ip_duplicate" | "description_control_char" | "description_too_long" | "ttl_out_of_range" | "model_invalid" | "model_duplicate" | "models_too_many" | "models_required" | "custom_not_in_region";
 
 /**  A seeded sandbox identity a person can try the sandbox as. Never secrets. */
 export type SandboxIdentityView = SandboxIdentityView_Serialize | SandboxIdentityView_Deserialize;

@@ -82,7 +82,6 @@ describe("server reasons", () => {
       description_control_char: "description",
       description_too_long: "description",
       custom_not_in_region: "permission",
-      auth_type_unknown: "permission",
       ttl_out_of_range: "ttl",
     } satisfies Record<RuleReason, string>);
   });
