@@ -7,8 +7,10 @@
 pub mod profiles;
 pub mod sandbox;
 
+mod audit;
 mod context;
 mod costs;
+mod exec;
 mod keys;
 mod output;
 mod workspaces;
@@ -83,6 +85,12 @@ enum Command {
     /// Credentials profiles (the same ones the app uses).
     #[command(subcommand)]
     Profiles(profiles::ProfilesCommand),
+    /// Run a program with a saved key in its environment only:
+    /// skm exec --key ID [--temporary SECONDS] -- COMMAND ARGS…
+    Exec(exec::ExecArgs),
+    /// The local audit log of what was done with keys and profiles.
+    #[command(subcommand)]
+    Audit(audit::AuditCmd),
 }
 
 /// Entry point used by `src/bin/skm.rs`; returns the process exit code.
@@ -103,12 +111,13 @@ pub fn main() -> i32 {
     crate::domain::i18n::set_current(lang);
     let g = cli.global;
     match run(&g, cli.command) {
-        Ok(()) => 0,
+        Ok(status) => status,
         Err(e) => output::error(&g, &e),
     }
 }
 
-fn run(g: &GlobalArgs, command: Command) -> Result<()> {
+/// Runs `command`; the exit status (0, or what `exec` and `audit verify` say).
+fn run(g: &GlobalArgs, command: Command) -> Result<i32> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -117,26 +126,37 @@ fn run(g: &GlobalArgs, command: Command) -> Result<()> {
     rt.block_on(async move {
         let studio = match command {
             // A sandbox of its own (`--db`): no profile or keychain involved.
-            Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region).await,
+            Command::Sandbox(cmd) => return sandbox::run(cmd, &g.region).await.map(|_| 0),
             // Profiles are the app's: no environment credentials or endpoint override.
-            Command::Profiles(cmd) => return profiles::run(&context::app_studio()?, cmd).await,
+            Command::Profiles(cmd) => {
+                return profiles::run(&context::app_studio()?, cmd).await.map(|_| 0)
+            }
             // A key value from the environment or stdin needs no one to act as.
             Command::TempKey(args) => {
-                return workspaces::temp_key(g, &context::studio(g)?, args).await
+                return workspaces::temp_key(g, &context::studio(g)?, args)
+                    .await
+                    .map(|_| 0)
             }
             Command::Verify(args) if args.key => {
-                return workspaces::verify(g, &context::studio(g)?, args).await
+                return workspaces::verify(g, &context::studio(g)?, args)
+                    .await
+                    .map(|_| 0)
             }
+            // The log is this computer's: no one to act as.
+            Command::Audit(cmd) => return audit::run(g, &context::studio(g)?, cmd).await,
             _ => context::acting_studio(g).await?,
         };
         match command {
-            Command::Keys(cmd) => keys::run(g, &studio, cmd).await,
-            Command::Cost(args) => costs::cost(g, &studio, args).await,
-            Command::Workspaces(cmd) => workspaces::run(g, &studio, cmd).await,
-            Command::Models(cmd) => workspaces::run_models(g, &studio, cmd).await,
-            Command::TempKey(args) => workspaces::temp_key(g, &studio, args).await,
-            Command::Verify(args) => workspaces::verify(g, &studio, args).await,
-            Command::Sandbox(_) | Command::Profiles(_) => unreachable!("run above"),
+            Command::Keys(cmd) => keys::run(g, &studio, cmd).await.map(|_| 0),
+            Command::Cost(args) => costs::cost(g, &studio, args).await.map(|_| 0),
+            Command::Workspaces(cmd) => workspaces::run(g, &studio, cmd).await.map(|_| 0),
+            Command::Models(cmd) => workspaces::run_models(g, &studio, cmd).await.map(|_| 0),
+            Command::TempKey(args) => workspaces::temp_key(g, &studio, args).await.map(|_| 0),
+            Command::Verify(args) => workspaces::verify(g, &studio, args).await.map(|_| 0),
+            Command::Exec(args) => exec::run(g, &studio, args).await,
+            Command::Sandbox(_) | Command::Profiles(_) | Command::Audit(_) => {
+                unreachable!("run above")
+            }
         }
     })
 }

@@ -12,7 +12,7 @@ pub mod updates;
 pub mod workspaces;
 
 use crate::domain::error::IpcError;
-use crate::services::views::ExportFile;
+use crate::services::export::ExportFile;
 use crate::services::Studio;
 
 /// All commands, for the invoke handler and for TypeScript bindings.
@@ -106,10 +106,7 @@ pub(crate) async fn save_dialog(
     file: ExportFile,
 ) -> Result<Option<String>, IpcError> {
     use tauri_plugin_dialog::DialogExt;
-    let ExportFile {
-        suggested_name,
-        content,
-    } = file;
+    let suggested_name = file.suggested_name.clone();
     let picked = tokio::task::spawn_blocking(move || {
         app.dialog()
             .file()
@@ -124,7 +121,7 @@ pub(crate) async fn save_dialog(
     let path = picked
         .into_path()
         .map_err(|e| IpcError::from(crate::Error::internal(e.to_string())))?;
-    ipc(studio.export_write(path.clone(), content).await)?;
+    ipc(studio.export_write(path.clone(), file).await)?;
     Ok(Some(path.display().to_string()))
 }
 

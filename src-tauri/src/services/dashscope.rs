@@ -145,11 +145,18 @@ impl Studio {
         let value = self.saved_value(&key).await?;
         let (profile, key, listed, host) = self.saved_key_context(region, &api_key_id).await?;
         let listed_workspace = listed.and_then(|k| k.workspace_id);
+        let what = super::audit::Audited::new("temporary_key", &profile)
+            .region(region)
+            .key(key.api_key_id)
+            .masked(Some(crate::domain::keyformat::mask(value.expose())))
+            .note(format!("{ttl} s"));
         let dashscope = self
             .dashscope_for(&profile, region, host.as_deref())
             .await?;
-        let temp = dashscope
-            .temporary_key(&value, Some(i64::from(ttl)))
+        let temp = self
+            .audited(what, || {
+                dashscope.temporary_key(&value, Some(i64::from(ttl)))
+            })
             .await?;
         let handle = self.inner.held.insert(Held {
             key,
@@ -167,6 +174,23 @@ impl Studio {
 }
 
 impl Studio {
+    /// A temporary `st-` key of `ttl` seconds made from `value` (`skm exec
+    /// --temporary`: the program gets this, never the saved value).
+    pub(crate) async fn temporary_from(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        workspace_host: Option<&str>,
+        value: &Secret,
+        ttl: u32,
+    ) -> Result<Secret> {
+        let dashscope = self.dashscope_for(profile, region, workspace_host).await?;
+        Ok(dashscope
+            .temporary_key(value, Some(i64::from(ttl)))
+            .await?
+            .token)
+    }
+
     /// A temporary `st-` key from a value the caller holds (`skm temp-key`
     /// reads it from the environment or stdin, never from its arguments).
     pub async fn temp_key_from_value(

@@ -3,9 +3,31 @@
 //! the save dialog belongs to the window, the private write to
 //! `storage::export`. The result is a `Secret` because it contains the key.
 
+use super::audit::Audited;
 use super::views::ExportFormat;
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
+
+/// A key ready to be written to a file the person picks: never logged,
+/// never crosses IPC (the window only opens the save dialog).
+pub struct ExportFile {
+    /// The file name the save dialog offers.
+    pub suggested_name: String,
+    pub content: Secret,
+    /// A key's export goes into the audit log when it is written.
+    pub(crate) audit: Option<Audited>,
+}
+
+impl ExportFile {
+    /// A file that holds no key (the audit log's own CSV export).
+    pub fn plain(suggested_name: impl Into<String>, content: Secret) -> Self {
+        ExportFile {
+            suggested_name: suggested_name.into(),
+            content,
+            audit: None,
+        }
+    }
+}
 
 /// The OpenAI-compatible base URL for a key of `region`: the workspace's own
 /// host when known (preferred by the API docs), else the region's shared host.

@@ -87,6 +87,7 @@ impl Studio {
             before_ids: Vec::new(),
             settled_at_ms: None,
             made_key_id: None,
+            audit_seq: None,
         }
     }
 
@@ -296,6 +297,8 @@ impl Studio {
                         .as_ref()
                         .and_then(|n| n.api_key_id.as_deref())
                         .and_then(|id| id.parse().ok());
+                    let how = notice.as_ref().map_or("settled", |n| n.reason.as_str());
+                    self.audit_resolved(&held.intent, made, how).await;
                     notices.extend(notice);
                     self.finish_intent(held, made).await;
                 }
@@ -303,6 +306,8 @@ impl Studio {
                 // said once more, then let go (it would be said on every start).
                 Err(e) if e.code == ErrorCode::NotFound || too_old_to_act(&held.intent) => {
                     log::warn!("interrupted {:?} given up: {}", held.intent.action, e.code);
+                    self.audit_resolved(&held.intent, None, "intent_given_up")
+                        .await;
                     notices.push(notice(&held.intent, "intent_given_up", None, &[], false));
                     self.finish_intent(held, None).await;
                 }
@@ -318,6 +323,25 @@ impl Studio {
             }
         }
         notices
+    }
+
+    /// The audit record that says how an interrupted Create or Reset was
+    /// settled, naming the record written before it was sent.
+    async fn audit_resolved(&self, intent: &Intent, made: Option<i64>, how: &str) {
+        let action = match intent.action {
+            IntentAction::Create => "create",
+            IntentAction::Reset => "reset",
+        };
+        self.audit_append(crate::storage::audit::Entry {
+            action: action.into(),
+            outcome: "resolved".into(),
+            of: intent.audit_seq,
+            region: Some(intent.region.as_str().to_owned()),
+            api_key_id: made.or(intent.api_key_id).map(|id| id.to_string()),
+            note: Some(how.to_owned()),
+            ..Default::default()
+        })
+        .await;
     }
 
     async fn resume_profile(&self, intent: &Intent) -> Result<Profile> {

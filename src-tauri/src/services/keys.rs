@@ -3,6 +3,7 @@
 //! One operation per action; the app and `skm` call the same one and each
 //! shows what it needs of the result.
 
+use super::audit::Audited;
 use super::convert::key_view;
 use super::held::Held;
 use super::views::{
@@ -13,6 +14,7 @@ use super::{parse_api_key_id, Studio};
 use crate::cloud::reconcile::CreateOutcome;
 use crate::cloud::{NewKey, Recovered};
 use crate::domain::error::{ErrorCode, Result};
+use crate::domain::keyformat::display_server_value;
 use crate::domain::permission::Permission;
 use crate::domain::regions::{KeyLimitScope, RegionId};
 use crate::domain::rules;
@@ -85,6 +87,16 @@ fn matches(k: &ApiKey, query: &KeyQuery) -> bool {
     workspace && id && description
 }
 
+/// What the audit record of a Create or Reset says of the key it made: its
+/// id and a mask of its value, never the value.
+fn made_into_record(entry: &mut crate::storage::audit::Entry, shown: &OneTimeKey) {
+    entry.api_key_id = Some(shown.api_key_id.clone());
+    entry.masked = Some(crate::domain::keyformat::mask(shown.value.expose()));
+    if shown.recovered {
+        entry.note = Some("recovered after a lost answer".into());
+    }
+}
+
 /// How long Rust holds a one-time value for Copy/Download while its dialog is open.
 const ONE_TIME_HOLD_SECS: i64 = 60 * 60;
 
@@ -129,6 +141,7 @@ impl Studio {
                 self.workspace_or_default(region, Some(ws)).await?;
             }
         }
+        self.learn_workspaces(&profile, region, &all, &saved).await;
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -148,6 +161,36 @@ impl Studio {
                 scope: info.key_limit_scope,
             },
         })
+    }
+
+    /// Saved copies learn their key's workspace from a listing (`skm exec`
+    /// sends calls to the workspace's host). Best effort: no write when
+    /// nothing changed.
+    async fn learn_workspaces(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        listed: &[ApiKey],
+        saved: &HashMap<KeyRef, crate::storage::saved_keys::SavedKeyRecord>,
+    ) {
+        let seen: Vec<(KeyRef, String)> = listed
+            .iter()
+            .filter_map(|k| {
+                let r = Studio::key_ref(profile, region, k.api_key_id?);
+                let ws = k.workspace_id.clone()?;
+                let known = saved.get(&r)?;
+                (known.workspace_id.as_deref() != Some(ws.as_str())).then_some((r, ws))
+            })
+            .collect();
+        if seen.is_empty() || !self.keychain_names_are_ours() {
+            return;
+        }
+        if let Err(e) = self
+            .blocking(move |s| s.inner.saved.learn_workspaces(&seen))
+            .await
+        {
+            log::debug!("saved keys' workspaces not kept: {}", e.code);
+        }
     }
 
     /// One key as the server has it now, as the list shows it.
@@ -254,6 +297,14 @@ impl Studio {
         intent.description = request.description.clone();
         intent.workspace_id = request.workspace_id.clone();
         intent.before_ids = before.clone();
+        let started = self
+            .audit_start(
+                Audited::new("create", &profile)
+                    .region(region)
+                    .note(request.description.clone().unwrap_or_default()),
+            )
+            .await?;
+        intent.audit_seq = Some(started.seq());
         let held = self.begin_intent(intent).await?;
         let created = match client.create_api_key_after(&request, &before).await {
             Ok(CreateOutcome::Made(key)) => {
@@ -267,10 +318,12 @@ impl Studio {
             }
             Err(e) => Err(e),
         };
-        let made = self
+        let shown = self
             .keep_made(&profile, region, created, held, "create")
-            .await?;
-        Ok(self.one_time(region, made))
+            .await
+            .map(|made| self.one_time(region, made));
+        self.audit_end(started, &shown, made_into_record).await;
+        shown
     }
 
     /// Keep the value a Create or Reset returned (saved before anyone sees
@@ -309,12 +362,18 @@ impl Studio {
         let client = self.client_for(&profile, region).await?;
         let mut intent = self.intent(IntentAction::Reset, &profile, &client, region);
         intent.api_key_id = Some(id);
+        let started = self
+            .audit_start(Audited::new("reset", &profile).region(region).key(id))
+            .await?;
+        intent.audit_seq = Some(started.seq());
         let held = self.begin_intent(intent).await?;
         let reset = client.reset_api_key(id).await;
-        let made = self
+        let shown = self
             .keep_made(&profile, region, reset, held, "reset")
-            .await?;
-        Ok(self.one_time(region, made))
+            .await
+            .map(|made| self.one_time(region, made));
+        self.audit_end(started, &shown, made_into_record).await;
+        shown
     }
 
     /// Change what `input` gives and keep the rest: the key is read first,
@@ -351,19 +410,30 @@ impl Studio {
             auth,
             description: Some(description.unwrap_or_default()),
         };
-        client.update_api_key(id, &request).await?;
+        let what = Audited::new("update", &profile)
+            .region(region)
+            .key(id)
+            .masked(current.api_key_value.as_deref().map(display_server_value));
+        self.audited(what, || client.update_api_key(id, &request))
+            .await?;
         let fresh = client.get_api_key(id).await?;
         self.view_of(&profile, region, &fresh).await
     }
 
     pub async fn key_set_enabled(&self, region: RegionId, id: String, enabled: bool) -> Result<()> {
         let id = parse_api_key_id(&id)?;
-        let client = self.acting_client(region).await?;
-        if enabled {
-            client.enable_api_key(id).await
-        } else {
-            client.disable_api_key(id).await
-        }
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let action = if enabled { "enable" } else { "disable" };
+        let what = Audited::new(action, &profile).region(region).key(id);
+        self.audited(what, || async {
+            if enabled {
+                client.enable_api_key(id).await
+            } else {
+                client.disable_api_key(id).await
+            }
+        })
+        .await
     }
 
     /// Delete the key and its saved copy (the copy is worthless once the key is
@@ -373,10 +443,19 @@ impl Studio {
         let id = parse_api_key_id(&api_key_id)?;
         let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
-        let outcome = match client.delete_api_key(id).await {
+        let what = Audited::new("delete", &profile).region(region).key(id);
+        let deleted = self
+            .audited(what, || async {
+                match client.delete_api_key(id).await {
+                    // Gone already counts as done, in the log too.
+                    Err(e) if e.code == ErrorCode::NotFound => Ok(Err(e)),
+                    other => other.map(Ok),
+                }
+            })
+            .await?;
+        let outcome = match deleted {
             Ok(()) => DeleteOutcome::Deleted,
-            Err(e) if e.code == ErrorCode::NotFound => DeleteOutcome::AlreadyGone { error: e },
-            Err(e) => return Err(e),
+            Err(e) => DeleteOutcome::AlreadyGone { error: e },
         };
         let key = Studio::key_ref(&profile, region, id);
         self.inner.held.remove_key(&key);

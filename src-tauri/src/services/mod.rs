@@ -5,10 +5,12 @@
 //! Every method is async; keychain and file work runs on the blocking pool
 //! (`spawn_blocking`) because a keychain call can take ~300 ms on Linux.
 
+pub mod audit;
 pub mod clients;
 pub mod convert;
 pub mod costs;
 pub mod dashscope;
+pub mod exec;
 pub mod export;
 pub mod held;
 pub mod intents;

@@ -152,6 +152,16 @@ impl Studio {
     /// Add an Alibaba Cloud profile: the secret (and STS token) go to the
     /// keychain, the rest to the settings (the app's form and `skm profiles add`).
     pub async fn profile_add(&self, input: ProfileInputView) -> Result<ProfileView> {
+        self.add_recorded(input, "profile_add", None).await
+    }
+
+    /// Add a profile, recorded in the audit log as `action`.
+    async fn add_recorded(
+        &self,
+        input: ProfileInputView,
+        action: &'static str,
+        source: Option<String>,
+    ) -> Result<ProfileView> {
         let input = ProfileInput {
             name: input.name,
             access_key_id: input.access_key_id,
@@ -159,16 +169,41 @@ impl Studio {
             security_token: input.security_token.filter(|t| !t.is_empty()),
             default_region: input.default_region,
         };
-        self.blocking(move |s| {
-            let p = s.inner.profiles.add(input)?;
-            let active = s.inner.profiles.active()?.id;
-            Ok(profile_view(&p, &active))
+        let what = super::audit::Audited {
+            action,
+            profile: Some((
+                input.name.clone(),
+                crate::storage::profiles::ProfileKind::AlibabaCloud,
+            )),
+            // The AccessKey id, masked, and where an import found it.
+            note: Some(match source {
+                Some(from) => format!("{} from {from}", mask(&input.access_key_id)),
+                None => mask(&input.access_key_id),
+            }),
+            ..Default::default()
+        };
+        self.audited(what, || {
+            self.blocking(move |s| {
+                let p = s.inner.profiles.add(input)?;
+                let active = s.inner.profiles.active()?.id;
+                Ok(profile_view(&p, &active))
+            })
         })
         .await
     }
 
     pub async fn profile_delete(&self, id: String) -> Result<()> {
-        let result = self.blocking(move |s| s.inner.profiles.remove(&id)).await;
+        let profile = self.profile_find(id.clone()).await?;
+        let what = super::audit::Audited {
+            action: "profile_remove",
+            profile: Some((profile.name, profile.kind)),
+            ..Default::default()
+        };
+        let result = self
+            .audited(what, || {
+                self.blocking(move |s| s.inner.profiles.remove(&id))
+            })
+            .await;
         self.inner.clients.forget_cloud();
         result
     }
@@ -203,13 +238,17 @@ impl Studio {
                     .with_reason("import_candidate_gone")
                     .with_param("name", candidate_id.clone())
             })?;
-        self.profile_add(ProfileInputView {
-            name,
-            access_key_id: c.access_key_id,
-            access_key_secret: c.access_key_secret,
-            security_token: c.security_token,
-            default_region: c.region.unwrap_or(RegionId::CnBeijing),
-        })
+        self.add_recorded(
+            ProfileInputView {
+                name,
+                access_key_id: c.access_key_id,
+                access_key_secret: c.access_key_secret,
+                security_token: c.security_token,
+                default_region: c.region.unwrap_or(RegionId::CnBeijing),
+            },
+            "profile_import",
+            Some(c.id),
+        )
         .await
     }
 

@@ -3,12 +3,14 @@
 //! and export files, forget, save a pasted key; the one-time value after
 //! Create or Reset and temporary keys.
 
+use super::audit::Audited;
 use super::export;
+use super::export::ExportFile;
 use super::held::Held;
-use super::views::{ClipboardStatus, ExportFile, ExportFormat};
+use super::views::{ClipboardStatus, ExportFormat};
 use super::{parse_api_key_id, Studio};
 use crate::domain::error::{Error, ErrorCode, Result};
-use crate::domain::keyformat::KeyFormat;
+use crate::domain::keyformat::{mask, KeyFormat};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::storage::profiles::Profile;
@@ -62,9 +64,14 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
+        let profile = self.acting_profile().await?;
         let key = self.key_ref_for(region, &api_key_id).await?;
         let value = self.saved_value(&key).await?;
-        self.copy_secret(value).await
+        let what = Audited::new("copy", &profile)
+            .region(region)
+            .key(key.api_key_id)
+            .masked(Some(mask(value.expose())));
+        self.audited(what, || self.copy_secret(value)).await
     }
 
     /// Copy `DASHSCOPE_API_KEY=...` with the base URL as a comment.
@@ -73,9 +80,14 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
+        let profile = self.acting_profile().await?;
         let (value, host) = self.saved_with_host(region, &api_key_id).await?;
-        self.copy_secret(export::env_snippet(region, host.as_deref(), &value))
-            .await
+        let what = Audited::new("copy_env", &profile)
+            .region(region)
+            .key(&api_key_id)
+            .masked(Some(mask(value.expose())));
+        let snippet = export::env_snippet(region, host.as_deref(), &value);
+        self.audited(what, || self.copy_secret(snippet)).await
     }
 
     /// An export file of a saved key, for the window's save dialog.
@@ -85,18 +97,36 @@ impl Studio {
         api_key_id: String,
         format: ExportFormat,
     ) -> Result<ExportFile> {
+        let profile = self.acting_profile().await?;
         let (value, host) = self.saved_with_host(region, &api_key_id).await?;
+        let audit = Audited::new("export", &profile)
+            .region(region)
+            .key(&api_key_id)
+            .masked(Some(mask(value.expose())));
         Ok(ExportFile {
             suggested_name: export::suggested_file_name(format, &api_key_id),
             content: export::file_content(format, region, host.as_deref(), &value),
+            audit: Some(audit),
         })
     }
 
     /// Write an export file where the person chose: owner-only, whole, never
-    /// through a link (`storage::export`).
-    pub async fn export_write(&self, path: std::path::PathBuf, content: Secret) -> Result<()> {
-        self.blocking(move |_| crate::storage::export::write_file(&path, &content))
-            .await
+    /// through a link (`storage::export`). A key's export is in the audit
+    /// log (with the file's path) before it is written.
+    pub async fn export_write(&self, path: std::path::PathBuf, file: ExportFile) -> Result<()> {
+        let ExportFile { content, audit, .. } = file;
+        let write = || async {
+            let p = path.clone();
+            self.blocking(move |_| crate::storage::export::write_file(&p, &content))
+                .await
+        };
+        match audit {
+            Some(what) => {
+                let what = what.note(path.display().to_string());
+                self.audited(what, write).await
+            }
+            None => write().await,
+        }
     }
 
     /// A saved value with the host of its key's workspace, for snippets and files.
@@ -113,9 +143,15 @@ impl Studio {
 
     /// Remove the saved copy of a key.
     pub async fn key_forget(&self, region: RegionId, api_key_id: String) -> Result<()> {
+        let profile = self.acting_profile().await?;
         let key = self.key_ref_for(region, &api_key_id).await?;
-        self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
-            .await
+        let what = Audited::new("forget", &profile)
+            .region(region)
+            .key(key.api_key_id);
+        self.audited(what, || {
+            self.blocking(move |s| s.inner.saved.forget(&key).map(|_| ()))
+        })
+        .await
     }
 
     /// Save a key the person already has, by pasting it. Returns the format name.
@@ -125,12 +161,19 @@ impl Studio {
         api_key_id: String,
         value: Secret,
     ) -> Result<KeyFormat> {
+        let profile = self.acting_profile().await?;
         let key = self.key_ref_for(region, &api_key_id).await?;
         let value = Secret::new(value.expose().trim());
         let format = classify_pasted(&value)?;
         let name = format!("{format:?}");
-        self.blocking(move |s| s.inner.saved.save(&key, &value, &name))
-            .await?;
+        let what = Audited::new("save_pasted", &profile)
+            .region(region)
+            .key(key.api_key_id)
+            .masked(Some(mask(value.expose())));
+        self.audited(what, || {
+            self.blocking(move |s| s.inner.saved.save(&key, &value, &name))
+        })
+        .await?;
         Ok(format)
     }
 
@@ -144,8 +187,19 @@ impl Studio {
     }
 
     pub async fn one_time_copy(&self, handle: String) -> Result<ClipboardStatus> {
+        self.copy_held(handle, "new key").await
+    }
+
+    /// Copy a value held by handle, recorded as a copy of its key.
+    async fn copy_held(&self, handle: String, what_it_is: &str) -> Result<ClipboardStatus> {
         let held = self.held(&handle)?;
-        self.copy_secret(held.value).await
+        let profile = self.acting_profile().await?;
+        let what = Audited::new("copy", &profile)
+            .region(held.region)
+            .key(held.key.api_key_id)
+            .masked(Some(mask(held.value.expose())))
+            .note(what_it_is);
+        self.audited(what, || self.copy_secret(held.value)).await
     }
 
     /// An export file of the value a one-time dialog shows.
@@ -169,9 +223,20 @@ impl Studio {
                 Err(_) => None,
             },
         };
+        let audit = match self.acting_profile().await {
+            Ok(profile) => Audited::new("export", &profile),
+            Err(_) => Audited {
+                action: "export",
+                ..Default::default()
+            },
+        }
+        .region(h.region)
+        .key(h.key.api_key_id)
+        .masked(Some(mask(h.value.expose())));
         Ok(ExportFile {
             suggested_name: export::suggested_file_name(format, "new"),
             content: export::file_content(format, h.region, host.as_deref(), &h.value),
+            audit: Some(audit),
         })
     }
 
@@ -181,8 +246,7 @@ impl Studio {
     }
 
     pub async fn temp_key_copy(&self, handle: String) -> Result<ClipboardStatus> {
-        let held = self.held(&handle)?;
-        self.copy_secret(held.value).await
+        self.copy_held(handle, "temporary key").await
     }
 
     /// The workspace inference host of a saved key (best effort: one GetApiKey

@@ -22,14 +22,6 @@ pub enum ExportFormat {
     Txt,
 }
 
-/// A key ready to be written to a file the person picks: never logged,
-/// never crosses IPC (the window only opens the save dialog).
-pub struct ExportFile {
-    /// The file name the save dialog offers.
-    pub suggested_name: String,
-    pub content: Secret,
-}
-
 /// Whether this computer holds the key's value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
@@ -478,4 +470,119 @@ mod tests {
         let printed = format!("{k:?}");
         assert!(!printed.contains("TopSecret"), "{printed}");
     }
+}
+
+/// Which audit records to list: all of one key, of one action, since a time.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase", default)]
+pub struct AuditFilter {
+    #[specta(optional)]
+    pub api_key_id: Option<String>,
+    #[specta(optional)]
+    pub action: Option<String>,
+    /// RFC 3339; records at or after it.
+    #[specta(optional)]
+    pub since: Option<String>,
+}
+
+impl AuditFilter {
+    pub fn admits(&self, r: &crate::storage::audit::Record) -> bool {
+        let key = self
+            .api_key_id
+            .as_deref()
+            .is_none_or(|id| r.entry.api_key_id.as_deref() == Some(id));
+        let action = self.action.as_deref().is_none_or(|a| r.entry.action == a);
+        let since = self.since.as_deref().is_none_or(|since| {
+            match (
+                chrono::DateTime::parse_from_rfc3339(since),
+                chrono::DateTime::parse_from_rfc3339(&r.time),
+            ) {
+                (Ok(since), Ok(at)) => at >= since,
+                _ => true,
+            }
+        });
+        key && action && since
+    }
+}
+
+/// One audit record as the audit view and `skm audit list --json` show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditRecordView {
+    pub seq: u32,
+    /// RFC 3339, UTC.
+    pub time: String,
+    pub action: String,
+    /// `started`, `ok`, `failed`, `unknown` or `resolved`.
+    pub outcome: String,
+    /// The `started` record this one concludes.
+    pub of: Option<u32>,
+    pub profile: Option<String>,
+    pub profile_kind: Option<String>,
+    pub region: Option<String>,
+    pub api_key_id: Option<String>,
+    pub masked: Option<String>,
+    pub request_id: Option<String>,
+    pub note: Option<String>,
+}
+
+impl From<crate::storage::audit::Record> for AuditRecordView {
+    fn from(r: crate::storage::audit::Record) -> Self {
+        let e = r.entry;
+        AuditRecordView {
+            seq: r.seq as u32,
+            time: r.time,
+            action: e.action,
+            outcome: e.outcome,
+            of: e.of.map(|s| s as u32),
+            profile: e.profile,
+            profile_kind: e.profile_kind,
+            region: e.region,
+            api_key_id: e.api_key_id,
+            masked: e.masked,
+            request_id: e.request_id,
+            note: e.note,
+        }
+    }
+}
+
+/// What `audit_verify` found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase", tag = "state")]
+pub enum AuditVerdict {
+    Intact {
+        records: u32,
+    },
+    /// Intact, but a file ends in a line a crash cut short.
+    Damaged {
+        records: u32,
+        file: String,
+        line: u32,
+    },
+    /// The chain is broken at this record: `how` is `edited`, `deleted`,
+    /// `reordered` or `cut`.
+    Tampered {
+        file: String,
+        line: u32,
+        how: String,
+        seq: u32,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AuditReport {
+    pub verdict: AuditVerdict,
+    /// The keychain's anchor was read and held against the log too.
+    pub keychain_anchor_checked: bool,
+    /// Where the log is.
+    pub folder: String,
+}
+
+/// The variables `skm exec` sets for the program it runs.
+#[derive(Debug)]
+pub struct ExecEnv {
+    pub vars: Vec<(&'static str, Secret)>,
+    /// The compatible-mode base URL (`OPENAI_BASE_URL`), shown to the person.
+    pub base_url: String,
 }

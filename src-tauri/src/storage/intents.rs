@@ -60,6 +60,10 @@ pub struct Intent {
     /// The key it made or reset, when known.
     #[serde(default)]
     pub made_key_id: Option<i64>,
+    /// The audit log's `started` record of this Create or Reset: the
+    /// record that says how it was settled names it.
+    #[serde(default)]
+    pub audit_seq: Option<u64>,
 }
 
 /// How long a tombstone is kept: longer than any call can take.
@@ -310,6 +314,7 @@ mod tests {
             before_ids: vec![1, 2],
             settled_at_ms: None,
             made_key_id: None,
+            audit_seq: None,
         }
     }
 

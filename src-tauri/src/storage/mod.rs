@@ -2,6 +2,7 @@
 //! and settings, the clipboard and export files. Secrets go to the keychain
 //! only; everything else here holds none.
 
+pub mod audit;
 pub mod callers;
 pub mod clipboard;
 pub mod export;

@@ -47,6 +47,8 @@ pub const SANDBOX_DB: &str = "sandbox.db";
 pub const INTENTS_DIR: &str = "intents";
 /// Who "you" are per AccessKey (`storage::callers`).
 pub const CALLERS_FILE: &str = "callers.json";
+/// The audit log: `audit-NNNNNN.jsonl` files and their anchor (`storage::audit`).
+pub const AUDIT_DIR: &str = "audit";
 
 pub fn review_dates_file(config: &Path) -> PathBuf {
     config.join(REVIEW_DATES_FILE)
@@ -62,4 +64,8 @@ pub fn intents_dir(data: &Path) -> PathBuf {
 
 pub fn callers_file(data: &Path) -> PathBuf {
     data.join(CALLERS_FILE)
+}
+
+pub fn audit_dir(data: &Path) -> PathBuf {
+    data.join(AUDIT_DIR)
 }

@@ -31,6 +31,10 @@ pub struct SavedKeyRecord {
     /// The saved value failed a check: the key was probably reset elsewhere.
     #[serde(default)]
     pub stale: bool,
+    /// The key's workspace, as the last listing (or a GetApiKey) said:
+    /// `skm exec` sends the key's calls to the workspace's host.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace_id: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -74,6 +78,7 @@ impl SavedKeys {
             format: format.to_owned(),
             saved_at: chrono::Utc::now().timestamp_millis(),
             stale: false,
+            workspace_id: None,
         };
         let r = record.clone();
         self.update(move |doc| {
@@ -108,6 +113,27 @@ impl SavedKeys {
         self.update(|doc| {
             if let Some(r) = doc.keys.iter_mut().find(|r| &r.key == key) {
                 r.stale = stale;
+            }
+            Ok(())
+        })
+    }
+
+    /// Remember the workspace of each saved key named here; writes only
+    /// when something changed.
+    pub fn learn_workspaces(&self, seen: &[(KeyRef, String)]) -> Result<()> {
+        let current = self.load()?;
+        let changed = current.keys.iter().any(|r| {
+            seen.iter()
+                .any(|(k, w)| k == &r.key && r.workspace_id.as_deref() != Some(w))
+        });
+        if !changed {
+            return Ok(());
+        }
+        self.update(|doc| {
+            for r in doc.keys.iter_mut() {
+                if let Some((_, w)) = seen.iter().find(|(k, _)| k == &r.key) {
+                    r.workspace_id = Some(w.clone());
+                }
             }
             Ok(())
         })

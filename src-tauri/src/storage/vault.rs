@@ -16,6 +16,7 @@
 //! | `profile:<profileId>:access-key-secret` | the AccessKey secret of a profile |
 //! | `profile:<profileId>:sts-token` | the STS security token of a profile, if any |
 //! | `key:<scope>:<regionId>:<apiKeyId>` | a saved copy of an API key value |
+//! | `audit:<log>:anchor` | the audit log's last sequence number and hash (no secret: kept here so that rewriting the log's files is not enough to cut records unseen); `<log>` names the log's folder by a digest |
 //!
 //! `<scope>` is `sandbox` for the local sandbox and `cloud` for Alibaba Cloud.
 //! The cloud scope is deliberately not tied to a profile or an AccessKey id:
@@ -92,9 +93,17 @@ impl KeyRef {
 /// The name of one vault entry (see the module doc for the scheme).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum EntryName {
-    AccessKeySecret { profile_id: String },
-    StsToken { profile_id: String },
+    AccessKeySecret {
+        profile_id: String,
+    },
+    StsToken {
+        profile_id: String,
+    },
     ApiKey(KeyRef),
+    /// The end of the audit log in the folder whose digest is `log`.
+    AuditAnchor {
+        log: String,
+    },
 }
 
 impl EntryName {
@@ -105,6 +114,7 @@ impl EntryName {
                 format!("profile:{profile_id}:access-key-secret")
             }
             EntryName::StsToken { profile_id } => format!("profile:{profile_id}:sts-token"),
+            EntryName::AuditAnchor { log } => format!("audit:{log}:anchor"),
             EntryName::ApiKey(k) => {
                 format!(
                     "key:{}:{}:{}",

@@ -266,6 +266,7 @@ async fn a_later_key_with_the_same_description_is_not_taken_for_a_lost_one() {
             before_ids: vec![],
             settled_at_ms: None,
             made_key_id: None,
+            audit_seq: None,
         })
         .unwrap()
         .release();

@@ -163,7 +163,7 @@ async fn journey_in_its_own_process() {
         .unwrap();
     assert_eq!(env_export.suggested_name, ".env");
     studio
-        .export_write(env_file.clone(), env_export.content)
+        .export_write(env_file.clone(), env_export)
         .await
         .unwrap();
 

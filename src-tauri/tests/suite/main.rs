@@ -10,6 +10,7 @@
 
 mod support;
 
+mod cli_exec_audit;
 mod cli_shared_storage;
 mod client_cli;
 mod client_credentials;

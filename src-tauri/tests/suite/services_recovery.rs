@@ -112,6 +112,7 @@ async fn a_lost_create_is_not_recovered_while_another_create_runs() {
             before_ids: vec![],
             settled_at_ms: None,
             made_key_id: None,
+            audit_seq: None,
         })
         .unwrap();
     let e = studio

@@ -9,7 +9,7 @@
 
 #![cfg(target_os = "linux")]
 
-use crate::support::app::{app_on, Board};
+use crate::support::app::{app_on, skm_on, Board};
 use crate::support::keychain;
 use crate::support::login_keyring::{Answer, LockedKeyring};
 use studio_keys::domain::i18n::Lang;
@@ -41,7 +41,7 @@ async fn a_locked_keychain_says_locked_and_unlocking_restores() {
     let _keychain = keychain::lock().await;
     let root = tempfile::tempdir().unwrap();
     let board = Board::default();
-    let (studio, _dirs) = app_on(root.path(), &board);
+    let (studio, dirs) = app_on(root.path(), &board);
     let region = RegionId::CnBeijing;
 
     // A key saved while the keychain is open.
@@ -63,6 +63,38 @@ async fn a_locked_keychain_says_locked_and_unlocking_restores() {
     assert!(prompts >= 1, "gnome-keyring asked to unlock");
     assert_locked("copy", &copied.unwrap_err());
     assert_eq!(*board.0.lock().unwrap(), None, "nothing was copied");
+    assert!(keyring.is_locked());
+
+    // `skm exec` asks too; declined, it runs nothing and exits 11.
+    let marker = root.path().join("ran");
+    let (ran, prompts) = keyring
+        .answer_prompts(Answer::Decline, {
+            let (id, dirs, marker) = (id.clone(), dirs.clone(), marker.clone());
+            async move {
+                tokio::task::spawn_blocking(move || {
+                    skm_on(
+                        &dirs,
+                        "en",
+                        &[
+                            "exec",
+                            "--key",
+                            &id,
+                            "--",
+                            "touch",
+                            marker.to_str().unwrap(),
+                        ],
+                        &[],
+                    )
+                })
+                .await
+                .unwrap()
+            }
+        })
+        .await;
+    assert!(prompts >= 1, "gnome-keyring asked to unlock");
+    assert_eq!(ran.0, 11, "{}", ran.2);
+    assert!(ran.2.contains("skm: "), "{}", ran.2);
+    assert!(!marker.exists(), "nothing was run");
     assert!(keyring.is_locked());
 
     // A new key is made and shown once, and said to be unsaved because the

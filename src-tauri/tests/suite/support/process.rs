@@ -65,3 +65,33 @@ pub fn run_alone(name: &str, env: &[(&str, &OsStr)]) {
         out.status
     );
 }
+
+/// Starts the test `name` alone in a new process of this test binary, like
+/// [`run_alone`], without waiting: for tests that need several processes at
+/// once. Wait with [`passed_alone`].
+pub fn spawn_alone(name: &str, env: &[(&str, &OsStr)]) -> std::process::Child {
+    let exe = std::env::current_exe().expect("the path of this test binary");
+    let mut cmd = Command::new(exe);
+    cmd.args([name, "--exact", "--include-ignored", "--test-threads=1"])
+        .env(ALONE_ENV, name)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.spawn().expect("this test binary runs again")
+}
+
+/// Waits for a process from [`spawn_alone`]; panics with its output unless
+/// its one test ran and passed.
+pub fn passed_alone(name: &str, child: std::process::Child) {
+    let out = child.wait_with_output().expect("the test process ends");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let ran = format!("test {name} ... ok");
+    assert!(
+        out.status.success() && stdout.lines().any(|l| l.trim() == ran),
+        "{name} did not run and pass in its own process ({}):\n{stdout}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
