@@ -2,6 +2,7 @@
 //! service and converts the result. No decisions live here.
 
 pub mod app;
+pub mod audit;
 pub mod clipboard;
 pub mod costs;
 pub mod keys;
@@ -22,6 +23,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             app::app_info,
             app::ui_painted,
             app::bench_snapshot,
+            audit::audit_export,
+            audit::audit_list,
+            audit::audit_verify,
             clipboard::clipboard_copy_text,
             clipboard::clipboard_status,
             costs::keys_costs,

@@ -2,6 +2,9 @@
 // against the registered handlers by a test. Keep sorted.
 [
     "app_info",
+    "audit_export",
+    "audit_list",
+    "audit_verify",
     "bench_snapshot",
     "clipboard_copy_text",
     "clipboard_status",

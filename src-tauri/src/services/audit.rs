@@ -256,6 +256,12 @@ impl Studio {
             .collect())
     }
 
+    /// The records `filter` asks for, as CSV (for a spreadsheet).
+    pub async fn audit_csv(&self, filter: AuditFilter) -> Result<crate::domain::secret::Secret> {
+        let records = self.audit_list(filter).await?;
+        audit_csv(&records).map(crate::domain::secret::Secret::new)
+    }
+
     /// Walk the chain and hold it against both anchors. The keychain's is
     /// read when it can be; without it the file's anchor alone counts.
     pub async fn audit_verify(&self) -> Result<AuditReport> {

@@ -21,6 +21,18 @@ export const commands = {
 	 *  own cost of that content from the app's. The list shows masked keys only.
 	 */
 	benchSnapshot: (html: string) => __TAURI_INVOKE<null>("bench_snapshot", { html }),
+	/**
+	 *  The records `filter` asks for as a CSV file chosen in the save dialog;
+	 *  `null` when cancelled.
+	 */
+	auditExport: (filter: AuditFilter_Deserialize) => __TAURI_INVOKE<string | null>("audit_export", { filter }),
+	/**
+	 *  The records `filter` asks for, oldest first (a key's include the
+	 *  `started` record of each of its actions).
+	 */
+	auditList: (filter: AuditFilter_Deserialize) => __TAURI_INVOKE<AuditRecordView_Serialize[]>("audit_list", { filter }),
+	/**  Whether the chain holds, against the anchors beside it and in the keychain. */
+	auditVerify: () => __TAURI_INVOKE<AuditReport>("audit_verify"),
 	/**  Copy non-secret text, such as a masked key or an id. */
 	clipboardCopyText: (text: string) => __TAURI_INVOKE<null>("clipboard_copy_text", { text }),
 	clipboardStatus: () => __TAURI_INVOKE<ClipboardStatus_Serialize>("clipboard_status"),
@@ -154,6 +166,84 @@ export type AppSettings_Serialize = {
 	 */
 	flagIdleKeys: boolean,
 };
+
+/**  Which audit records to list: all of one key, of one action, since a time. */
+export type AuditFilter = AuditFilter_Serialize | AuditFilter_Deserialize;
+
+/**  Which audit records to list: all of one key, of one action, since a time. */
+export type AuditFilter_Deserialize = {
+	apiKeyId?: string | null,
+	action?: string | null,
+	/**  RFC 3339; records at or after it. */
+	since?: string | null,
+};
+
+/**  Which audit records to list: all of one key, of one action, since a time. */
+export type AuditFilter_Serialize = {
+	apiKeyId?: string | null,
+	action?: string | null,
+	/**  RFC 3339; records at or after it. */
+	since?: string | null,
+};
+
+/**  One audit record as the audit view and `skm audit list --json` show it. */
+export type AuditRecordView = AuditRecordView_Serialize | AuditRecordView_Deserialize;
+
+/**  One audit record as the audit view and `skm audit list --json` show it. */
+export type AuditRecordView_Deserialize = {
+	seq: number,
+	/**  RFC 3339, UTC. */
+	time: string,
+	action: string,
+	/**  `started`, `ok`, `failed`, `unknown` or `resolved`. */
+	outcome: string,
+	/**  The `started` record this one concludes. */
+	of?: number | null,
+	profile?: string | null,
+	profileKind?: string | null,
+	region?: string | null,
+	apiKeyId?: string | null,
+	masked?: string | null,
+	requestId?: string | null,
+	note?: string | null,
+};
+
+/**  One audit record as the audit view and `skm audit list --json` show it. */
+export type AuditRecordView_Serialize = {
+	seq: number,
+	/**  RFC 3339, UTC. */
+	time: string,
+	action: string,
+	/**  `started`, `ok`, `failed`, `unknown` or `resolved`. */
+	outcome: string,
+	/**  The `started` record this one concludes. */
+	of: number | null,
+	profile: string | null,
+	profileKind: string | null,
+	region: string | null,
+	apiKeyId: string | null,
+	masked: string | null,
+	requestId: string | null,
+	note: string | null,
+};
+
+export type AuditReport = {
+	verdict: AuditVerdict,
+	/**  The keychain's anchor was read and held against the log too. */
+	keychainAnchorChecked: boolean,
+	/**  Where the log is. */
+	folder: string,
+};
+
+/**  What `audit_verify` found. */
+export type AuditVerdict = { state: "intact"; records: number } | 
+/**  Intact, but a file ends in a line a crash cut short. */
+{ state: "damaged"; records: number; file: string; line: number } | 
+/**
+ *  The chain is broken at this record: `how` is `edited`, `deleted`,
+ *  `reordered` or `cut`.
+ */
+{ state: "tampered"; file: string; line: number; how: string; seq: number };
 
 /**  One step of the UI's start, in ms since its page began loading. */
 export type BenchMark = {
