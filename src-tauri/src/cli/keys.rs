@@ -2,6 +2,7 @@
 
 use super::{context, output, GlobalArgs};
 use crate::domain::error::Result;
+use crate::services::rotation::{parse_grace, GRACE_DEFAULT};
 use crate::services::views::{
     CreateKeyInput, DeleteOutcome, KeyOrder, KeyQuery, KeySort, OneTimeKey, Permission,
     PermissionChange, PermissionType, UpdateKeyInput,
@@ -43,6 +44,21 @@ pub enum KeysCmd {
     Reset {
         api_key_id: i64,
     },
+    /// Rotate without downtime: make a twin now (printed once, saved first);
+    /// with --finish, disable the old key (and delete it once the grace
+    /// period has ended, or at once with --delete-now).
+    Rotate {
+        api_key_id: i64,
+        /// How long the old key stays disabled before its deletion is offered.
+        #[arg(long, value_name = "now|1h|24h|7d|YYYY-MM-DD")]
+        grace: Option<String>,
+        #[arg(long)]
+        finish: bool,
+        #[arg(long, requires = "finish")]
+        delete_now: bool,
+    },
+    /// The rotations in progress, with their step and dates.
+    Rotations,
     /// Enabled keys, older than the period, that spent nothing in it.
     Idle {
         /// The last N billing days, today included.
@@ -216,6 +232,56 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
         KeysCmd::Reset { api_key_id } => {
             let made = studio.key_reset(region, api_key_id.to_string()).await?;
             print_made(g, made)?;
+        }
+        KeysCmd::Rotate {
+            api_key_id,
+            grace,
+            finish,
+            delete_now,
+        } => {
+            if finish {
+                let r = studio
+                    .rotate_finish(region, api_key_id.to_string(), delete_now)
+                    .await?;
+                if g.json {
+                    output::json(&r);
+                } else {
+                    println!("{}", output::rotation_line(&r));
+                }
+                return Ok(());
+            }
+            let grace = parse_grace(
+                grace.as_deref().unwrap_or(GRACE_DEFAULT),
+                chrono::Local::now().date_naive(),
+            )?;
+            let started = studio
+                .rotate_start(region, api_key_id.to_string(), grace)
+                .await?;
+            match &started.twin {
+                Some(twin) => {
+                    output::one_time_key_of(g, twin, Some(api_key_id));
+                    output::say(&output::rotation_line(&started.rotation));
+                    if let Some(e) = &twin.save_error {
+                        return Err(e.clone());
+                    }
+                }
+                None if g.json => output::json(&started.rotation),
+                None => println!("{}", output::rotation_line(&started.rotation)),
+            }
+        }
+        KeysCmd::Rotations => {
+            let report = studio.rotations_list().await?;
+            for refused in &report.refused {
+                output::say(&format!("skm: {refused}"));
+            }
+            if g.json {
+                output::json(&report);
+            } else {
+                report
+                    .rotations
+                    .iter()
+                    .for_each(|r| println!("{}", output::rotation_line(r)));
+            }
         }
         KeysCmd::Idle { days } => super::costs::idle(g, studio, days).await?,
     }

@@ -7,7 +7,8 @@ use crate::domain::permission::PermissionType;
 use crate::domain::redact;
 use crate::domain::secret::Secret;
 use crate::services::views::{
-    IntentNotice, KeyView, ModelLimitView, OneTimeKey, Permission, SaveStatus, WorkspaceView,
+    IntentNotice, KeyView, ModelLimitView, OneTimeKey, Permission, RotationStep, RotationView,
+    SaveStatus, WorkspaceView,
 };
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -210,6 +211,9 @@ struct OneTimeKeyDoc<'a> {
     /// The first answer was lost and the value came from a second try.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     recovered: bool,
+    /// `skm keys rotate`: the key this one replaces.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rotated_from: Option<i64>,
 }
 
 /// The one and only display of a new key value: stdout, with a warning on stderr.
@@ -217,6 +221,11 @@ struct OneTimeKeyDoc<'a> {
 /// saving was not asked for (SKM_NO_SAVE, a loopback endpoint), so scripts
 /// can tell the two apart.
 pub fn one_time_key(g: &GlobalArgs, key: &OneTimeKey) {
+    one_time_key_of(g, key, None)
+}
+
+/// `one_time_key`, for a twin that replaces key `rotated_from`.
+pub fn one_time_key_of(g: &GlobalArgs, key: &OneTimeKey, rotated_from: Option<i64>) {
     if g.json {
         let saved = match key.saved_to_keychain {
             SaveStatus::Saved => Some(true),
@@ -231,6 +240,7 @@ pub fn one_time_key(g: &GlobalArgs, key: &OneTimeKey) {
             description: key.description.as_deref(),
             saved,
             recovered: key.recovered,
+            rotated_from,
         });
     } else {
         println!("{}", key.value.expose());
@@ -263,4 +273,39 @@ pub fn done(g: &GlobalArgs, what: &str, id: &str) {
             &[("id", id)],
         ));
     }
+}
+
+/// A rotation in one line: its key, step, twin and dates, and its note.
+pub fn rotation_line(r: &RotationView) -> String {
+    let when = |ms: Option<f64>| {
+        ms.and_then(|ms| chrono::DateTime::from_timestamp_millis(ms as i64))
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| "-".into())
+    };
+    let step = match r.step {
+        RotationStep::Twin => "twin",
+        RotationStep::HandOver => "hand-over",
+        RotationStep::Disabled => "disabled",
+        RotationStep::Retired => "retired",
+        RotationStep::Paused => "paused",
+        RotationStep::Ended => "ended",
+    };
+    format!(
+        "{:<10} {:<15} {:<10} twin {:<10} grace {:<10} ends {}{}{}",
+        r.old_key_id,
+        r.region,
+        step,
+        r.twin_key_id.as_deref().unwrap_or("-"),
+        r.grace,
+        when(r.grace_ends_at),
+        if r.retire_due { " (retire now)" } else { "" },
+        r.note
+            .as_deref()
+            .map(|n| format!("\n  {n}"))
+            .unwrap_or_default(),
+    )
 }

@@ -7,6 +7,7 @@ pub mod clipboard;
 pub mod costs;
 pub mod keys;
 pub mod profiles;
+pub mod rotation;
 pub mod settings;
 pub mod state;
 pub mod updates;
@@ -63,6 +64,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             profiles::profile_test,
             profiles::profiles_list,
             profiles::sandbox_identities,
+            rotation::rotation_enable_again,
+            rotation::rotation_finish,
+            rotation::rotation_start,
+            rotation::rotations_list,
             settings::settings_get,
             settings::settings_set,
             settings::storage_status,

@@ -120,6 +120,7 @@ pub const ACTIONS: &[&str] = &[
     "export",
     "temporary_key",
     "exec",
+    "rotate",
     "save_pasted",
     "forget",
     "profile_add",

@@ -174,6 +174,19 @@ impl Studio {
 }
 
 impl Studio {
+    /// What DashScope makes of `value` in `region` (at the workspace's host
+    /// when known): a rotation's twin is checked so.
+    pub(crate) async fn check_value_with(
+        &self,
+        profile: &Profile,
+        region: RegionId,
+        workspace_host: Option<&str>,
+        value: &Secret,
+    ) -> Result<KeyCheck> {
+        let dashscope = self.dashscope_for(profile, region, workspace_host).await?;
+        dashscope.check_key(value).await
+    }
+
     /// A temporary `st-` key of `ttl` seconds made from `value` (`skm exec
     /// --temporary`: the program gets this, never the saved value).
     pub(crate) async fn temporary_from(

@@ -272,6 +272,17 @@ impl Studio {
     /// it is returned to be shown once.
     pub async fn key_create(&self, input: CreateKeyInput) -> Result<OneTimeKey> {
         let profile = self.acting_profile().await?;
+        self.create_key_as(&profile, input).await
+    }
+
+    /// `key_create` as `profile` (a rotation's twin is saved whatever the
+    /// profile prefers: it passes a copy that says so).
+    pub(crate) async fn create_key_as(
+        &self,
+        profile: &Profile,
+        input: CreateKeyInput,
+    ) -> Result<OneTimeKey> {
+        let profile = profile.clone();
         let region = input.region;
         let info = region.info();
         // Where Custom is not offered (Virginia) a Custom request is refused by the

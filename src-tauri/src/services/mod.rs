@@ -17,6 +17,7 @@ pub mod intents;
 pub mod keys;
 pub mod profiles;
 pub mod reviews;
+pub mod rotation;
 pub mod sandbox;
 pub mod saved;
 pub mod views;

@@ -586,3 +586,62 @@ pub struct ExecEnv {
     /// The compatible-mode base URL (`OPENAI_BASE_URL`), shown to the person.
     pub base_url: String,
 }
+
+/// Where a rotation is (see `services::rotation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum RotationStep {
+    /// The twin is being made, or was made but not yet checked.
+    Twin,
+    /// The twin is saved and checked: put it where the old key was used.
+    HandOver,
+    /// The old key is disabled; the grace period runs.
+    Disabled,
+    Retired,
+    /// A change made elsewhere stopped it (`note`): make a new twin.
+    Paused,
+    /// A change made elsewhere ended it (`note`).
+    Ended,
+}
+
+/// A rotation in progress, as the app and `skm keys rotations` show it.
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationView {
+    pub id: String,
+    pub region: RegionId,
+    pub old_key_id: String,
+    pub old_description: String,
+    pub old_masked: String,
+    pub twin_key_id: Option<String>,
+    pub twin_description: String,
+    pub twin_masked: Option<String>,
+    /// As `--grace` takes it: `now`, `1h`, `24h`, `7d` or a date.
+    pub grace: String,
+    pub step: RotationStep,
+    /// Epoch ms.
+    pub started_at: f64,
+    pub disabled_at: Option<f64>,
+    pub grace_ends_at: Option<f64>,
+    /// The grace period has ended: deleting the old key is offered.
+    pub retire_due: bool,
+    /// Why it paused or ended, or what to know, in the person's language.
+    pub note: Option<String>,
+}
+
+/// Step 1's result: the rotation, and the twin's one-time display when it
+/// was made now (`None` when the rotation was already under way).
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationStarted {
+    pub rotation: RotationView,
+    pub twin: Option<OneTimeKey>,
+}
+
+/// The rotations in progress, and the records refused (never acted on).
+#[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RotationsReport {
+    pub rotations: Vec<RotationView>,
+    pub refused: Vec<String>,
+}

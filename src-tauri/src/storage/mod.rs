@@ -9,6 +9,8 @@ pub mod export;
 pub mod intents;
 pub mod paths;
 pub mod profiles;
+pub mod records;
 pub mod review_dates;
+pub mod rotations;
 pub mod saved_keys;
 pub mod vault;

@@ -49,6 +49,8 @@ pub const INTENTS_DIR: &str = "intents";
 pub const CALLERS_FILE: &str = "callers.json";
 /// The audit log: `audit-NNNNNN.jsonl` files and their anchor (`storage::audit`).
 pub const AUDIT_DIR: &str = "audit";
+/// Rotations in progress, a record each (`storage::rotations`).
+pub const ROTATIONS_DIR: &str = "rotations";
 
 pub fn review_dates_file(config: &Path) -> PathBuf {
     config.join(REVIEW_DATES_FILE)
@@ -68,4 +70,8 @@ pub fn callers_file(data: &Path) -> PathBuf {
 
 pub fn audit_dir(data: &Path) -> PathBuf {
     data.join(AUDIT_DIR)
+}
+
+pub fn rotations_dir(data: &Path) -> PathBuf {
+    data.join(ROTATIONS_DIR)
 }

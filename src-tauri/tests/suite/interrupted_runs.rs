@@ -39,7 +39,7 @@ fn intents_left(dirs: &Dirs) -> usize {
 
 /// Start `skm args` on `dirs`, paused after `action`'s answer, and return it
 /// once it says it is paused (the server has applied the request by then).
-fn skm_paused_after(dirs: &Dirs, action: &str, args: &[&str]) -> std::process::Child {
+pub(crate) fn skm_paused_after(dirs: &Dirs, action: &str, args: &[&str]) -> std::process::Child {
     let mut child = Command::new(env!("CARGO_BIN_EXE_skm"))
         .args([
             "--lang",
@@ -83,7 +83,7 @@ fn skm_paused_after(dirs: &Dirs, action: &str, args: &[&str]) -> std::process::C
 }
 
 /// SIGKILL, as a power cut would: no destructor, no cleanup.
-fn kill(mut child: std::process::Child) {
+pub(crate) fn kill(mut child: std::process::Child) {
     child.kill().unwrap();
     child.wait().unwrap();
 }

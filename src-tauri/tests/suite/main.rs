@@ -25,6 +25,7 @@ mod leak_scan;
 mod one_path;
 mod process_hardening;
 mod release_version;
+mod rotation;
 mod sandbox_auth;
 mod sandbox_faults;
 mod sandbox_integrity;

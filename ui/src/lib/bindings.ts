@@ -91,6 +91,20 @@ export const commands = {
 	profilesList: () => __TAURI_INVOKE<ProfileView_Serialize[]>("profiles_list"),
 	/**  The sandbox's seeded identities (names and what each may do; no secrets). */
 	sandboxIdentities: () => __TAURI_INVOKE<SandboxIdentityView_Serialize[]>("sandbox_identities"),
+	/**  During the grace period: the old key works again. */
+	rotationEnableAgain: (region: RegionId, apiKeyId: string) => __TAURI_INVOKE<RotationView_Serialize>("rotation_enable_again", { region, apiKeyId }),
+	/**
+	 *  Disable the old key (the grace period starts); once it has ended, or
+	 *  with `delete_now`, delete it.
+	 */
+	rotationFinish: (region: RegionId, apiKeyId: string, deleteNow: boolean) => __TAURI_INVOKE<RotationView_Serialize>("rotation_finish", { region, apiKeyId, deleteNow }),
+	/**
+	 *  Step 1: the twin (its value shown once, saved first); for a rotation
+	 *  already under way, its state. `grace`: `now`, `1h`, `24h`, `7d` or a date.
+	 */
+	rotationStart: (region: RegionId, apiKeyId: string, grace: string) => __TAURI_INVOKE<RotationStarted_Serialize>("rotation_start", { region, apiKeyId, grace }),
+	/**  The active profile's rotations in progress, held against the cloud. */
+	rotationsList: () => __TAURI_INVOKE<RotationsReport_Serialize>("rotations_list"),
 	settingsGet: () => __TAURI_INVOKE<AppSettings_Serialize>("settings_get"),
 	settingsSet: (settings: AppSettings_Deserialize) => __TAURI_INVOKE<AppSettings_Serialize>("settings_set", { settings }),
 	/**  Whether the keychain answers, and any settings file moved aside at start. */
@@ -1059,6 +1073,107 @@ export type ReviewDue = {
 	/**  The key's description when last listed; empty when it has none. */
 	label: string,
 	reviewBy: string,
+};
+
+/**
+ *  Step 1's result: the rotation, and the twin's one-time display when it
+ *  was made now (`None` when the rotation was already under way).
+ */
+export type RotationStarted = RotationStarted_Serialize | RotationStarted_Deserialize;
+
+/**
+ *  Step 1's result: the rotation, and the twin's one-time display when it
+ *  was made now (`None` when the rotation was already under way).
+ */
+export type RotationStarted_Deserialize = {
+	rotation: RotationView_Deserialize,
+	twin?: OneTimeKey_Deserialize | null,
+};
+
+/**
+ *  Step 1's result: the rotation, and the twin's one-time display when it
+ *  was made now (`None` when the rotation was already under way).
+ */
+export type RotationStarted_Serialize = {
+	rotation: RotationView_Serialize,
+	twin: OneTimeKey_Serialize | null,
+};
+
+/**  Where a rotation is (see `services::rotation`). */
+export type RotationStep = 
+/**  The twin is being made, or was made but not yet checked. */
+"twin" | 
+/**  The twin is saved and checked: put it where the old key was used. */
+"handOver" | 
+/**  The old key is disabled; the grace period runs. */
+"disabled" | "retired" | 
+/**  A change made elsewhere stopped it (`note`): make a new twin. */
+"paused" | 
+/**  A change made elsewhere ended it (`note`). */
+"ended";
+
+/**  A rotation in progress, as the app and `skm keys rotations` show it. */
+export type RotationView = RotationView_Serialize | RotationView_Deserialize;
+
+/**  A rotation in progress, as the app and `skm keys rotations` show it. */
+export type RotationView_Deserialize = {
+	id: string,
+	region: RegionId,
+	oldKeyId: string,
+	oldDescription: string,
+	oldMasked: string,
+	twinKeyId?: string | null,
+	twinDescription: string,
+	twinMasked?: string | null,
+	/**  As `--grace` takes it: `now`, `1h`, `24h`, `7d` or a date. */
+	grace: string,
+	step: RotationStep,
+	/**  Epoch ms. */
+	startedAt: number | null,
+	disabledAt?: number | null,
+	graceEndsAt?: number | null,
+	/**  The grace period has ended: deleting the old key is offered. */
+	retireDue: boolean,
+	/**  Why it paused or ended, or what to know, in the person's language. */
+	note?: string | null,
+};
+
+/**  A rotation in progress, as the app and `skm keys rotations` show it. */
+export type RotationView_Serialize = {
+	id: string,
+	region: RegionId,
+	oldKeyId: string,
+	oldDescription: string,
+	oldMasked: string,
+	twinKeyId: string | null,
+	twinDescription: string,
+	twinMasked: string | null,
+	/**  As `--grace` takes it: `now`, `1h`, `24h`, `7d` or a date. */
+	grace: string,
+	step: RotationStep,
+	/**  Epoch ms. */
+	startedAt: number | null,
+	disabledAt: number | null,
+	graceEndsAt: number | null,
+	/**  The grace period has ended: deleting the old key is offered. */
+	retireDue: boolean,
+	/**  Why it paused or ended, or what to know, in the person's language. */
+	note: string | null,
+};
+
+/**  The rotations in progress, and the records refused (never acted on). */
+export type RotationsReport = RotationsReport_Serialize | RotationsReport_Deserialize;
+
+/**  The rotations in progress, and the records refused (never acted on). */
+export type RotationsReport_Deserialize = {
+	rotations: RotationView_Deserialize[],
+	refused: string[],
+};
+
+/**  The rotations in progress, and the records refused (never acted on). */
+export type RotationsReport_Serialize = {
+	rotations: RotationView_Serialize[],
+	refused: string[],
 };
 
 /**
