@@ -323,6 +323,18 @@ fn remind_reviews(app: tauri::AppHandle, studio: crate::services::Studio) {
                 Ok(None) => {}
                 Err(e) => log::warn!("review dates unreadable: {}", e.code),
             }
+            // Rotations whose grace period has ended: deleting the old key
+            // is offered, once, the same way.
+            if let Ok(Some((title, body, ids))) = studio.rotation_reminder().await {
+                match app.notification().builder().title(title).body(body).show() {
+                    Ok(()) => {
+                        if let Err(e) = studio.rotations_reminded(ids).await {
+                            log::warn!("rotation reminder not recorded: {}", e.code);
+                        }
+                    }
+                    Err(e) => log::warn!("rotation reminder not shown: {e}"),
+                }
+            }
             tokio::time::sleep(REVIEW_CHECK_EVERY).await;
         }
     });

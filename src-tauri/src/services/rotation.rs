@@ -518,6 +518,61 @@ impl Studio {
         Ok(())
     }
 
+    /// Rotations whose grace period has ended and that no OS notification
+    /// named yet: the notification's title and body, and their ids. From
+    /// this computer's records alone (no network). Call `rotations_reminded`
+    /// once it is shown.
+    pub async fn rotation_reminder(&self) -> Result<Option<(String, String, Vec<String>)>> {
+        let due: Vec<Rotation> = self
+            .rotations()
+            .all()
+            .0
+            .into_iter()
+            .filter(|r| {
+                r.step == Step::Disabled
+                    && !r.reminded
+                    && r.grace_ends_at_ms.is_some_and(|end| end <= now_ms())
+            })
+            .collect();
+        let Some(first) = due.first() else {
+            return Ok(None);
+        };
+        let lang = crate::domain::i18n::current();
+        let label = if first.old_description.is_empty() {
+            first.old_key_id.to_string()
+        } else {
+            first.old_description.clone()
+        };
+        let region = first.region.info().name_in(lang);
+        let mut body = crate::domain::i18n::tr(
+            lang,
+            "rotation.notify_body",
+            &[("label", &label), ("region", region)],
+        );
+        if due.len() > 1 {
+            let more = (due.len() - 1).to_string();
+            body.push(' ');
+            body.push_str(&crate::domain::i18n::tr(
+                lang,
+                "rotation.notify_more",
+                &[("count", &more)],
+            ));
+        }
+        let title = crate::domain::i18n::tr(lang, "rotation.notify_title", &[]);
+        Ok(Some((title, body, due.into_iter().map(|r| r.id).collect())))
+    }
+
+    /// The notification naming these rotations was shown: not again.
+    pub async fn rotations_reminded(&self, ids: Vec<String>) -> Result<()> {
+        for id in ids {
+            if let Some(mut r) = self.rotations().get(&id) {
+                r.reminded = true;
+                self.put_rotation(&mut r)?;
+            }
+        }
+        Ok(())
+    }
+
     pub(crate) fn rotation_view(&self, r: &Rotation) -> RotationView {
         RotationView {
             id: r.id.clone(),

@@ -279,3 +279,42 @@ async fn a_rotation_killed_in_step_one_resumes_with_one_saved_twin() {
         "its value was recovered and saved"
     );
 }
+
+/// Once the grace period has ended, deleting the old key is offered: the
+/// list says so and one OS notification names the key (not again after).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_ended_grace_period_is_reminded_once() {
+    let _keychain = keychain::lock().await;
+    let root = tempfile::tempdir().unwrap();
+    let (studio, dirs) = app_on(root.path(), &Board::default());
+    let old = key(&studio, "reminded").await;
+    json(&dirs, &["keys", "rotate", &old, "--grace", "24h"]);
+    json(&dirs, &["keys", "rotate", &old, "--finish"]);
+    assert!(
+        studio.rotation_reminder().await.unwrap().is_none(),
+        "not yet"
+    );
+    // The day passes: the record's grace end moves to the past.
+    let folder = dirs.data.join("rotations");
+    let file = std::fs::read_dir(&folder)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let mut record: Value = serde_json::from_slice(&std::fs::read(&file).unwrap()).unwrap();
+    record["graceEndsAtMs"] = (chrono::Utc::now().timestamp_millis() - 1000).into();
+    std::fs::write(&file, record.to_string()).unwrap();
+
+    let r = &json(&dirs, &["keys", "rotations"])["rotations"][0];
+    assert_eq!(r["retireDue"], true);
+    let (title, body, ids) = studio.rotation_reminder().await.unwrap().unwrap();
+    assert!(!title.is_empty() && body.contains("reminded"), "{body}");
+    studio.rotations_reminded(ids).await.unwrap();
+    assert!(studio.rotation_reminder().await.unwrap().is_none(), "once");
+    let r = json(&dirs, &["keys", "rotate", &old, "--finish"]);
+    assert_eq!(
+        r["step"], "retired",
+        "the first finish after the grace deletes"
+    );
+}
