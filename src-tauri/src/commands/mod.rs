@@ -85,6 +85,8 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         // of its own (its instant checks and its badges read these).
         .constant("RULE_LIMITS", crate::domain::rules::RuleLimits::CURRENT)
         .constant("KEY_PREFIXES", crate::domain::keyformat::PREFIXES.to_vec())
+        // The actions the audit log records, for the audit view's filter.
+        .constant("AUDIT_ACTIONS", crate::services::audit::ACTIONS.to_vec())
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 

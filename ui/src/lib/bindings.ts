@@ -118,6 +118,8 @@ export const commands = {
 };
 
 /* Constants */
+export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import"] as const;
+
 export const KEY_PREFIXES = [{"format":"Workspace","pasteReason":null,"prefix":"sk-ws-"},{"format":"Plan","pasteReason":"paste_plan_key","prefix":"sk-sp-"},{"format":"Temporary","pasteReason":"paste_temporary_key","prefix":"st-"},{"format":"Legacy","pasteReason":null,"prefix":"sk-"}] as const;
 
 export const RULE_LIMITS = {"descriptionMaxChars":100,"maxAccessIps":20,"maxModels":200,"ttlDefaultSecs":60,"ttlMaxSecs":1800,"ttlMinSecs":1} as const;
@@ -595,7 +597,8 @@ export type IntentNotice = IntentNotice_Serialize | IntentNotice_Deserialize;
  *  left unfinished, found and settled on the next start.
  */
 export type IntentNotice_Deserialize = {
-	region: RegionId,
+	/**  `None` for a journal record that was refused (its region unknown). */
+	region?: RegionId | null,
 	apiKeyId?: string | null,
 	/**  Stable: `intent_create_recovered`, `intent_create_none`, ... */
 	reason: string,
@@ -610,7 +613,8 @@ export type IntentNotice_Deserialize = {
  *  left unfinished, found and settled on the next start.
  */
 export type IntentNotice_Serialize = {
-	region: RegionId,
+	/**  `None` for a journal record that was refused (its region unknown). */
+	region: RegionId | null,
 	apiKeyId: string | null,
 	/**  Stable: `intent_create_recovered`, `intent_create_none`, ... */
 	reason: string,

@@ -18,6 +18,9 @@ import {
   type AppInfo_Serialize,
   type AppSettings_Deserialize,
   type AppSettings_Serialize,
+  type AuditFilter_Deserialize,
+  type AuditRecordView_Serialize,
+  type AuditReport,
   type BenchMark,
   type ClipboardStatus_Serialize,
   type ConnectionReport_Serialize,
@@ -58,6 +61,8 @@ import { t, type MessageKey } from "./i18n/index.svelte";
 
 // ---- Generated types, under the names the screens use ----
 export type {
+  AuditReport,
+  AuditVerdict,
   ErrorCode,
   ErrorDetails,
   ExportFormat,
@@ -80,7 +85,7 @@ export type {
   VerifyOutcome,
 } from "./bindings";
 /** Each rule reason Rust sends with the request field it concerns. */
-export { KEY_PREFIXES, RULE_LIMITS, RULE_REASON_FIELDS } from "./bindings";
+export { AUDIT_ACTIONS, KEY_PREFIXES, RULE_LIMITS, RULE_REASON_FIELDS } from "./bindings";
 export type Region = Region_Serialize;
 export type AppInfo = AppInfo_Serialize;
 export type Settings = AppSettings_Serialize;
@@ -114,6 +119,10 @@ export type UpdateInfo = UpdateInfo_Serialize;
 export type DownloadProgress = { received: number | null; total: number | null };
 /** A seeded sandbox identity (never its AccessKey). */
 export type SandboxIdentity = SandboxIdentityView_Serialize;
+/** Which audit records to list or export: one key's, one action's, since a time (RFC 3339). */
+export type AuditFilter = AuditFilter_Deserialize;
+/** One audit record (never a key value or secret: masks and ids). */
+export type AuditRecord = AuditRecordView_Serialize;
 
 // ---- The shapes the screens use where Rust's differ ----
 
@@ -241,6 +250,11 @@ export const ipc = normalised(
     oneTimeExport: (handle: string, format: ExportFormat) => commands.oneTimeExport(handle, format),
     oneTimeClose: (handle: string) => commands.oneTimeClose(handle),
     clipboardCopyText: (text: string) => commands.clipboardCopyText(text),
+    /** Oldest first; a key's records include the `started` record of each of its actions. */
+    auditList: (filter: AuditFilter): Promise<AuditRecord[]> => commands.auditList(filter),
+    auditVerify: (): Promise<AuditReport> => commands.auditVerify(),
+    /** CSV through Rust's save dialog: the path written, or null when cancelled. */
+    auditExport: (filter: AuditFilter) => commands.auditExport(filter),
     /** Rust's view of the last secret copied: the countdown and how its clear went. */
     clipboardStatus: (): Promise<ClipboardStatus> => commands.clipboardStatus(),
     storageStatus: (): Promise<StorageStatus> => commands.storageStatus(),

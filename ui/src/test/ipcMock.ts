@@ -1,6 +1,6 @@
 // A fresh set of mocked IPC commands; tests set the answers they need.
 import { vi } from "vitest";
-import type { KeysCosts, RegionId, StorageStatus } from "../lib/ipc";
+import type { AuditFilter, AuditRecord, AuditReport, KeysCosts, RegionId, StorageStatus } from "../lib/ipc";
 
 export function makeIpcMock() {
   return {
@@ -54,7 +54,12 @@ export function makeIpcMock() {
     oneTimeCopy: vi.fn(),
     oneTimeExport: vi.fn(),
     oneTimeClose: vi.fn(async () => undefined),
-    clipboardCopyText: vi.fn(async () => undefined),
+    clipboardCopyText: vi.fn(async (_text: string) => undefined),
+    auditList: vi.fn(async (_filter: AuditFilter): Promise<AuditRecord[]> => []),
+    auditVerify: vi.fn(
+      async (): Promise<AuditReport> => ({ verdict: { state: "intact", records: 0 }, keychainAnchorChecked: true, folder: "/d/audit" }),
+    ),
+    auditExport: vi.fn(async (_filter: AuditFilter): Promise<string | null> => null),
     clipboardStatus: vi.fn(async (): Promise<unknown> => ({ clearsInSeconds: null, holdsSecret: false, lastClear: null })),
     updateCheck: vi.fn(async (): Promise<unknown> => ({ state: "notConfigured" })),
     updateDownload: vi.fn(async (..._args: unknown[]) => null),

@@ -11,6 +11,8 @@ export type DialogState =
   | { kind: "profiles" }
   | { kind: "connect" }
   | { kind: "update" }
+  /** The audit log; `apiKeyId` opens it filtered to that key (from its detail panel). */
+  | { kind: "audit"; apiKeyId?: string }
   | null;
 
 export type ConfirmRequest = {
