@@ -5,10 +5,11 @@
 
 use crate::domain::error::{Error, Result};
 
-/// The cloud's own hosts for this app: https, under `aliyuncs.com`, and one
-/// of the services it talks to (Model Studio's OpenAPI, STS, DashScope, a
-/// workspace's `*.maas.aliyuncs.com` host). Other `*.aliyuncs.com` names can
-/// belong to customers (an OSS bucket is `<bucket>.oss-<region>.aliyuncs.com`).
+/// The cloud's own hosts for this app, exactly as the regions table names
+/// them (Model Studio's OpenAPI, STS and DashScope of each region) and the
+/// workspace hosts of a known region (`<workspace>.<region>.maas.aliyuncs.com`),
+/// over https. Nothing that merely starts like them: other `*.aliyuncs.com`
+/// names belong to customers (an OSS bucket is `<bucket>.oss-<region>.aliyuncs.com`).
 pub fn is_official(url: &url::Url) -> bool {
     if url.scheme() != "https" {
         return false;
@@ -16,15 +17,13 @@ pub fn is_official(url: &url::Url) -> bool {
     let Some(host) = url.host_str().map(str::to_ascii_lowercase) else {
         return false;
     };
-    let Some(name) = host.strip_suffix(".aliyuncs.com") else {
-        return false;
-    };
-    let first = name.split('.').next().unwrap_or("");
-    let service = ["modelstudio", "sts", "dashscope"]
-        .iter()
-        .any(|s| first == *s || first.starts_with(&format!("{s}-")));
-    let workspace = name.ends_with(".maas") && name.split('.').count() == 3;
-    !name.is_empty() && (service || workspace)
+    crate::domain::regions::RegionId::ALL.iter().any(|r| {
+        let info = r.info();
+        host == info.openapi_host
+            || host == info.sts_host
+            || info.dashscope_host == Some(host.as_str())
+            || info.trusted_workspace_host_of(&host)
+    })
 }
 
 /// An endpoint override that may receive credentials: the cloud's own hosts
@@ -149,6 +148,12 @@ mod tests {
             // A customer's bucket is under aliyuncs.com too.
             "https://my-bucket.oss-cn-beijing.aliyuncs.com",
             "https://modelstudio.cn-beijing.aliyuncs.com.evil.io",
+            // Names that merely start like the cloud's own.
+            "https://sts-x.oss-cn-hangzhou.aliyuncs.com",
+            "https://modelstudio-evil.cn-beijing.aliyuncs.com",
+            "https://dashscope-x.aliyuncs.com",
+            "https://a.b.cn-beijing.maas.aliyuncs.com",
+            "https://llm-x.xx-nowhere-1.maas.aliyuncs.com",
         ] {
             let e = check_endpoint(foreign, false).unwrap_err();
             assert_eq!(e.reason.as_deref(), Some("endpoint_foreign"), "{foreign}");
@@ -158,8 +163,8 @@ mod tests {
         assert!(check_endpoint("http://example.com", true).is_err());
         for official in [
             "https://sts.cn-beijing.aliyuncs.com",
-            "https://modelstudio-vpc.cn-beijing.aliyuncs.com",
             "https://dashscope-intl.aliyuncs.com",
+            "https://dashscope.aliyuncs.com",
             "https://llm-x1.cn-beijing.maas.aliyuncs.com",
             "https://MODELSTUDIO.us-east-1.aliyuncs.com",
         ] {

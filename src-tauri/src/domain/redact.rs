@@ -7,7 +7,41 @@ use std::sync::Mutex;
 
 /// Secrets this process holds that have no telltale prefix (an AccessKey
 /// secret, an STS token): `scrub` removes them by value.
-static HELD: Mutex<Vec<Secret>> = Mutex::new(Vec::new());
+static HELD: Mutex<Held> = Mutex::new(Held { values: Vec::new() });
+
+/// The remembered values, oldest first.
+struct Held {
+    values: Vec<Secret>,
+}
+
+impl Held {
+    fn remember(&mut self, secret: &Secret) {
+        if secret.expose().len() < MIN_HELD_LEN
+            || self.values.iter().any(|h| h.expose() == secret.expose())
+        {
+            return;
+        }
+        if self.values.len() >= MAX_HELD {
+            // The oldest goes, whatever its length: a long STS token must
+            // not be the first to stop being scrubbed.
+            self.values.remove(0);
+        }
+        self.values.push(secret.clone());
+    }
+
+    fn remove_from(&self, text: &str) -> String {
+        // Longest first: a value that holds another is removed whole.
+        let mut by_length: Vec<&Secret> = self.values.iter().collect();
+        by_length.sort_by_key(|h| std::cmp::Reverse(h.expose().len()));
+        let mut known = text.to_string();
+        for secret in by_length {
+            if known.contains(secret.expose()) {
+                known = known.replace(secret.expose(), "<redacted>");
+            }
+        }
+        known
+    }
+}
 
 /// Values shorter than this are not matched by value: they would erase
 /// ordinary words (no real AccessKey secret or token is this short).
@@ -19,18 +53,9 @@ const MAX_HELD: usize = 64;
 
 /// Remember `secret` so that `scrub` removes it wherever it appears.
 pub fn remember(secret: &Secret) {
-    if secret.expose().len() < MIN_HELD_LEN {
-        return;
-    }
-    let mut held = HELD.lock().unwrap_or_else(|p| p.into_inner());
-    if !held.iter().any(|h| h.expose() == secret.expose()) {
-        if held.len() >= MAX_HELD {
-            held.remove(0);
-        }
-        held.push(secret.clone());
-        // Longest first: a value that holds another is removed whole.
-        held.sort_by_key(|h| std::cmp::Reverse(h.expose().len()));
-    }
+    HELD.lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remember(secret);
 }
 
 /// Prefixes of values that must never be logged in full.
@@ -56,12 +81,10 @@ pub fn log_line(level: log::Level, message: &str) -> String {
 /// Removes every secret this process holds (`remember`) and masks every
 /// secret-looking token in `text`, keeping its prefix for context.
 pub fn scrub(text: &str) -> String {
-    let mut known = text.to_string();
-    for secret in HELD.lock().unwrap_or_else(|p| p.into_inner()).iter() {
-        if known.contains(secret.expose()) {
-            known = known.replace(secret.expose(), "<redacted>");
-        }
-    }
+    let known = HELD
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove_from(text);
     scrub_shapes(&known)
 }
 
@@ -104,6 +127,31 @@ fn scrub_shapes(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn past_the_cap_the_oldest_value_goes_not_the_longest() {
+        let mut held = Held { values: Vec::new() };
+        let value = |i: usize| Secret::new(format!("plain-value-{i:04}-xxxxxxxx"));
+        let token = Secret::new(format!("CAIS{}", "Zq8".repeat(100)));
+        for i in 0..MAX_HELD - 1 {
+            held.remember(&value(i));
+        }
+        held.remember(&token);
+        held.remember(&value(999));
+        let line = format!(
+            "{} {} {}",
+            value(0).expose(),
+            token.expose(),
+            value(1).expose()
+        );
+        let scrubbed = held.remove_from(&line);
+        assert!(
+            !scrubbed.contains("Zq8Zq8"),
+            "the long token is still scrubbed"
+        );
+        assert!(scrubbed.starts_with("plain-value-0000"), "the oldest went");
+        assert!(!scrubbed.contains("plain-value-0001"), "{scrubbed}");
+    }
 
     #[test]
     fn full_key_values_are_masked_in_log_text() {

@@ -273,6 +273,27 @@ impl Studio {
     /// happened to each. Intents of other profiles or endpoints, and intents
     /// another run is carrying out, are left alone.
     pub async fn intents_resume(&self) -> Vec<IntentNotice> {
+        let refused = self
+            .blocking(|s| Ok(s.journal().refuse_planted()))
+            .await
+            .unwrap_or_default();
+        let mut notices: Vec<IntentNotice> = refused
+            .into_iter()
+            .map(|r| {
+                log::warn!("journal record {} refused: {}", r.file, r.why);
+                IntentNotice {
+                    region: None,
+                    api_key_id: None,
+                    reason: "intent_record_refused".into(),
+                    message: i18n::tr(
+                        i18n::current(),
+                        "intents.record_refused",
+                        &[("file", &r.file), ("why", r.why)],
+                    ),
+                    saved: false,
+                }
+            })
+            .collect();
         let me = self.clone();
         let claimed = self
             .blocking(move |s| {
@@ -289,7 +310,6 @@ impl Studio {
             })
             .await
             .unwrap_or_default();
-        let mut notices = Vec::new();
         for held in claimed {
             match self.resume(&held.intent).await {
                 Ok(notice) => {
@@ -515,7 +535,7 @@ fn notice(
     ];
     params.extend_from_slice(extra);
     IntentNotice {
-        region: intent.region,
+        region: Some(intent.region),
         api_key_id: api_key_id.map(|i| i.to_string()),
         reason: reason.to_owned(),
         message: i18n::tr(lang, &format!("intents.{reason}"), &params),

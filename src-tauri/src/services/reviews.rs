@@ -134,13 +134,38 @@ pub struct Reminder {
     pub keys: Vec<KeyRef>,
 }
 
+/// The longest label a notification shows, in characters.
+const NOTIFICATION_LABEL_MAX: usize = 60;
+
+/// A key's description as an OS notification shows it: some notification
+/// servers render markup, so `<`, `>`, `&` and quotes are escaped; control
+/// characters are dropped; long text is cut with an ellipsis.
+pub(crate) fn notification_label(text: &str) -> String {
+    let clean: String = text.chars().filter(|c| !c.is_control()).collect();
+    let clean = clean.trim();
+    let mut cut: String = clean.chars().take(NOTIFICATION_LABEL_MAX).collect();
+    if clean.chars().count() > NOTIFICATION_LABEL_MAX {
+        cut.push('…');
+    }
+    cut.chars()
+        .map(|c| match c {
+            '&' => "&amp;".to_owned(),
+            '<' => "&lt;".to_owned(),
+            '>' => "&gt;".to_owned(),
+            '"' => "&quot;".to_owned(),
+            '\'' => "&#39;".to_owned(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 fn reminder_text(due: &[ReviewDue], lang: i18n::Lang) -> Option<(String, String)> {
     let named = |d: &ReviewDue| {
         let region = d.region.info().name_in(lang);
         let label = if d.label.is_empty() {
             i18n::tr(lang, "reviews.unnamed", &[("apiKeyId", &d.api_key_id)])
         } else {
-            d.label.clone()
+            notification_label(&d.label)
         };
         i18n::tr(
             lang,
@@ -179,6 +204,19 @@ fn reminder_text(due: &[ReviewDue], lang: i18n::Lang) -> Option<(String, String)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_notification_shows_a_label_escaped_cut_and_without_control_characters() {
+        assert_eq!(
+            notification_label("<b>prod</b> & \"ci\""),
+            "&lt;b&gt;prod&lt;/b&gt; &amp; &quot;ci&quot;"
+        );
+        assert_eq!(notification_label("a\u{7}b\nc"), "abc");
+        let long = "x".repeat(100);
+        let shown = notification_label(&long);
+        assert_eq!(shown.chars().count(), NOTIFICATION_LABEL_MAX + 1);
+        assert!(shown.ends_with('…'));
+    }
     use crate::domain::regions::RegionId;
 
     fn due(label: &str, region: RegionId) -> ReviewDue {

@@ -541,7 +541,7 @@ impl Studio {
         let label = if first.old_description.is_empty() {
             first.old_key_id.to_string()
         } else {
-            first.old_description.clone()
+            super::reviews::notification_label(&first.old_description)
         };
         let region = first.region.info().name_in(lang);
         let mut body = crate::domain::i18n::tr(

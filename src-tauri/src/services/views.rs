@@ -259,7 +259,8 @@ pub struct OneTimeKey {
 #[derive(Debug, Clone, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct IntentNotice {
-    pub region: RegionId,
+    /// `None` for a journal record that was refused (its region unknown).
+    pub region: Option<RegionId>,
     pub api_key_id: Option<String>,
     /// Stable: `intent_create_recovered`, `intent_create_none`, ...
     pub reason: String,

@@ -14,6 +14,11 @@
 //! a Create whose answer was lost must know of every other Create or Reset
 //! that ran during its call, including those that already finished.
 //!
+//! Records are read as untrusted input (`storage::records`): one is
+//! accepted only when its file name is its id, it is a plain file (no link,
+//! no device), at most 64 KiB, and dated no later than now; anything else is
+//! reported once, set aside, and never acted on. The folder is 0700.
+//!
 //! Locks are advisory OS locks (`flock` on Unix, `LockFileEx` on Windows). On a
 //! network file system (NFS home directories) `flock` may not exclude another
 //! machine; two computers sharing one data folder are not supported.
@@ -64,6 +69,19 @@ pub struct Intent {
     /// record that says how it was settled names it.
     #[serde(default)]
     pub audit_seq: Option<u64>,
+}
+
+impl super::records::Record for Intent {
+    fn id(&self) -> &str {
+        &self.id
+    }
+
+    fn times(&self) -> Vec<i64> {
+        [Some(self.requested_at_ms), self.settled_at_ms]
+            .into_iter()
+            .flatten()
+            .collect()
+    }
 }
 
 /// How long a tombstone is kept: longer than any call can take.
@@ -152,6 +170,8 @@ impl Journal {
             std::fs::create_dir_all(&self.dir).map_err(|e| journal_error(&self.dir, e))?;
             sync_dir(self.dir.parent().unwrap_or(&self.dir));
         }
+        // Private, even if an older build made it open.
+        super::records::private_dir(&self.dir)?;
         // Locked before the record appears: nobody may take it for an orphan.
         let lock = OpenOptions::new()
             .read(true)
@@ -220,9 +240,8 @@ impl Journal {
                 continue;
             }
             // Settled by its owner, or by another run, between our read and our lock?
-            let fresh = std::fs::read(record_path(&self.dir, &intent.id))
-                .ok()
-                .and_then(|t| serde_json::from_slice::<Intent>(&t).ok());
+            let fresh =
+                super::records::read_file::<Intent>(&record_path(&self.dir, &intent.id)).ok();
             match fresh {
                 Some(i) if i.settled_at_ms.is_none() => claimed.push(HeldIntent {
                     intent: i,
@@ -233,6 +252,17 @@ impl Journal {
             }
         }
         claimed
+    }
+
+    /// The files that are not acceptable records (planted, linked, damaged,
+    /// dated ahead): each is set aside as it is reported, so it is said
+    /// once and never read again.
+    pub fn refuse_planted(&self) -> Vec<super::records::Rejected> {
+        let (_, rejected) = super::records::read_all::<Intent>(&self.dir);
+        for r in &rejected {
+            super::records::set_aside(&self.dir, &r.file);
+        }
+        rejected
     }
 
     /// Every readable record, oldest first; tombstones past their hour are
@@ -259,10 +289,7 @@ impl Journal {
             if path.extension().is_none_or(|x| x != "json") {
                 continue;
             }
-            let Some(intent) = std::fs::read(&path)
-                .ok()
-                .and_then(|t| serde_json::from_slice::<Intent>(&t).ok())
-            else {
+            let Ok(intent) = super::records::read_file::<Intent>(&path) else {
                 continue;
             };
             if intent.settled_at_ms.is_some_and(|s| now - s > TOMBSTONE_MS) {
@@ -299,9 +326,17 @@ fn journal_error(path: &Path, e: std::io::Error) -> Error {
 mod tests {
     use super::*;
 
+    /// A record id (a UUID, as the journal accepts) named by `name`.
+    fn uid(name: &str) -> String {
+        let n = name
+            .bytes()
+            .fold(0u64, |n, b| n.wrapping_mul(131).wrapping_add(u64::from(b)));
+        format!("00000000-0000-4000-8000-{:012x}", n & 0xffff_ffff_ffff)
+    }
+
     fn intent(id: &str, at: i64) -> Intent {
         Intent {
-            id: id.into(),
+            id: uid(id),
             action: IntentAction::Create,
             region: RegionId::CnBeijing,
             profile_id: "p".into(),
@@ -329,10 +364,13 @@ mod tests {
         let (_d, j) = journal();
         let now = now_ms();
         let held = j.begin(intent("a", now)).unwrap();
-        let others = |except| j.others_since(RegionId::CnBeijing, None, now + 1, except);
+        let others =
+            |except: &str| j.others_since(RegionId::CnBeijing, None, now + 1, &uid(except));
         assert_eq!(others("b").len(), 1, "in flight, whatever its start");
         assert!(others("a").is_empty(), "its own intent does not count");
-        assert!(j.others_since(RegionId::UsEast1, None, 0, "b").is_empty());
+        assert!(j
+            .others_since(RegionId::UsEast1, None, 0, &uid("b"))
+            .is_empty());
         assert!(j.claim_orphans(|_| true).is_empty());
         held.finish(Some(7)).unwrap();
         assert!(j.claim_orphans(|_| true).is_empty(), "settled");
@@ -373,7 +411,8 @@ mod tests {
     fn the_journal_holds_no_value_only_ids_and_names() {
         let (d, j) = journal();
         let held = j.begin(intent("a", 1)).unwrap();
-        let text = std::fs::read_to_string(d.path().join("intents/a.json")).unwrap();
+        let text =
+            std::fs::read_to_string(d.path().join(format!("intents/{}.json", uid("a")))).unwrap();
         assert!(text.contains("\"beforeIds\":[1,2]") && !text.contains("sk-"));
         held.finish(None).unwrap();
     }
@@ -386,6 +425,9 @@ mod tests {
         std::fs::create_dir_all(d.path().join("intents")).unwrap();
         write_record(&d.path().join("intents"), &old).unwrap();
         assert!(j.made_keys().is_empty());
-        assert!(!d.path().join("intents/old.json").exists());
+        assert!(!d
+            .path()
+            .join(format!("intents/{}.json", uid("old")))
+            .exists());
     }
 }

@@ -83,7 +83,18 @@ pub fn remove(dir: &Path, id: &str) -> Result<()> {
     }
 }
 
-/// Read one file as a record of this folder, or say why it is not one.
+/// Read one file as a record of its folder, or say why it is not one.
+pub fn read_file<T: Record>(path: &Path) -> std::result::Result<T, &'static str> {
+    read_one(path, chrono::Utc::now().timestamp_millis())
+}
+
+/// Move a refused file out of the way (`<name>.refused`, renamed, never
+/// followed if it is a link), so it is reported once and never read again.
+pub fn set_aside(dir: &Path, file: &str) {
+    let from = dir.join(file);
+    let _ = std::fs::rename(&from, dir.join(format!("{file}.refused")));
+}
+
 fn read_one<T: Record>(path: &Path, now_ms: i64) -> std::result::Result<T, &'static str> {
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     let id = id_of(name).ok_or("name is not a record id")?;
@@ -133,7 +144,9 @@ pub fn read_all<T: Record>(dir: &Path) -> (Vec<T>, Vec<Rejected>) {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        if name.starts_with(".tmp-") {
+        // Temporary files of a write in progress, lock files and files set
+        // aside are not records.
+        if name.starts_with(".tmp-") || !name.ends_with(".json") {
             continue;
         }
         match read_one::<T>(&path, now) {

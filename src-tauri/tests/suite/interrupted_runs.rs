@@ -253,7 +253,7 @@ async fn a_later_key_with_the_same_description_is_not_taken_for_a_lost_one() {
     // What a run killed before sending leaves: an unsettled intent, unlocked.
     Journal::new(dirs.data.join("intents"))
         .begin(Intent {
-            id: "killed-before-sending".into(),
+            id: uuid::Uuid::new_v4().to_string(),
             action: IntentAction::Create,
             region: REGION,
             profile_id: "sandbox".into(),

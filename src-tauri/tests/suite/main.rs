@@ -21,6 +21,7 @@ mod client_roundtrip;
 mod client_signature_vectors;
 mod fault_proxy;
 mod interrupted_runs;
+mod journal_planted;
 mod leak_scan;
 mod one_path;
 mod process_hardening;

@@ -99,7 +99,7 @@ async fn a_lost_create_is_not_recovered_while_another_create_runs() {
     let journal = Journal::new(dir.path().join("data").join("intents"));
     let other = journal
         .begin(Intent {
-            id: "another-run".into(),
+            id: uuid::Uuid::new_v4().to_string(),
             action: IntentAction::Create,
             region: CnBeijing,
             profile_id: "sandbox".into(),
