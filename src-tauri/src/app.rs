@@ -174,12 +174,48 @@ fn configure_webkit(view: &webkit2gtk::WebView) {
 }
 
 /// The app's own pages: `tauri://localhost` (Linux, macOS) or
-/// `http(s)://tauri.localhost` (Windows), whatever the path.
+/// `http(s)://tauri.localhost` (Windows), whatever the path. Each platform
+/// accepts only its own: elsewhere `tauri.localhost` is just a name that
+/// something else could answer for.
 fn is_app_origin(url: &url::Url) -> bool {
+    is_app_origin_on(url, cfg!(windows))
+}
+
+fn is_app_origin_on(url: &url::Url, windows: bool) -> bool {
     match (url.scheme(), url.host_str()) {
-        ("tauri", Some("localhost")) => true,
-        ("http" | "https", Some("tauri.localhost")) => url.port().is_none(),
+        ("tauri", Some("localhost")) => !windows,
+        ("http" | "https", Some("tauri.localhost")) => windows && url.port().is_none(),
         _ => false,
+    }
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::is_app_origin_on;
+
+    fn url(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn each_platform_accepts_its_own_origin_only() {
+        assert!(is_app_origin_on(&url("tauri://localhost/index.html"), false));
+        assert!(!is_app_origin_on(&url("http://tauri.localhost/"), false));
+        assert!(!is_app_origin_on(&url("https://tauri.localhost/"), false));
+        assert!(is_app_origin_on(&url("http://tauri.localhost/x"), true));
+        assert!(is_app_origin_on(&url("https://tauri.localhost/"), true));
+        assert!(!is_app_origin_on(&url("http://tauri.localhost:8080/"), true));
+        assert!(!is_app_origin_on(&url("tauri://localhost/"), true));
+        for foreign in [
+            "https://example.com/",
+            "http://localhost/",
+            "http://127.0.0.1/",
+            "https://tauri.localhost.evil.io/",
+            "file:///etc/passwd",
+        ] {
+            assert!(!is_app_origin_on(&url(foreign), false), "{foreign}");
+            assert!(!is_app_origin_on(&url(foreign), true), "{foreign}");
+        }
     }
 }
 
