@@ -199,12 +199,18 @@ mod origin_tests {
 
     #[test]
     fn each_platform_accepts_its_own_origin_only() {
-        assert!(is_app_origin_on(&url("tauri://localhost/index.html"), false));
+        assert!(is_app_origin_on(
+            &url("tauri://localhost/index.html"),
+            false
+        ));
         assert!(!is_app_origin_on(&url("http://tauri.localhost/"), false));
         assert!(!is_app_origin_on(&url("https://tauri.localhost/"), false));
         assert!(is_app_origin_on(&url("http://tauri.localhost/x"), true));
         assert!(is_app_origin_on(&url("https://tauri.localhost/"), true));
-        assert!(!is_app_origin_on(&url("http://tauri.localhost:8080/"), true));
+        assert!(!is_app_origin_on(
+            &url("http://tauri.localhost:8080/"),
+            true
+        ));
         assert!(!is_app_origin_on(&url("tauri://localhost/"), true));
         for foreign in [
             "https://example.com/",

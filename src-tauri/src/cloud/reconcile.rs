@@ -5,8 +5,9 @@
 //!   answer is looked up in the listing; when the rules single out the one key
 //!   it made (`LostCreate::own_key`), the caller may reset that key to get a
 //!   value, since nobody ever saw the first one.
-//! - Reset is sent again once when its answer was lost: nobody holds the lost
-//!   value, so a second reset loses nothing and gives the person a value.
+//! - Reset is sent again when its answer was lost, up to `RESET_SENDS` times
+//!   with a growing pause: nobody holds a lost value, so another reset loses
+//!   nothing and gives the person a value.
 //! - Delete is repeated on passing problems; a key that is gone was deleted.
 //! - Update is read back when its answer was lost: it holds when the key
 //!   now has what was asked (`update_holds`).
@@ -30,6 +31,11 @@ use crate::protocol::wire::{
 };
 use ipnet::IpNet;
 use std::net::IpAddr;
+
+/// How many times a Reset is sent, at most, while its answers are lost.
+pub const RESET_SENDS: usize = 4;
+/// The first pause before a Reset is sent again; it doubles each time.
+const RESET_BACKOFF: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// A Create whose answer was lost, and the keys that appeared meanwhile.
 #[derive(Debug, Clone)]
@@ -272,7 +278,9 @@ impl Client {
     pub async fn reset_api_key(&self, api_key_id: i64) -> Result<NewKey> {
         let id = api_key_id.to_string();
         let mut lost_before: Option<Error> = None;
+        let mut sent = 0usize;
         loop {
+            sent += 1;
             let failed = match self
                 .unless_lost::<ResetApiKeyResponseBody>(Action::ResetApiKey, &id, &vec![], &vec![])
                 .await
@@ -312,9 +320,9 @@ impl Client {
                 }
                 Err(f) => f.error,
             };
-            if lost_before.is_some() {
+            if sent >= RESET_SENDS {
                 log::warn!(
-                    "ResetApiKey answer lost twice ({}); checking the key",
+                    "ResetApiKey answer lost {sent} times ({}); checking the key",
                     failed.code
                 );
                 return Err(self.reset_lost_report(api_key_id, failed).await);
@@ -323,7 +331,10 @@ impl Client {
                 "ResetApiKey answer lost ({}); resetting once more",
                 failed.code
             );
-            lost_before = Some(failed);
+            // Nobody holds a lost value, so repeating loses nothing: after a
+            // pause that grows, a passing fault has room to clear.
+            tokio::time::sleep(RESET_BACKOFF * 2u32.pow(sent as u32 - 1)).await;
+            lost_before.get_or_insert(failed);
         }
     }
 

@@ -328,10 +328,10 @@ async fn reset_whose_answer_was_lost_is_reset_once_more_and_that_value_works() {
 }
 
 #[tokio::test]
-async fn reset_whose_answer_is_lost_twice_reports_value_unknown_and_the_old_value_is_dead() {
+async fn reset_whose_answer_is_lost_twice_is_repeated_until_a_value_is_kept() {
     let dir = tempfile::tempdir().unwrap();
-    // 0 listing, 1 create, 2 and 3 both resets applied with answers dropped,
-    // 4 the check of the key, 5 the old value tried on DashScope.
+    // 0 listing, 1 create, 2 and 3 resets applied with answers dropped, 4
+    // the third reset answered.
     let h = start(
         &dir,
         seeded(
@@ -342,6 +342,46 @@ async fn reset_whose_answer_is_lost_twice_reports_value_unknown_and_the_old_valu
             &[
                 Fault::None,
                 Fault::None,
+                DropAfterApply,
+                DropAfterApply,
+                Fault::None,
+                Fault::None,
+                Fault::None,
+            ],
+        ),
+    )
+    .await;
+    let c = client(&h, patient());
+    let made = c
+        .create_api_key(&CreateApiKeyRequest {
+            description: Some("reset-lost-twice".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let again = c.reset_api_key(made.api_key_id).await.unwrap();
+    assert_eq!(again.recovered, Some(Recovered::ResetRepeated));
+    let dash = DashScope::new(CnBeijing, None, Some(&h.dashscope_base_url(CnBeijing))).unwrap();
+    assert_eq!(dash.check_key(&again.value).await.unwrap(), KeyCheck::Valid);
+}
+
+#[tokio::test]
+async fn reset_whose_answer_is_lost_every_time_reports_value_unknown_and_the_old_value_is_dead() {
+    let dir = tempfile::tempdir().unwrap();
+    // 0 listing, 1 create, 2-5 every reset applied with its answer dropped
+    // (the bound), 6 the check of the key, 7 the old value tried on DashScope.
+    let h = start(
+        &dir,
+        seeded(
+            FaultConfig {
+                drop_after_apply: 0.3,
+                ..Default::default()
+            },
+            &[
+                Fault::None,
+                Fault::None,
+                DropAfterApply,
+                DropAfterApply,
                 DropAfterApply,
                 DropAfterApply,
                 Fault::None,
