@@ -216,7 +216,7 @@ impl AuditLog {
     pub fn append(&self, entry: Entry) -> Result<(Record, Anchor)> {
         self.ensure_dir()?;
         let lock_path = self.dir.join(LOCK_FILE);
-        let lock = OpenOptions::new()
+        let lock = private_options()
             .read(true)
             .write(true)
             .create(true)
@@ -293,7 +293,12 @@ impl AuditLog {
         let path = self.dir.join(ANCHOR_FILE);
         let tmp = self.dir.join(format!("{ANCHOR_FILE}.tmp"));
         let text = serde_json::to_string(anchor).map_err(|e| audit_error(&path, e))?;
-        std::fs::write(&tmp, text)
+        let _ = std::fs::remove_file(&tmp);
+        private_options()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
             .and_then(|_| std::fs::rename(&tmp, &path))
             .map_err(|e| audit_error(&path, e))
     }
@@ -438,6 +443,17 @@ impl AuditLog {
             None => Verdict::Intact { records },
         })
     }
+}
+
+/// Options that create a file readable and writable by its owner only.
+fn private_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
 }
 
 fn file_name(path: &Path) -> String {

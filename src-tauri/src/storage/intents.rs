@@ -173,7 +173,7 @@ impl Journal {
         // Private, even if an older build made it open.
         super::records::private_dir(&self.dir)?;
         // Locked before the record appears: nobody may take it for an orphan.
-        let lock = OpenOptions::new()
+        let lock = private_open_options()
             .read(true)
             .write(true)
             .create(true)
@@ -227,7 +227,7 @@ impl Journal {
             }
             // A record without its lock file was settled meanwhile, or its
             // owner died between the two: create it to claim it either way.
-            let Ok(lock) = OpenOptions::new()
+            let Ok(lock) = private_open_options()
                 .read(true)
                 .write(true)
                 .create(true)
@@ -313,6 +313,17 @@ fn sync_dir(dir: &Path) {
     }
     #[cfg(not(unix))]
     let _ = dir;
+}
+
+/// A lock file is the owner's alone, like the records.
+fn private_open_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
 }
 
 fn journal_error(path: &Path, e: std::io::Error) -> Error {

@@ -243,3 +243,57 @@ async fn warming_up_on_a_cloud_profile_leaves_the_sandbox_stopped() {
     assert!(!studio.sandbox_started());
     assert!(!root.path().join("data").join("sandbox.db").exists());
 }
+
+/// Everything the app writes is its user's alone: every file in the config
+/// and data folders 0600 and every folder 0700 (settings, saved-key index,
+/// review dates, callers, the journal, the audit log, the sandbox).
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_file_the_app_writes_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let _keychain = crate::support::keychain::lock().await;
+    let root = tempfile::tempdir().unwrap();
+    let studio = studio_in(root.path());
+    let region = RegionId::CnBeijing;
+    let made = studio
+        .key_create(CreateKeyInput {
+            region,
+            workspace_id: None,
+            description: "modes".into(),
+            permission: Permission::all(),
+        })
+        .await
+        .unwrap();
+    studio.one_time_close(&made.handle);
+    studio
+        .key_set_review_date(
+            region,
+            made.api_key_id.clone(),
+            Some("2030-01-01".into()),
+            "modes".into(),
+        )
+        .await
+        .unwrap();
+    studio.keys_list(region, KeyQuery::default()).await.unwrap();
+    let mut checked = 0;
+    let mut stack = vec![root.path().join("config"), root.path().join("data")];
+    while let Some(dir) = stack.pop() {
+        let mode = std::fs::metadata(&dir).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{}", dir.display());
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = std::fs::symlink_metadata(&path).unwrap();
+            if meta.is_dir() {
+                stack.push(path);
+            } else {
+                let mode = meta.permissions().mode() & 0o777;
+                assert_eq!(mode & 0o077, 0, "{} is {mode:o}", path.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(
+        checked >= 6,
+        "settings, index, review dates, journal, audit, sandbox: {checked}"
+    );
+}

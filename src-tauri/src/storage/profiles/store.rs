@@ -93,8 +93,22 @@ fn lock_dir_within(path: &Path, wait: std::time::Duration) -> Result<DirLock> {
     if let Some(dir) = lock_path.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| file::config_error("config_unwritable", &lock_path, e.to_string()))?;
+        // The app's own folder: its user's alone, even if an older build
+        // made it open (best effort: a folder of someone else's stays so).
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
     }
-    let file = std::fs::OpenOptions::new()
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // The lock file is the owner's alone, like the settings it guards.
+        options.mode(0o600);
+    }
+    let file = options
         .read(true)
         .write(true)
         .create(true)
