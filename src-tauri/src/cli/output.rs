@@ -98,7 +98,6 @@ pub struct KeyDoc<'a> {
     auth: AuthDoc<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
     created_by: Option<&'a str>,
-    #[serde(skip_serializing_if = "str::is_empty")]
     description: &'a str,
     disabled: u8,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -32,7 +32,7 @@ mod ops;
 mod report;
 
 use judge::judge;
-use ops::{draw_op, Draw};
+use ops::{draw_op, Draw, Kind};
 use report::Report;
 
 const SEEDS: [u64; 2] = [1, 2];
@@ -227,6 +227,31 @@ async fn skm_through_a_failing_network_never_duplicates_lies_or_loses_a_value() 
         unknown_pct <= max_unknown_pct,
         "{unknown_pct:.1} % of operations ended 'outcome unknown' (at most {max_unknown_pct} %)"
     );
+    assert_eq!(
+        totals.applied_but_failed, 0,
+        "a change was made although skm reported a definite failure"
+    );
+    // A soak that proves something: the operations mostly got through,
+    // every kind of fault was met, and lost answers were resolved for real.
+    assert!(
+        totals.ok * 2 > totals.count,
+        "only {} of {} operations succeeded: the soak tested failures, not recovery",
+        totals.ok,
+        totals.count
+    );
+    for (fault, n) in report.faults_fired() {
+        assert!(n > 0, "{fault:?} never fired");
+    }
+    if total >= 100 {
+        assert!(
+            report.of(Kind::Create).recovered > 0,
+            "no create was recovered"
+        );
+        assert!(
+            report.of(Kind::Reset).recovered > 0,
+            "no reset was recovered"
+        );
+    }
 }
 
 /// Slots of a plan walked one request at a time, with a signed create per

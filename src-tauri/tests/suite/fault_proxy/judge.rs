@@ -35,6 +35,8 @@ pub struct Verdict {
     pub lost_value: Option<String>,
     /// The error `skm` printed, for the report: (code, reason).
     pub error: Option<(String, String)>,
+    /// A definite failure, yet the change it was asked for was made: why.
+    pub applied_but_failed: Option<String>,
 }
 
 /// The printed error's reason, wherever this build puts it.
@@ -141,6 +143,7 @@ pub async fn judge(
         false_success: None,
         lost_value: None,
         error: error.map(|e| (e["code"].as_str().unwrap_or("").to_string(), reason(e))),
+        applied_but_failed: None,
     };
     let gone = |id: &i64| !after.contains_key(id);
     match op {
@@ -237,6 +240,28 @@ pub async fn judge(
         }
         Op::Delete { id } if outcome == Outcome::Ok => {
             v.false_success = (!gone(id)).then(|| "the key is still there".into());
+        }
+        Op::Delete { id } if outcome == Outcome::Failed && before.contains_key(id) && gone(id) => {
+            v.applied_but_failed = Some(format!("deleted, yet exit {}", run.code));
+        }
+        Op::SetEnabled { id, enabled } if outcome == Outcome::Failed => {
+            let want = if *enabled { 0 } else { 1 };
+            let was = before.get(id).map(|b| b.disabled.unwrap_or(0));
+            let now = after.get(id).map(|a| a.disabled.unwrap_or(0));
+            if was != Some(want) && now == Some(want) {
+                v.applied_but_failed = Some(format!("state changed, yet exit {}", run.code));
+            }
+        }
+        Op::Update {
+            id, description, ..
+        } if outcome == Outcome::Failed => {
+            let was = before.get(id).and_then(|b| b.description.clone());
+            let now = after.get(id).and_then(|a| a.description.clone());
+            if was.as_deref() != Some(description.as_str())
+                && now.as_deref() == Some(description.as_str())
+            {
+                v.applied_but_failed = Some(format!("updated, yet exit {}", run.code));
+            }
         }
         Op::SetEnabled { id, enabled } if outcome == Outcome::Ok => {
             let want = if *enabled { 0 } else { 1 };

@@ -18,6 +18,7 @@ pub struct Tally {
     pub duplicates: usize,
     pub false_successes: usize,
     pub lost_values: usize,
+    pub applied_but_failed: usize,
 }
 
 impl Tally {
@@ -38,6 +39,7 @@ impl Tally {
         self.duplicates += o.duplicates;
         self.false_successes += o.false_successes;
         self.lost_values += o.lost_values;
+        self.applied_but_failed += o.applied_but_failed;
     }
 
     fn row(&self, name: &str) -> String {
@@ -84,6 +86,7 @@ impl Report {
         t.duplicates += usize::from(v.duplicate);
         t.false_successes += usize::from(v.false_success.is_some());
         t.lost_values += usize::from(v.lost_value.is_some());
+        t.applied_but_failed += usize::from(v.applied_but_failed.is_some());
 
         let what = format!(
             "seed {seed} op {step:>3} {:<7} [{}]",
@@ -110,6 +113,9 @@ impl Report {
         if let Some(why) = &v.lost_value {
             self.lines.push(format!("{what} LOST VALUE: {why}"));
         }
+        if let Some(why) = &v.applied_but_failed {
+            self.lines.push(format!("{what} APPLIED BUT FAILED: {why}"));
+        }
     }
 
     pub fn add_faults(&mut self, seed: u64, requests: u64, injected: &[(NetFault, u64)]) {
@@ -118,6 +124,28 @@ impl Report {
             requests,
             injected: injected.to_vec(),
         });
+    }
+
+    /// One kind of operation's tally.
+    pub fn of(&self, kind: Kind) -> Tally {
+        self.by_kind.get(&kind).cloned().unwrap_or_default()
+    }
+
+    /// How often each fault fired, summed over the seeds, in `NetFault::ALL` order.
+    pub fn faults_fired(&self) -> Vec<(NetFault, u64)> {
+        NetFault::ALL
+            .iter()
+            .map(|f| {
+                let n = self
+                    .faults
+                    .iter()
+                    .flat_map(|s| s.injected.iter())
+                    .filter(|(g, _)| g == f)
+                    .map(|(_, n)| n)
+                    .sum();
+                (*f, n)
+            })
+            .collect()
     }
 
     pub fn totals(&self) -> Tally {
