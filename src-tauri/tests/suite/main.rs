@@ -42,3 +42,10 @@ mod storage_profiles;
 mod storage_vault;
 mod storage_vault_locked;
 mod storage_vault_unreachable;
+
+/// Without the `fault-injection` feature the fault and interrupted-run tests
+/// are not built: a plain `cargo test` says so here, among the ignored.
+#[cfg(not(feature = "fault-injection"))]
+#[test]
+#[ignore = "the fault-injection tests are compiled out: run `cargo test --no-default-features --features fault-injection` (make test-rust does)"]
+fn fault_injection_tests_are_compiled_out() {}
