@@ -189,42 +189,6 @@ fn is_app_origin_on(url: &url::Url, windows: bool) -> bool {
     }
 }
 
-#[cfg(test)]
-mod origin_tests {
-    use super::is_app_origin_on;
-
-    fn url(s: &str) -> url::Url {
-        url::Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn each_platform_accepts_its_own_origin_only() {
-        assert!(is_app_origin_on(
-            &url("tauri://localhost/index.html"),
-            false
-        ));
-        assert!(!is_app_origin_on(&url("http://tauri.localhost/"), false));
-        assert!(!is_app_origin_on(&url("https://tauri.localhost/"), false));
-        assert!(is_app_origin_on(&url("http://tauri.localhost/x"), true));
-        assert!(is_app_origin_on(&url("https://tauri.localhost/"), true));
-        assert!(!is_app_origin_on(
-            &url("http://tauri.localhost:8080/"),
-            true
-        ));
-        assert!(!is_app_origin_on(&url("tauri://localhost/"), true));
-        for foreign in [
-            "https://example.com/",
-            "http://localhost/",
-            "http://127.0.0.1/",
-            "https://tauri.localhost.evil.io/",
-            "file:///etc/passwd",
-        ] {
-            assert!(!is_app_origin_on(&url(foreign), false), "{foreign}");
-            assert!(!is_app_origin_on(&url(foreign), true), "{foreign}");
-        }
-    }
-}
-
 fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     let builder = crate::commands::specta_builder();
     let mut app = tauri::Builder::default();
@@ -380,4 +344,40 @@ fn remind_reviews(app: tauri::AppHandle, studio: crate::services::Studio) {
             tokio::time::sleep(REVIEW_CHECK_EVERY).await;
         }
     });
+}
+
+#[cfg(test)]
+mod origin_tests {
+    use super::is_app_origin_on;
+
+    fn url(s: &str) -> url::Url {
+        url::Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn each_platform_accepts_its_own_origin_only() {
+        assert!(is_app_origin_on(
+            &url("tauri://localhost/index.html"),
+            false
+        ));
+        assert!(!is_app_origin_on(&url("http://tauri.localhost/"), false));
+        assert!(!is_app_origin_on(&url("https://tauri.localhost/"), false));
+        assert!(is_app_origin_on(&url("http://tauri.localhost/x"), true));
+        assert!(is_app_origin_on(&url("https://tauri.localhost/"), true));
+        assert!(!is_app_origin_on(
+            &url("http://tauri.localhost:8080/"),
+            true
+        ));
+        assert!(!is_app_origin_on(&url("tauri://localhost/"), true));
+        for foreign in [
+            "https://example.com/",
+            "http://localhost/",
+            "http://127.0.0.1/",
+            "https://tauri.localhost.evil.io/",
+            "file:///etc/passwd",
+        ] {
+            assert!(!is_app_origin_on(&url(foreign), false), "{foreign}");
+            assert!(!is_app_origin_on(&url(foreign), true), "{foreign}");
+        }
+    }
 }

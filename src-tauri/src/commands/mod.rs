@@ -87,6 +87,9 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
         .constant("KEY_PREFIXES", crate::domain::keyformat::PREFIXES.to_vec())
         // The actions the audit log records, for the audit view's filter.
         .constant("AUDIT_ACTIONS", crate::services::audit::ACTIONS.to_vec())
+        // A rotation's grace period: the default and the farthest date.
+        .constant("GRACE_DEFAULT", crate::services::rotation::GRACE_DEFAULT)
+        .constant("GRACE_MAX_DAYS", crate::services::rotation::GRACE_MAX_DAYS)
         .error_handling(tauri_specta::ErrorHandlingMode::Throw)
 }
 

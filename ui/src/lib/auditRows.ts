@@ -92,3 +92,24 @@ export function verdictText(v: AuditVerdict): string {
       );
   }
 }
+
+/** The actions that hand a key's value to somewhere it may still be used. */
+export const HANDED_OVER = ["copy", "copy_env", "export", "exec"] as const;
+
+/** One place a key's value went: when, how, and where when the record says (a file's path, a program). */
+export type KeyUse = { seq: number; time: string; action: string; note: string | null };
+
+/**
+ * Where a key was probably used, newest first, from its records: each copy,
+ * `.env` line, file and `skm exec` run, dated by its `started` record (an
+ * `exec` concludes only when the program ends). One that failed gave the value
+ * to nobody and is left out.
+ */
+export function keyUses(records: AuditRecord[]): KeyUse[] {
+  const failed = new Set(records.filter((r) => r.outcome === "failed" && r.of !== null).map((r) => r.of));
+  return records
+    .filter((r) => r.outcome === "started" && (HANDED_OVER as readonly string[]).includes(r.action) && !failed.has(r.seq))
+    // Only a file's path and a program name say where; a copy's note does not.
+    .map((r) => ({ seq: r.seq, time: r.time, action: r.action, note: r.action === "copy" || r.action === "copy_env" ? null : r.note }))
+    .reverse();
+}

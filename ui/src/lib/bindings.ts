@@ -120,6 +120,10 @@ export const commands = {
 /* Constants */
 export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import"] as const;
 
+export const GRACE_DEFAULT = "7d" as const;
+
+export const GRACE_MAX_DAYS = 90 as const;
+
 export const KEY_PREFIXES = [{"format":"Workspace","pasteReason":null,"prefix":"sk-ws-"},{"format":"Plan","pasteReason":"paste_plan_key","prefix":"sk-sp-"},{"format":"Temporary","pasteReason":"paste_temporary_key","prefix":"st-"},{"format":"Legacy","pasteReason":null,"prefix":"sk-"}] as const;
 
 export const RULE_LIMITS = {"descriptionMaxChars":100,"maxAccessIps":20,"maxModels":200,"ttlDefaultSecs":60,"ttlMaxSecs":1800,"ttlMinSecs":1} as const;

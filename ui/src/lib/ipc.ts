@@ -42,6 +42,9 @@ import {
   type RegionCheck_Serialize,
   type RegionKeys_Serialize,
   type ReviewDue,
+  type RotationStarted_Serialize,
+  type RotationsReport_Serialize,
+  type RotationView_Serialize,
   type KeysCosts_Serialize,
   type KeyCost_Serialize,
   type DailyCost_Serialize,
@@ -85,7 +88,14 @@ export type {
   VerifyOutcome,
 } from "./bindings";
 /** Each rule reason Rust sends with the request field it concerns. */
-export { AUDIT_ACTIONS, KEY_PREFIXES, RULE_LIMITS, RULE_REASON_FIELDS } from "./bindings";
+export {
+  AUDIT_ACTIONS,
+  GRACE_DEFAULT,
+  GRACE_MAX_DAYS,
+  KEY_PREFIXES,
+  RULE_LIMITS,
+  RULE_REASON_FIELDS,
+} from "./bindings";
 export type Region = Region_Serialize;
 export type AppInfo = AppInfo_Serialize;
 export type Settings = AppSettings_Serialize;
@@ -123,6 +133,10 @@ export type SandboxIdentity = SandboxIdentityView_Serialize;
 export type AuditFilter = AuditFilter_Deserialize;
 /** One audit record (never a key value or secret: masks and ids). */
 export type AuditRecord = AuditRecordView_Serialize;
+/** A rotation in progress (ids, masks, dates, step; never a value). */
+export type RotationView = RotationView_Serialize;
+/** The active profile's rotations, and the records refused (never acted on). */
+export type RotationsReport = RotationsReport_Serialize;
 
 // ---- The shapes the screens use where Rust's differ ----
 
@@ -150,6 +164,13 @@ function saveStatus(s: SaveStatus_Serialize): SaveStatus {
 
 function oneTime(k: OneTimeKey_Serialize): OneTimeKey {
   return { ...k, savedToKeychain: saveStatus(k.savedToKeychain) };
+}
+
+/** Step 1's answer: the twin, when made now, in the one-time display's shape. */
+export type RotationStarted = { rotation: RotationView; twin: OneTimeKey | null };
+
+function rotationStarted(r: RotationStarted_Serialize): RotationStarted {
+  return { rotation: r.rotation, twin: r.twin ? oneTime(r.twin) : null };
 }
 
 /** An Internal error with the localised "unexpected" message: what a failure the UI cannot explain shows. */
@@ -255,6 +276,17 @@ export const ipc = normalised(
     auditVerify: (): Promise<AuditReport> => commands.auditVerify(),
     /** CSV through Rust's save dialog: the path written, or null when cancelled. */
     auditExport: (filter: AuditFilter) => commands.auditExport(filter),
+    /** Step 1: the twin (shown once, saved first), or the state of a rotation already under way.
+     * `grace`: now, 1h, 24h, 7d or YYYY-MM-DD (up to 90 days ahead). */
+    rotationStart: async (region: RegionId, id: string, grace: string): Promise<RotationStarted> =>
+      rotationStarted(await commands.rotationStart(region, id, grace)),
+    /** Disables the old key (the grace period starts); deletes it once that ended, or with `deleteNow`. */
+    rotationFinish: (region: RegionId, id: string, deleteNow: boolean): Promise<RotationView> =>
+      commands.rotationFinish(region, id, deleteNow),
+    /** During the grace period: the old key works again (back to the hand-over). */
+    rotationEnableAgain: (region: RegionId, id: string): Promise<RotationView> => commands.rotationEnableAgain(region, id),
+    /** The active profile's rotations, each held against the cloud. */
+    rotationsList: (): Promise<RotationsReport> => commands.rotationsList(),
     /** Rust's view of the last secret copied: the countdown and how its clear went. */
     clipboardStatus: (): Promise<ClipboardStatus> => commands.clipboardStatus(),
     storageStatus: (): Promise<StorageStatus> => commands.storageStatus(),

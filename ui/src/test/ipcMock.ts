@@ -1,6 +1,16 @@
 // A fresh set of mocked IPC commands; tests set the answers they need.
 import { vi } from "vitest";
-import type { AuditFilter, AuditRecord, AuditReport, KeysCosts, RegionId, StorageStatus } from "../lib/ipc";
+import type {
+  AuditFilter,
+  AuditRecord,
+  AuditReport,
+  KeysCosts,
+  RegionId,
+  RotationStarted,
+  RotationView,
+  RotationsReport,
+  StorageStatus,
+} from "../lib/ipc";
 
 export function makeIpcMock() {
   return {
@@ -60,6 +70,16 @@ export function makeIpcMock() {
       async (): Promise<AuditReport> => ({ verdict: { state: "intact", records: 0 }, keychainAnchorChecked: true, folder: "/d/audit" }),
     ),
     auditExport: vi.fn(async (_filter: AuditFilter): Promise<string | null> => null),
+    rotationStart: vi.fn(async (_region: RegionId, _id: string, _grace: string): Promise<RotationStarted> => {
+      throw new Error("rotationStart: no answer set");
+    }),
+    rotationFinish: vi.fn(async (_region: RegionId, _id: string, _deleteNow: boolean): Promise<RotationView> => {
+      throw new Error("rotationFinish: no answer set");
+    }),
+    rotationEnableAgain: vi.fn(async (_region: RegionId, _id: string): Promise<RotationView> => {
+      throw new Error("rotationEnableAgain: no answer set");
+    }),
+    rotationsList: vi.fn(async (): Promise<RotationsReport> => ({ rotations: [], refused: [] })),
     clipboardStatus: vi.fn(async (): Promise<unknown> => ({ clearsInSeconds: null, holdsSecret: false, lastClear: null })),
     updateCheck: vi.fn(async (): Promise<unknown> => ({ state: "notConfigured" })),
     updateDownload: vi.fn(async (..._args: unknown[]) => null),

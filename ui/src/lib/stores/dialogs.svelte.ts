@@ -1,6 +1,6 @@
 // Which dialog is open. One at a time, plus a confirmation that can sit on top
 // of any of them, and the one-time display which outranks everything.
-import { ipc, type KeyView, type OneTimeKey, type RegionId } from "../ipc";
+import { ipc, type KeyView, type OneTimeKey, type RegionId, type RotationView } from "../ipc";
 
 export type DialogState =
   | { kind: "create" }
@@ -13,6 +13,8 @@ export type DialogState =
   | { kind: "update" }
   /** The audit log; `apiKeyId` opens it filtered to that key (from its detail panel). */
   | { kind: "audit"; apiKeyId?: string }
+  /** Rotate a key; `rotation` resumes one under way at its step (never showing a value). */
+  | { kind: "rotate"; key: KeyView; rotation?: RotationView }
   | null;
 
 export type ConfirmRequest = {

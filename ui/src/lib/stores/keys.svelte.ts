@@ -23,6 +23,7 @@ import { app } from "./app.svelte";
 import { Attempt } from "./attempt.svelte";
 import { mark, takeMarks } from "../bench";
 import { costs } from "./costs.svelte";
+import { rotations } from "./rotations.svelte";
 
 /** `region: "all"` lists every region's keys in one table. */
 export type ListContext = { profileId: string; region: RegionId | "all"; workspaceId: string | null };
@@ -127,8 +128,10 @@ class KeysStore {
       this.#cache.set(this.#key(c), merged);
       this.#adopt(merged);
     }
-    // The bill comes after the list: the list never waits for it.
+    // The bill comes after the list: the list never waits for it. So do the
+    // rotations (held against the cloud too), for the reminder and the detail.
     void costs.load(region);
+    void rotations.load();
     if (region !== "all" && this.#paintedFromCache !== c) this.#painted(region, "network");
   }
 

@@ -6,6 +6,7 @@ import { reported } from "./attempt.svelte";
 import { keys } from "./keys.svelte";
 import { profiles } from "./profiles.svelte";
 import { reviews } from "./reviews.svelte";
+import { rotations } from "./rotations.svelte";
 import { forgetModels, workspaces } from "./workspaces.svelte";
 
 class SessionStore {
@@ -29,6 +30,8 @@ class SessionStore {
     this.region = this.#startRegion();
     this.workspaceId = null;
     void reviews.reset();
+    // The new account's rotations come with its first list.
+    rotations.forget();
     await this.#show();
   }
 
