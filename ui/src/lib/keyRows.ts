@@ -65,7 +65,7 @@ export type Badge = {
 };
 
 /** The status column's badges, in their order: saved copy, old format, idle, review due. */
-export function rowBadges(k: KeyView, idle: boolean): Badge[] {
+export function rowBadges(k: Pick<KeyView, "saved" | "legacy" | "reviewDue" | "reviewBy">, idle: boolean): Badge[] {
   const badges: Badge[] = [];
   if (k.saved === "stale")
     badges.push({ testid: "saved-badge", tone: "warn", text: t("table.stale"), title: t("row.staleHint"), stale: true });
@@ -77,4 +77,12 @@ export function rowBadges(k: KeyView, idle: boolean): Badge[] {
   if (k.reviewDue && k.reviewBy)
     badges.push({ testid: "review-badge", tone: "warn", text: t("table.reviewDue"), title: formatDay(k.reviewBy) });
   return badges;
+}
+
+/** One badge of each kind a row may show (saved, old format, idle, review due, and a stale copy), for the table to measure. */
+export function allBadges(): Badge[] {
+  return [
+    ...rowBadges({ saved: "saved", legacy: true, reviewDue: true, reviewBy: "2000-01-01" }, true),
+    ...rowBadges({ saved: "stale", legacy: false, reviewDue: false, reviewBy: null }, false),
+  ];
 }
