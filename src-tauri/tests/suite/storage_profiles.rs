@@ -262,3 +262,61 @@ fn a_broken_credentials_file_is_reported_not_fatal() {
     assert!(result.candidates.is_empty());
     assert_eq!(result.unreadable.len(), 1);
 }
+
+/// A real process holding the settings lock keeps others out; killed while
+/// holding it (SIGKILL: no destructor runs), it never blocks the next writer,
+/// because the OS drops the lock with the process.
+#[cfg(unix)]
+#[test]
+fn a_killed_holder_of_the_settings_lock_never_blocks_the_next_writer() {
+    use crate::support::process;
+    use studio_keys::storage::profiles::store::lock_dir;
+    let dir = tempfile::tempdir().unwrap();
+    let name = process::test_name(module_path!(), "hold_the_settings_lock");
+    let mut holder = process::spawn_alone(&name, &[("SETTINGS_HOLD_DIR", dir.path().as_os_str())]);
+    let holding = dir.path().join("holding");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !holding.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the holder never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let lock_file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.path().join("settings.lock"))
+        .unwrap();
+    assert!(
+        matches!(lock_file.try_lock(), Err(std::fs::TryLockError::WouldBlock)),
+        "held by the other process"
+    );
+    drop(lock_file);
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    let started = std::time::Instant::now();
+    let _mine = lock_dir(&dir.path().join("settings.json")).expect("the lock is free again");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "taken at once, not after the wait for a live holder"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+#[ignore = "the holder process of a_killed_holder_of_the_settings_lock_never_blocks_the_next_writer"]
+fn hold_the_settings_lock() {
+    use crate::support::process;
+    if !process::is_alone(&process::test_name(
+        module_path!(),
+        "hold_the_settings_lock",
+    )) {
+        return;
+    }
+    let dir = std::path::PathBuf::from(std::env::var_os("SETTINGS_HOLD_DIR").unwrap());
+    let _held =
+        studio_keys::storage::profiles::store::lock_dir(&dir.join("settings.json")).unwrap();
+    std::fs::write(dir.join("holding"), "").unwrap();
+    std::thread::sleep(std::time::Duration::from_secs(120));
+}
