@@ -44,6 +44,15 @@ impl Studio {
         // keychain (exit 11) stops before any request.
         let value = self.saved_value(&key).await?;
         let workspace = self.workspace_of_saved(&key).await;
+        // The workspace's host, looked up once: the base URL and a temporary
+        // key's DashScope call both need it (the sandbox has one host).
+        let host = match profile.kind {
+            ProfileKind::Sandbox => None,
+            ProfileKind::AlibabaCloud => {
+                self.workspace_api_host(&profile, region, workspace.as_deref())
+                    .await
+            }
+        };
         let base_url = match profile.kind {
             ProfileKind::Sandbox => {
                 let sb = self.inner.clients.sandbox().await?;
@@ -52,16 +61,12 @@ impl Studio {
                     sb.dashscope_base_url(region).trim_end_matches('/')
                 )
             }
-            ProfileKind::AlibabaCloud => {
-                let host = self
-                    .workspace_api_host(&profile, region, workspace.as_deref())
-                    .await;
-                super::export::base_url(region, host.as_deref()).ok_or_else(|| {
+            ProfileKind::AlibabaCloud => super::export::base_url(region, host.as_deref())
+                .ok_or_else(|| {
                     Error::new(ErrorCode::Unsupported)
                         .with_reason("dashscope_needs_workspace")
                         .with_param("region", region.info().name_en)
-                })?
-            }
+                })?,
         };
         let started = self
             .audit_start(
@@ -78,9 +83,6 @@ impl Studio {
         let handed = match ttl {
             None => Ok(value),
             Some(ttl) => {
-                let host = self
-                    .workspace_api_host(&profile, region, workspace.as_deref())
-                    .await;
                 self.temporary_from(&profile, region, host.as_deref(), &value, ttl)
                     .await
             }

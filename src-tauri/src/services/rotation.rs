@@ -123,6 +123,21 @@ impl Studio {
         })
     }
 
+    /// The acting profile, the old key's id and its rotation in progress
+    /// (`NotFound` when there is none).
+    async fn rotation_in_progress(
+        &self,
+        region: RegionId,
+        api_key_id: &str,
+    ) -> Result<(Profile, i64, Rotation)> {
+        let old_id = parse_api_key_id(api_key_id)?;
+        let profile = self.acting_profile().await?;
+        let r = self
+            .rotation_of(&profile, region, old_id)
+            .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("rotation_not_found"))?;
+        Ok((profile, old_id, r))
+    }
+
     fn put_rotation(&self, r: &mut Rotation) -> Result<()> {
         r.updated_at_ms = now_ms();
         self.rotations().put(r)
@@ -374,11 +389,7 @@ impl Studio {
         api_key_id: String,
         delete_now: bool,
     ) -> Result<RotationView> {
-        let old_id = parse_api_key_id(&api_key_id)?;
-        let profile = self.acting_profile().await?;
-        let mut r = self
-            .rotation_of(&profile, region, old_id)
-            .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("rotation_not_found"))?;
+        let (profile, old_id, mut r) = self.rotation_in_progress(region, &api_key_id).await?;
         self.refresh_rotation(&profile, &mut r).await?;
         match r.step {
             Step::Twin | Step::Paused | Step::Ended | Step::Retired => {
@@ -416,11 +427,7 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<RotationView> {
-        let old_id = parse_api_key_id(&api_key_id)?;
-        let profile = self.acting_profile().await?;
-        let mut r = self
-            .rotation_of(&profile, region, old_id)
-            .ok_or_else(|| Error::new(ErrorCode::NotFound).with_reason("rotation_not_found"))?;
+        let (_, old_id, mut r) = self.rotation_in_progress(region, &api_key_id).await?;
         if r.step != Step::Disabled {
             return Err(Error::new(ErrorCode::Conflict).with_reason("rotation_not_disabled"));
         }

