@@ -17,6 +17,10 @@ native="$(command -v WebKitWebDriver || true)"
 
 export STUDIO_KEYS_APP="$app" TAURI_DRIVER="$driver" WEBKIT_DRIVER="$native"
 export E2E_ARTIFACTS="${E2E_ARTIFACTS:-$root/artifacts/e2e}"
+# Without a GPU the app paints its page as one surface (app.rs), and
+# WebKitWebDriver's screenshots then never answer (WebKitGTK 2.50): the suite
+# takes them, so its app composites. `make bench` runs the shipped setting.
+export WEBKIT_DISABLE_COMPOSITING_MODE="${WEBKIT_DISABLE_COMPOSITING_MODE:-0}"
 mkdir -p "$E2E_ARTIFACTS"
 # Each test starts its own tauri-driver (conftest.py), so that the app it launches
 # inherits that test's fresh HOME/XDG dirs and language.

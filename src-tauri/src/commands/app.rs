@@ -32,14 +32,18 @@ pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
 }
 
 /// The UI has painted a key list (`source`: "cache" or "network"). The
-/// benchmark reads this line to time launch and region switches; `marks` are
-/// the UI's own steps since its page began loading, for the launch timeline.
+/// benchmark reads this line to time launch and region switches; `seq` numbers
+/// the lists shown since launch (the launch's is 1, each switch the next), so
+/// a paint is matched to the key press that asked for it; `marks` are the UI's
+/// own steps in ms since its page began loading (the launch timeline, or a
+/// switch's input and frame).
 /// Answers whether the benchmark wants a copy of the page (`bench_snapshot`).
 #[tauri::command]
 #[specta::specta]
 pub async fn ui_painted(
     region: RegionId,
     source: PaintSource,
+    seq: u32,
     marks: Vec<BenchMark>,
 ) -> Result<bool, IpcError> {
     if bench_mode() {
@@ -48,7 +52,7 @@ pub async fn ui_painted(
             .map(|m| format!("{}:{:.1}", m.name, m.ms))
             .collect();
         log::info!(
-            "bench: painted region={region} source={source:?} marks={}",
+            "bench: painted region={region} source={source:?} seq={seq} marks={}",
             marks.join(",")
         );
     }
@@ -92,4 +96,6 @@ pub struct BenchMark {
 pub enum PaintSource {
     Cache,
     Network,
+    /// The list narrowed or widened by the search box (`seq` counts its keystrokes).
+    Filter,
 }

@@ -9,11 +9,14 @@ export const commands = {
 	appInfo: () => __TAURI_INVOKE<AppInfo_Serialize>("app_info"),
 	/**
 	 *  The UI has painted a key list (`source`: "cache" or "network"). The
-	 *  benchmark reads this line to time launch and region switches; `marks` are
-	 *  the UI's own steps since its page began loading, for the launch timeline.
+	 *  benchmark reads this line to time launch and region switches; `seq` numbers
+	 *  the lists shown since launch (the launch's is 1, each switch the next), so
+	 *  a paint is matched to the key press that asked for it; `marks` are the UI's
+	 *  own steps in ms since its page began loading (the launch timeline, or a
+	 *  switch's input and frame).
 	 *  Answers whether the benchmark wants a copy of the page (`bench_snapshot`).
 	 */
-	uiPainted: (region: RegionId, source: PaintSource, marks: BenchMark[]) => __TAURI_INVOKE<boolean>("ui_painted", { region, source, marks }),
+	uiPainted: (region: RegionId, source: PaintSource, seq: number, marks: BenchMark[]) => __TAURI_INVOKE<boolean>("ui_painted", { region, source, seq, marks }),
 	/**
 	 *  `make bench` only (`STUDIO_KEYS_BENCH=1` and `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`):
 	 *  the page's markup once the live key list is painted. The bench serves it from
@@ -868,7 +871,9 @@ export type OneTimeKey_Serialize = {
 };
 
 /**  Where a painted key list came from. */
-export type PaintSource = "cache" | "network";
+export type PaintSource = "cache" | "network" | 
+/**  The list narrowed or widened by the search box (`seq` counts its keystrokes). */
+"filter";
 
 /**  A key's `auth` block as the edit dialog shows it. */
 export type Permission = {

@@ -33,6 +33,7 @@ import {
   type KeyPage_Serialize,
   type KeyView_Serialize,
   type OneTimeKey_Serialize,
+  type PaintSource,
   type Permission,
   type ProfileInputView_Deserialize,
   type ProfilePreferences_Deserialize,
@@ -217,8 +218,8 @@ function normalised<C extends Record<string, Command>>(calls: C, fallbacks: { [K
 export const ipc = normalised(
   {
     appInfo: (): Promise<AppInfo> => commands.appInfo(),
-    uiPainted: (region: RegionId, source: "cache" | "network", marks: BenchMark[]) =>
-      commands.uiPainted(region, source, marks),
+    uiPainted: (region: RegionId, source: PaintSource, seq: number, marks: BenchMark[]) =>
+      commands.uiPainted(region, source, seq, marks),
     benchSnapshot: (html: string) => commands.benchSnapshot(html),
     settingsGet: (): Promise<Settings> => commands.settingsGet(),
     settingsSet: (s: AppSettings_Deserialize): Promise<Settings> => commands.settingsSet(s),

@@ -74,6 +74,40 @@ describe("costs in the list", () => {
     expect(screen.getByTestId("idle-banner").textContent).toContain("1 enabled key had no spend in 30 days");
   });
 
+  it("shows a region's amounts at once when it is shown again, before its fresh figures come", async () => {
+    const k = makeKey({ description: "busy" });
+    await show([k], billed({ keys: [{ apiKeyId: k.apiKeyId, total: "7.5000", daily: [], idle: false }] }));
+    expect(within(row(k)).getByTestId("row-cost").textContent).toContain("7.5000");
+    // Another region, then back: its refresh and its bill hang, the amount is there.
+    const other = makeKey({ description: "elsewhere", region: "ap-southeast-1" });
+    ipcMock.keysList.mockResolvedValue(makePage([other]));
+    ipcMock.keysCosts.mockResolvedValue(billed({ region: "ap-southeast-1", currency: "USD", keys: [] }));
+    await keys.show({ profileId: "p", region: "ap-southeast-1", workspaceId: null });
+    await settle();
+    expect(screen.queryByText("7.5000")).toBeNull();
+    ipcMock.keysList.mockReturnValue(new Promise(() => {}));
+    ipcMock.keysCosts.mockReturnValue(new Promise(() => {}));
+    void keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
+    await settle();
+    expect(within(row(k)).getByTestId("row-cost").textContent).toContain("7.5000");
+    expect(within(row(k)).getByTestId("row-cost").textContent).toContain("CNY");
+  });
+
+  it("asks for the account's rotations once, not again on each region switch; Refresh asks again", async () => {
+    const k = makeKey({ description: "one" });
+    const { rotations } = await import("../stores/rotations.svelte");
+    rotations.forget();
+    await show([k], billed({ keys: [] }));
+    expect(ipcMock.rotationsList).toHaveBeenCalledTimes(1);
+    await keys.show({ profileId: "p", region: "ap-southeast-1", workspaceId: null });
+    await keys.show({ profileId: "p", region: "cn-beijing", workspaceId: null });
+    await settle();
+    expect(ipcMock.rotationsList).toHaveBeenCalledTimes(1);
+    await fireEvent.click(screen.getByTestId("refresh"));
+    await settle();
+    expect(ipcMock.rotationsList).toHaveBeenCalledTimes(2);
+  });
+
   it("disables the idle keys only after one confirmation that names them", async () => {
     const a = makeKey({ description: "old bot" });
     const b = makeKey({ description: "forgotten test" });

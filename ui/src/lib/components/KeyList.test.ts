@@ -110,6 +110,16 @@ describe("key list", () => {
     expect(screen.getByTestId("no-match").textContent).toContain("nothing");
   });
 
+  it("goes to the search box with Ctrl+F, its text selected", async () => {
+    await showList(makePage([makeKey({ description: "one" })]));
+    const box = screen.getByTestId("key-search") as HTMLInputElement;
+    await fireEvent.input(box, { target: { value: "old search" } });
+    box.blur();
+    await fireEvent.keyDown(window, { key: "f", code: "KeyF", ctrlKey: true });
+    expect(document.activeElement).toBe(box);
+    expect([box.selectionStart, box.selectionEnd]).toEqual([0, "old search".length]);
+  });
+
   it("summarizes permissions, shows the badges and says 'you' for your own keys", async () => {
     const custom = makeKey({
       saved: "saved",

@@ -13,13 +13,24 @@ class CostsStore {
   /** Per region shown: its figures or the reason there are none. */
   regions = $state<KeysCosts[]>([]);
   #asked = 0;
+  /** The figures last had for each list (keys' context key), shown at once when it is shown again. */
+  #cache = new Map<string, KeysCosts[]>();
 
-  /** Ask for the figures of the list now shown (one region, or all of them). */
-  async load(region: RegionId | "all"): Promise<void> {
+  /** Another list is shown: its figures as last had (none yet: none) until fresh ones come. */
+  show(list: string): void {
+    this.#asked++;
+    this.regions = this.#cache.get(list) ?? [];
+  }
+
+  /** Ask for the figures of the list now shown (one region, or all of them; `list` names it for the cache). */
+  async load(region: RegionId | "all", list: string = region): Promise<void> {
     const asked = ++this.#asked;
     try {
       const got = region === "all" ? await ipc.keysCostsAllRegions(COST_DAYS) : [await ipc.keysCosts(region, COST_DAYS)];
-      if (asked === this.#asked) this.regions = got;
+      if (asked !== this.#asked) return;
+      this.#cache.set(list, got);
+      // The same figures again change nothing on screen: the rows are not drawn again.
+      if (JSON.stringify(got) !== JSON.stringify(this.regions)) this.regions = got;
     } catch {
       // The commands answer "unavailable" themselves; a failed call shows no figures.
       if (asked === this.#asked) this.regions = [];
@@ -28,12 +39,21 @@ class CostsStore {
 
   clear(): void {
     this.#asked++;
+    this.#cache.clear();
     this.regions = [];
   }
 
+  /** Each key's figures by region and id: asked for every row (and for every
+   * key by the idle checks), so a lookup never walks the list (500 keys would
+   * make that 250,000 steps a keystroke). */
+  #byKey = $derived.by(() => {
+    const index = new Map<string, KeyCost>();
+    for (const r of this.regions) for (const k of r.keys) index.set(`${r.region}|${k.apiKeyId}`, k);
+    return index;
+  });
+
   of(key: KeyView): KeyCost | null {
-    const r = this.regions.find((x) => x.region === key.region);
-    return r?.keys.find((k) => String(k.apiKeyId) === String(key.apiKeyId)) ?? null;
+    return this.#byKey.get(`${key.region}|${key.apiKeyId}`) ?? null;
   }
 
   currencyOf(region: RegionId): string {

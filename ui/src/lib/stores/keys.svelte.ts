@@ -18,10 +18,9 @@ import {
   type TempKeyView,
   type VerifyResult,
 } from "../ipc";
-import { tick } from "svelte";
-import { app } from "./app.svelte";
 import { Attempt } from "./attempt.svelte";
-import { mark, takeMarks } from "../bench";
+import { afterPaint } from "../afterPaint";
+import { mark, reportPaint } from "../bench";
 import { costs } from "./costs.svelte";
 import { rotations } from "./rotations.svelte";
 
@@ -97,17 +96,30 @@ class KeysStore {
   /** Switch to a context: cached list at once, fresh one when it arrives. */
   async show(c: ListContext): Promise<void> {
     this.context = c;
+    // `context` holds Svelte's proxy of `c`: refresh() compares with that.
+    this.#unpainted = { context: this.context, seq: ++this.#shows };
+    const shown = this.context;
     this.#adopt(this.#cache.get(this.#key(c)));
+    costs.show(this.#key(c));
     this.#load.error = null;
-    if (this.page && c.region !== "all") {
-      // `context` holds Svelte's proxy of `c`: refresh() compares with that.
-      this.#paintedFromCache = this.context;
-      this.#painted(c.region, "cache");
+    if (this.page) {
+      // The cached rows first; the quiet refresh (its calls and its answer)
+      // after they are on screen, so that it never delays them.
+      this.#paintedOnce("cache");
+      await afterPaint();
+      if (this.context !== shown) return;
     }
-    await this.refresh();
+    await this.#fetch(false);
   }
 
-  async refresh(): Promise<void> {
+  /** Ask for the list shown again (the Refresh button, after an action). */
+  refresh(): Promise<void> {
+    return this.#fetch(true);
+  }
+
+  /** `everything`: the rotations too (a region switch leaves them: they
+   * are the account's, asked for once per account and after each step). */
+  async #fetch(everything: boolean): Promise<void> {
     const c = this.context;
     if (!c) return;
     const region = c.region;
@@ -130,31 +142,24 @@ class KeysStore {
     }
     // The bill comes after the list: the list never waits for it. So do the
     // rotations (held against the cloud too), for the reminder and the detail.
-    void costs.load(region);
-    void rotations.load();
-    if (region !== "all" && this.#paintedFromCache !== c) this.#painted(region, "network");
+    void costs.load(region, this.#key(c));
+    void (everything ? rotations.load() : rotations.loadOnce());
+    this.#paintedOnce("network");
   }
 
-  /** The context whose cached list was painted (the benchmark times that paint). */
-  #paintedFromCache: ListContext | null = null;
+  /** Lists shown since launch (the launch's is 1): the benchmark matches a
+   * paint to the key press that asked for it by this number. */
+  #shows = 0;
+  /** The list shown whose first paint is still to be reported. */
+  #unpainted: { context: ListContext; seq: number } | null = null;
 
-  /** Benchmark builds time launch and region switches by this signal. A
-   * requestAnimationFrame callback runs before its frame is painted; the one
-   * after it means the list is on screen (the baseline window does the same).
-   * Registered now, before the list renders, so it runs ahead of later work. */
-  #painted(region: RegionId, source: "cache" | "network"): void {
-    if (!app.info?.benchMode) return;
-    void tick().then(() => mark("rendered"));
-    requestAnimationFrame(() => {
-      mark("frame-before-paint");
-      requestAnimationFrame(() => {
-        mark("frame");
-        void ipc
-          .uiPainted(region, source, takeMarks())
-          .then((wanted) => (wanted ? ipc.benchSnapshot(document.documentElement.outerHTML) : null))
-          .catch(() => {});
-      });
-    });
+  /** Reports the first paint of the list now shown (one region's), once. */
+  #paintedOnce(source: "cache" | "network"): void {
+    const u = this.#unpainted;
+    const region = this.region;
+    if (!u || u.context !== this.context || !region) return;
+    this.#unpainted = null;
+    reportPaint(region, source, u.seq);
   }
 
   forget(): void {

@@ -13,16 +13,28 @@ class RotationsStore {
   dismissed = $state(false);
   #seq = 0;
 
+  /** Asked for since the account was shown (a region switch does not ask again). */
+  #loaded = false;
+
+  /** Ask once per account: the rotations are the account's, not a region's. */
+  loadOnce(): Promise<void> {
+    return this.#loaded ? Promise.resolve() : this.load();
+  }
+
   async load(): Promise<void> {
     const seq = ++this.#seq;
+    this.#loaded = true;
     try {
       const report = await ipc.rotationsList();
       // A slower answer (an account switched meanwhile) never replaces a newer one.
       if (seq !== this.#seq) return;
-      this.list = report.rotations;
-      this.refused = report.refused;
+      // The same answer again changes nothing on screen.
+      if (JSON.stringify(report.rotations) !== JSON.stringify(this.list)) this.list = report.rotations;
+      if (JSON.stringify(report.refused) !== JSON.stringify(this.refused)) this.refused = report.refused;
     } catch {
-      // A reminder is a convenience: a failed check keeps what was known.
+      // A reminder is a convenience: a failed check keeps what was known,
+      // and the next list shown asks again.
+      if (seq === this.#seq) this.#loaded = false;
     }
   }
 
@@ -47,6 +59,7 @@ class RotationsStore {
   /** Another account: its own rotations, reminded again. */
   forget(): void {
     this.#seq++;
+    this.#loaded = false;
     this.list = [];
     this.refused = [];
     this.dismissed = false;

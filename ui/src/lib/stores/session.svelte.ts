@@ -1,6 +1,7 @@
 // The current account, region (or all regions) and workspace filter, and the
 // moves between them.
 import { ipc, type RegionId } from "../ipc";
+import { afterPaint } from "../afterPaint";
 import { app } from "./app.svelte";
 import { reported } from "./attempt.svelte";
 import { keys } from "./keys.svelte";
@@ -41,7 +42,7 @@ class SessionStore {
     this.workspaceId = null;
     // Remembering is a convenience: report a failure, but switch anyway. The
     // all-regions list is not remembered: the next start opens one region.
-    if (region !== "all") void reported(ipc.profileSetRegion(region));
+    if (region !== "all") void afterPaint().then(() => reported(ipc.profileSetRegion(region)));
     await this.#show();
   }
 

@@ -1,12 +1,15 @@
 // Workspaces and authorized models per account and region, cached so that
 // switching back is instant.
 import { ipc, type IpcError, type ModelView, type RegionId, type WorkspaceView } from "../ipc";
+import { afterPaint } from "../afterPaint";
 import { Attempt } from "./attempt.svelte";
 
 class WorkspacesStore {
   #cache = new Map<string, WorkspaceView[]>();
   #load = new Attempt({ mode: "load" });
   list = $state<WorkspaceView[]>([]);
+  /** The account and region whose workspaces are shown (a late answer for another is dropped). */
+  #shown = "";
 
   get error(): IpcError | null {
     return this.#load.error;
@@ -22,11 +25,16 @@ class WorkspacesStore {
 
   async show(profileId: string, region: RegionId): Promise<void> {
     const key = `${profileId}|${region}`;
-    this.list = this.#cache.get(key) ?? [];
+    const cached = this.#cache.get(key);
+    this.list = cached ?? [];
+    this.#shown = key;
+    // With a cached list on screen, the refresh waits until the switch is painted.
+    if (cached) await afterPaint();
+    if (this.#shown !== key) return;
     const list = await this.#load.run("load", () => ipc.workspacesList(region));
-    if (!list) return;
+    if (!list || this.#shown !== key) return;
     this.#cache.set(key, list);
-    this.list = list;
+    if (JSON.stringify(list) !== JSON.stringify(this.list)) this.list = list;
   }
 
   forget(): void {
