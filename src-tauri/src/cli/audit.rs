@@ -3,7 +3,7 @@
 use super::{output, GlobalArgs};
 use crate::domain::error::Result;
 use crate::domain::i18n;
-use crate::services::audit::{audit_csv, check_action, parse_since};
+use crate::services::audit::{audit_csv, parse_since};
 use crate::services::export::ExportFile;
 use crate::services::views::{AuditFilter, AuditRecordView, AuditVerdict};
 use crate::services::Studio;
@@ -46,9 +46,6 @@ fn t(key: &str, params: &[(&str, &str)]) -> String {
 pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: AuditCmd) -> Result<i32> {
     match cmd {
         AuditCmd::List { key, action, since } => {
-            if let Some(a) = &action {
-                check_action(a)?;
-            }
             let since = since
                 .map(|s| parse_since(&s, chrono::Local::now()))
                 .transpose()?;

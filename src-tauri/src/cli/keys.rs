@@ -2,7 +2,7 @@
 
 use super::{context, output, GlobalArgs};
 use crate::domain::error::Result;
-use crate::services::rotation::{parse_grace, GRACE_DEFAULT};
+use crate::services::rotation::GRACE_DEFAULT;
 use crate::services::views::{
     CreateKeyInput, DeleteOutcome, KeyOrder, KeyQuery, KeySort, OneTimeKey, Permission,
     PermissionChange, PermissionType, UpdateKeyInput,
@@ -250,10 +250,7 @@ pub async fn run(g: &GlobalArgs, studio: &Studio, cmd: KeysCmd) -> Result<()> {
                 }
                 return Ok(());
             }
-            let grace = parse_grace(
-                grace.as_deref().unwrap_or(GRACE_DEFAULT),
-                chrono::Local::now().date_naive(),
-            )?;
+            let grace = grace.as_deref().unwrap_or(GRACE_DEFAULT);
             let started = studio
                 .rotate_start(region, api_key_id.to_string(), grace)
                 .await?;

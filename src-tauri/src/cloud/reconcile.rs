@@ -274,7 +274,10 @@ impl Client {
     }
 
     /// A new value for the key; the old one stops working. An answer lost
-    /// after sending is followed by one more reset (`Recovered::ResetRepeated`).
+    /// after sending is followed by another reset, up to `RESET_SENDS` in all
+    /// (`Recovered::ResetRepeated`). Not the transport's `RetryPolicy`: that
+    /// one re-sends only what never arrived, and may be off (`none`) while a
+    /// lost reset must still be made good.
     pub async fn reset_api_key(&self, api_key_id: i64) -> Result<NewKey> {
         let id = api_key_id.to_string();
         let mut lost_before: Option<Error> = None;

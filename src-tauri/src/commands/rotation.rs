@@ -3,7 +3,6 @@
 use super::ipc;
 use crate::domain::error::IpcError;
 use crate::domain::regions::RegionId;
-use crate::services::rotation::parse_grace;
 use crate::services::views::{RotationStarted, RotationView, RotationsReport};
 use crate::services::Studio;
 use tauri::State;
@@ -18,8 +17,7 @@ pub async fn rotation_start(
     api_key_id: String,
     grace: String,
 ) -> Result<RotationStarted, IpcError> {
-    let grace = ipc(parse_grace(&grace, chrono::Local::now().date_naive()))?;
-    ipc(studio.rotate_start(region, api_key_id, grace).await)
+    ipc(studio.rotate_start(region, api_key_id, &grace).await)
 }
 
 /// Disable the old key (the grace period starts); once it has ended, or

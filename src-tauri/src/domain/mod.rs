@@ -12,6 +12,7 @@ pub mod keyformat;
 pub mod permission;
 pub mod redact;
 pub mod regions;
+pub mod rotation;
 pub mod rules;
 pub mod secret;
 pub mod settings;

@@ -129,7 +129,7 @@ pub const ACTIONS: &[&str] = &[
 ];
 
 /// Refuse an action the log does not record, naming those it does.
-pub fn check_action(action: &str) -> Result<()> {
+fn check_action(action: &str) -> Result<()> {
     if ACTIONS.contains(&action) {
         return Ok(());
     }
@@ -238,6 +238,9 @@ impl Studio {
     /// include the `started` record of each of its actions, written before
     /// the key's id was known (a Create's).
     pub async fn audit_list(&self, filter: AuditFilter) -> Result<Vec<AuditRecordView>> {
+        if let Some(action) = &filter.action {
+            check_action(action)?;
+        }
         let records = self.blocking(|s| s.audit_log().records()).await?;
         let started_of_admitted: std::collections::HashSet<u64> = records
             .iter()

@@ -36,28 +36,28 @@ impl Studio {
         }
     }
 
-    /// The saved value of a key and the facts DashScope calls need about it.
+    /// What DashScope calls need about a saved key: the key as the cloud has
+    /// it (best effort) and its workspace's host.
     async fn saved_key_context(
         &self,
-        region: RegionId,
-        api_key_id: &str,
-    ) -> Result<(Profile, KeyRef, Option<ApiKey>, Option<String>)> {
-        let profile = self.acting_profile().await?;
-        let key = self.key_ref_for(region, api_key_id).await?;
-        let client = self.client_for(&profile, region).await?;
+        profile: &Profile,
+        key: &KeyRef,
+    ) -> Result<(Option<ApiKey>, Option<String>)> {
+        let region = key.region;
+        let client = self.client_for(profile, region).await?;
         // Best effort: a key deleted elsewhere still gets checked (and reported invalid).
         let listed = client.get_api_key(key.api_key_id).await.ok();
         let workspace = listed.as_ref().and_then(|k| k.workspace_id.clone());
         let host = self
-            .workspace_api_host(&profile, region, workspace.as_deref())
+            .workspace_api_host(profile, region, workspace.as_deref())
             .await;
-        Ok((profile, key, listed, host))
+        Ok((listed, host))
     }
 
     /// Does the saved copy of this key still work, here? Marks a copy that no
     /// longer verifies as stale (the key was reset or deleted elsewhere).
     pub async fn key_verify(&self, region: RegionId, api_key_id: String) -> Result<VerifyResult> {
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         let value = match self.saved_value(&key).await {
             Ok(v) => v,
             Err(e) if e.code == ErrorCode::NotSaved => {
@@ -69,7 +69,7 @@ impl Studio {
             }
             Err(e) => return Err(e),
         };
-        let (profile, key, listed, host) = self.saved_key_context(region, &api_key_id).await?;
+        let (listed, host) = self.saved_key_context(&profile, &key).await?;
         let dashscope = self
             .dashscope_for(&profile, region, host.as_deref())
             .await?;
@@ -141,9 +141,9 @@ impl Studio {
         ttl_seconds: u32,
     ) -> Result<TempKeyView> {
         let ttl = crate::domain::rules::check_ttl(Some(i64::from(ttl_seconds)))?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         let value = self.saved_value(&key).await?;
-        let (profile, key, listed, host) = self.saved_key_context(region, &api_key_id).await?;
+        let (listed, host) = self.saved_key_context(&profile, &key).await?;
         let listed_workspace = listed.and_then(|k| k.workspace_id);
         let what = super::audit::Audited::new("temporary_key", &profile)
             .region(region)

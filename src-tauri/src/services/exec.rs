@@ -38,20 +38,15 @@ impl Studio {
             Some(t) => Some(crate::domain::rules::check_ttl(Some(i64::from(t)))?),
             None => None,
         };
-        let profile = self.acting_profile().await?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         // The saved value first: a key not saved here (exit 5) or a locked
         // keychain (exit 11) stops before any request.
         let value = self.saved_value(&key).await?;
-        let workspace = self.workspace_of_saved(&key).await;
         // The workspace's host, looked up once: the base URL and a temporary
         // key's DashScope call both need it (the sandbox has one host).
         let host = match profile.kind {
             ProfileKind::Sandbox => None,
-            ProfileKind::AlibabaCloud => {
-                self.workspace_api_host(&profile, region, workspace.as_deref())
-                    .await
-            }
+            ProfileKind::AlibabaCloud => self.workspace_host_of(&profile, &key).await,
         };
         let base_url = match profile.kind {
             ProfileKind::Sandbox => {
@@ -100,9 +95,8 @@ impl Studio {
                 vars: vec![
                     (DASHSCOPE_API_KEY, handed.clone()),
                     (OPENAI_API_KEY, handed),
-                    (OPENAI_BASE_URL, Secret::new(base_url.clone())),
+                    (OPENAI_BASE_URL, Secret::new(base_url)),
                 ],
-                base_url,
             },
             ExecTicket { started },
         ))
@@ -115,28 +109,6 @@ impl Studio {
             entry.note = Some(format!("exit {status}"));
         })
         .await;
-    }
-
-    /// The workspace of a saved key: as the saved-key record learnt it from
-    /// a listing, else from one GetApiKey (remembered for next time).
-    async fn workspace_of_saved(&self, key: &crate::storage::vault::KeyRef) -> Option<String> {
-        let k = key.clone();
-        if let Ok(Some(record)) = self.blocking(move |s| s.inner.saved.record(&k)).await {
-            if record.workspace_id.is_some() {
-                return record.workspace_id;
-            }
-        }
-        let client = self.acting_client(key.region).await.ok()?;
-        let ws = client
-            .get_api_key(key.api_key_id)
-            .await
-            .ok()?
-            .workspace_id?;
-        let (k, w) = (key.clone(), ws.clone());
-        let _ = self
-            .blocking(move |s| s.inner.saved.learn_workspaces(&[(k, w)]))
-            .await;
-        Some(ws)
     }
 }
 

@@ -19,9 +19,7 @@
 //! validated on every read: a planted record is reported, never acted on.
 
 use super::audit::Audited;
-use super::views::{
-    CreateKeyInput, OneTimeKey, RotationStarted, RotationStep, RotationView, RotationsReport,
-};
+use super::views::{CreateKeyInput, OneTimeKey, RotationStarted, RotationView, RotationsReport};
 use super::{parse_api_key_id, Studio};
 use crate::cloud::dashscope::KeyCheck;
 use crate::domain::error::{Error, ErrorCode, Result};
@@ -40,7 +38,7 @@ pub const GRACE_DEFAULT: &str = "7d";
 
 /// `--grace` as a person writes it: `now`, `1h`, `24h`, `7d`, or a date up
 /// to 90 days ahead (`YYYY-MM-DD`, ending at the end of that day here).
-pub fn parse_grace(text: &str, today: NaiveDate) -> Result<Grace> {
+fn parse_grace(text: &str, today: NaiveDate) -> Result<Grace> {
     let t = text.trim();
     let refuse = || Error::invalid_input("grace", t, "grace_invalid");
     match t {
@@ -150,8 +148,9 @@ impl Studio {
         &self,
         region: RegionId,
         api_key_id: String,
-        grace: Grace,
+        grace: &str,
     ) -> Result<RotationStarted> {
+        let grace = parse_grace(grace, chrono::Local::now().date_naive())?;
         let old_id = parse_api_key_id(&api_key_id)?;
         let profile = self.acting_profile().await?;
         if let Some(mut r) = self.rotation_of(&profile, region, old_id) {
@@ -192,11 +191,13 @@ impl Studio {
         self.blocking(|s| s.inner.profiles.vault().check()).await?;
         let client = self.client_for(&profile, region).await?;
         let old = client.get_api_key(old_id).await?;
-        let page = self.keys_list(region, Default::default()).await?;
-        if page.quota.used >= page.quota.limit {
+        // The twin needs a free slot: the region's keys counted as the list's quota counts them.
+        let info = region.info();
+        let all = client.list_api_keys(&Default::default()).await?;
+        if super::keys::quota_used(&all, info.key_limit_scope) >= info.key_limit {
             return Err(Error::new(ErrorCode::QuotaExceeded)
                 .with_reason("rotation_needs_slot")
-                .with_param("limit", page.quota.limit.to_string()));
+                .with_param("limit", info.key_limit.to_string()));
         }
         let today = Local::now().date_naive();
         let old_description = old.description.clone().unwrap_or_default();
@@ -591,14 +592,7 @@ impl Studio {
             twin_description: r.twin_description.clone(),
             twin_masked: r.twin_masked.clone(),
             grace: grace_text(&r.grace),
-            step: match r.step {
-                Step::Twin => RotationStep::Twin,
-                Step::HandOver => RotationStep::HandOver,
-                Step::Disabled => RotationStep::Disabled,
-                Step::Retired => RotationStep::Retired,
-                Step::Paused => RotationStep::Paused,
-                Step::Ended => RotationStep::Ended,
-            },
+            step: r.step,
             started_at: r.started_at_ms as f64,
             disabled_at: r.disabled_at_ms.map(|t| t as f64),
             grace_ends_at: r.grace_ends_at_ms.map(|t| t as f64),

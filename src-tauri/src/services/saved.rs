@@ -52,10 +52,17 @@ impl Studio {
         self.blocking(move |s| s.inner.saved.value(&key)).await
     }
 
-    pub(crate) async fn key_ref_for(&self, region: RegionId, api_key_id: &str) -> Result<KeyRef> {
+    /// The profile acted as and the key named in it: the one read of the
+    /// profile an action on a saved key needs.
+    pub(crate) async fn acting_key(
+        &self,
+        region: RegionId,
+        api_key_id: &str,
+    ) -> Result<(Profile, KeyRef)> {
         let id = parse_api_key_id(api_key_id)?;
         let profile = self.acting_profile().await?;
-        Ok(Studio::key_ref(&profile, region, id))
+        let key = Studio::key_ref(&profile, region, id);
+        Ok((profile, key))
     }
 
     /// Copy the saved value to the clipboard, in Rust; the webview never sees it.
@@ -64,8 +71,7 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
-        let profile = self.acting_profile().await?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         let value = self.saved_value(&key).await?;
         let what = Audited::new("copy", &profile)
             .region(region)
@@ -80,11 +86,11 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
-        let profile = self.acting_profile().await?;
-        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
+        let (value, host) = self.saved_with_host(&profile, &key).await?;
         let what = Audited::new("copy_env", &profile)
             .region(region)
-            .key(&api_key_id)
+            .key(key.api_key_id)
             .masked(Some(mask(value.expose())));
         let snippet = export::env_snippet(region, host.as_deref(), &value);
         self.audited(what, || self.copy_secret(snippet)).await
@@ -97,11 +103,11 @@ impl Studio {
         api_key_id: String,
         format: ExportFormat,
     ) -> Result<ExportFile> {
-        let profile = self.acting_profile().await?;
-        let (value, host) = self.saved_with_host(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
+        let (value, host) = self.saved_with_host(&profile, &key).await?;
         let audit = Audited::new("export", &profile)
             .region(region)
-            .key(&api_key_id)
+            .key(key.api_key_id)
             .masked(Some(mask(value.expose())));
         Ok(ExportFile {
             suggested_name: export::suggested_file_name(format, &api_key_id),
@@ -132,19 +138,17 @@ impl Studio {
     /// A saved value with the host of its key's workspace, for snippets and files.
     async fn saved_with_host(
         &self,
-        region: RegionId,
-        api_key_id: &str,
+        profile: &Profile,
+        key: &KeyRef,
     ) -> Result<(Secret, Option<String>)> {
-        let key = self.key_ref_for(region, api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let host = self.workspace_host_of(&key).await;
+        let value = self.saved_value(key).await?;
+        let host = self.workspace_host_of(profile, key).await;
         Ok((value, host))
     }
 
     /// Remove the saved copy of a key.
     pub async fn key_forget(&self, region: RegionId, api_key_id: String) -> Result<()> {
-        let profile = self.acting_profile().await?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         let what = Audited::new("forget", &profile)
             .region(region)
             .key(key.api_key_id);
@@ -161,8 +165,7 @@ impl Studio {
         api_key_id: String,
         value: Secret,
     ) -> Result<KeyFormat> {
-        let profile = self.acting_profile().await?;
-        let key = self.key_ref_for(region, &api_key_id).await?;
+        let (profile, key) = self.acting_key(region, &api_key_id).await?;
         let value = Secret::new(value.expose().trim());
         let format = classify_pasted(&value)?;
         let name = format!("{format:?}");
@@ -212,27 +215,19 @@ impl Studio {
         // Looked up now, not when the key was made, and only for a `.env`
         // file, the one export that names the host (best effort: the
         // region's shared host otherwise).
+        let profile = self.acting_profile().await?;
         let host = match (format, h.workspace_api_host.clone()) {
             (_, Some(host)) => Some(host),
             (ExportFormat::Txt, None) => None,
-            (ExportFormat::Env, None) => match self.acting_profile().await {
-                Ok(profile) => {
-                    self.workspace_api_host(&profile, h.region, h.workspace_id.as_deref())
-                        .await
-                }
-                Err(_) => None,
-            },
+            (ExportFormat::Env, None) => {
+                self.workspace_api_host(&profile, h.region, h.workspace_id.as_deref())
+                    .await
+            }
         };
-        let audit = match self.acting_profile().await {
-            Ok(profile) => Audited::new("export", &profile),
-            Err(_) => Audited {
-                action: "export",
-                ..Default::default()
-            },
-        }
-        .region(h.region)
-        .key(h.key.api_key_id)
-        .masked(Some(mask(h.value.expose())));
+        let audit = Audited::new("export", &profile)
+            .region(h.region)
+            .key(h.key.api_key_id)
+            .masked(Some(mask(h.value.expose())));
         Ok(ExportFile {
             suggested_name: export::suggested_file_name(format, "new"),
             content: export::file_content(format, h.region, host.as_deref(), &h.value),
@@ -249,14 +244,38 @@ impl Studio {
         self.copy_held(handle, "temporary key").await
     }
 
-    /// The workspace inference host of a saved key (best effort: one GetApiKey
-    /// and one ListWorkspaces; `None` falls back to the region's shared host).
-    async fn workspace_host_of(&self, key: &KeyRef) -> Option<String> {
-        let profile = self.acting_profile().await.ok()?;
-        let client = self.client_for(&profile, key.region).await.ok()?;
-        let ws = client.get_api_key(key.api_key_id).await.ok()?.workspace_id;
-        self.workspace_api_host(&profile, key.region, ws.as_deref())
+    /// The workspace inference host of a saved key (best effort: one
+    /// ListWorkspaces; `None` falls back to the region's shared host).
+    pub(crate) async fn workspace_host_of(
+        &self,
+        profile: &Profile,
+        key: &KeyRef,
+    ) -> Option<String> {
+        let ws = self.workspace_of_saved(profile, key).await;
+        self.workspace_api_host(profile, key.region, ws.as_deref())
             .await
+    }
+
+    /// The workspace of a saved key: as its saved record learnt it from a
+    /// listing, else from one GetApiKey (remembered for next time).
+    async fn workspace_of_saved(&self, profile: &Profile, key: &KeyRef) -> Option<String> {
+        let k = key.clone();
+        if let Ok(Some(record)) = self.blocking(move |s| s.inner.saved.record(&k)).await {
+            if record.workspace_id.is_some() {
+                return record.workspace_id;
+            }
+        }
+        let client = self.client_for(profile, key.region).await.ok()?;
+        let ws = client
+            .get_api_key(key.api_key_id)
+            .await
+            .ok()?
+            .workspace_id?;
+        let (k, w) = (key.clone(), ws.clone());
+        let _ = self
+            .blocking(move |s| s.inner.saved.learn_workspaces(&[(k, w)]))
+            .await;
+        Some(ws)
     }
 }
 

@@ -584,26 +584,9 @@ pub struct AuditReport {
 #[derive(Debug)]
 pub struct ExecEnv {
     pub vars: Vec<(&'static str, Secret)>,
-    /// The compatible-mode base URL (`OPENAI_BASE_URL`), shown to the person.
-    pub base_url: String,
 }
 
-/// Where a rotation is (see `services::rotation`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
-#[serde(rename_all = "camelCase")]
-pub enum RotationStep {
-    /// The twin is being made, or was made but not yet checked.
-    Twin,
-    /// The twin is saved and checked: put it where the old key was used.
-    HandOver,
-    /// The old key is disabled; the grace period runs.
-    Disabled,
-    Retired,
-    /// A change made elsewhere stopped it (`note`): make a new twin.
-    Paused,
-    /// A change made elsewhere ended it (`note`).
-    Ended,
-}
+pub use crate::domain::rotation::RotationStep;
 
 /// A rotation in progress, as the app and `skm keys rotations` show it.
 #[derive(Debug, Clone, PartialEq, Serialize, specta::Type)]

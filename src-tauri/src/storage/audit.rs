@@ -18,6 +18,7 @@
 //! Writers in several processes (the app, `skm`) take an exclusive OS lock on
 //! `audit.lock` for each append, so no record is lost or interleaved.
 
+use super::records::private_open_options;
 use crate::domain::error::{Error, ErrorCode, Result};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -200,14 +201,7 @@ impl AuditLog {
 
     /// The folder, private to this user.
     fn ensure_dir(&self) -> Result<()> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| audit_error(&self.dir, e))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&self.dir, std::fs::Permissions::from_mode(0o700))
-                .map_err(|e| audit_error(&self.dir, e))?;
-        }
-        Ok(())
+        super::records::create_private_dir(&self.dir).map_err(|e| audit_error(&self.dir, e))
     }
 
     /// Append `entry` as the next record, under the log's lock; durable
@@ -216,7 +210,7 @@ impl AuditLog {
     pub fn append(&self, entry: Entry) -> Result<(Record, Anchor)> {
         self.ensure_dir()?;
         let lock_path = self.dir.join(LOCK_FILE);
-        let lock = private_options()
+        let lock = private_open_options()
             .read(true)
             .write(true)
             .create(true)
@@ -294,7 +288,7 @@ impl AuditLog {
         let tmp = self.dir.join(format!("{ANCHOR_FILE}.tmp"));
         let text = serde_json::to_string(anchor).map_err(|e| audit_error(&path, e))?;
         let _ = std::fs::remove_file(&tmp);
-        private_options()
+        private_open_options()
             .write(true)
             .create_new(true)
             .open(&tmp)
@@ -443,17 +437,6 @@ impl AuditLog {
             None => Verdict::Intact { records },
         })
     }
-}
-
-/// Options that create a file readable and writable by its owner only.
-fn private_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
 }
 
 fn file_name(path: &Path) -> String {

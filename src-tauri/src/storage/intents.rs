@@ -24,6 +24,7 @@
 //! machine; two computers sharing one data folder are not supported.
 //! No secrets here: ids, names and times only.
 
+use super::records::{private_open_options, sync_dir};
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use serde::{Deserialize, Serialize};
@@ -302,28 +303,6 @@ impl Journal {
         found.sort_by_key(|i| i.requested_at_ms);
         found
     }
-}
-
-/// Make a create, rename or remove in `dir` durable (best effort: not every
-/// platform can open a directory).
-fn sync_dir(dir: &Path) {
-    #[cfg(unix)]
-    if let Ok(f) = File::open(dir) {
-        let _ = f.sync_all();
-    }
-    #[cfg(not(unix))]
-    let _ = dir;
-}
-
-/// A lock file is the owner's alone, like the records.
-fn private_open_options() -> OpenOptions {
-    let mut options = OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    options
 }
 
 fn journal_error(path: &Path, e: std::io::Error) -> Error {

@@ -45,16 +45,44 @@ fn id_of(name: &str) -> Option<&str> {
     Some(id)
 }
 
-/// The folder, created private (0700), or made so.
-pub fn private_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| store_error(dir, e))?;
+/// Create `dir` if need be and make it its owner's alone (0700); the caller
+/// says what a failure means.
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))
-            .map_err(|e| store_error(dir, e))?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(())
+}
+
+/// The folder, created private (0700), or made so.
+pub fn private_dir(dir: &Path) -> Result<()> {
+    create_private_dir(dir).map_err(|e| store_error(dir, e))
+}
+
+/// Options that create a file readable by its owner alone (records, their
+/// lock files, the audit log).
+pub fn private_open_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options
+}
+
+/// Make a create, rename or remove in `dir` durable (best effort: not every
+/// platform can open a directory).
+pub fn sync_dir(dir: &Path) {
+    #[cfg(unix)]
+    if let Ok(f) = std::fs::File::open(dir) {
+        let _ = f.sync_all();
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
 }
 
 /// Write `record` whole as `<id>.json` in `dir`.
@@ -71,6 +99,7 @@ pub fn write<T: Record>(dir: &Path, record: &T) -> Result<()> {
         .map_err(|e| store_error(&path, e))?;
     tmp.persist(&path)
         .map_err(|e| store_error(&path, e.error))?;
+    sync_dir(dir);
     Ok(())
 }
 

@@ -28,23 +28,7 @@ pub enum Grace {
 }
 
 /// Where a rotation is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum Step {
-    /// The twin's Create is about to be sent or was sent; its answer is not
-    /// kept yet (a crash here is settled on the next start).
-    Twin,
-    /// The twin exists, is saved here and was checked: hand it over.
-    HandOver,
-    /// The old key is disabled; the grace period runs.
-    Disabled,
-    /// The old key was deleted: done.
-    Retired,
-    /// Stopped by a change made elsewhere (`note` says which).
-    Paused,
-    /// Ended by a change made elsewhere (`note` says which).
-    Ended,
-}
+pub use crate::domain::rotation::RotationStep as Step;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

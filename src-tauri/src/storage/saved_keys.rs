@@ -80,13 +80,18 @@ impl SavedKeys {
             stale: false,
             workspace_id: None,
         };
-        let r = record.clone();
+        let mut r = record;
         self.update(move |doc| {
+            // A reset or a paste keeps the key, and so its workspace, as learnt.
+            r.workspace_id = doc
+                .keys
+                .iter()
+                .find(|x| x.key == r.key)
+                .and_then(|x| x.workspace_id.clone());
             doc.keys.retain(|x| x.key != r.key);
-            doc.keys.push(r);
-            Ok(())
-        })?;
-        Ok(record)
+            doc.keys.push(r.clone());
+            Ok(r)
+        })
     }
 
     /// The saved value, or `NotSaved`.

@@ -94,7 +94,7 @@ export function verdictText(v: AuditVerdict): string {
 }
 
 /** The actions that hand a key's value to somewhere it may still be used. */
-export const HANDED_OVER = ["copy", "copy_env", "export", "exec"] as const;
+const HANDED_OVER = ["copy", "copy_env", "export", "exec"] as const;
 
 /** One place a key's value went: when, how, and where when the record says (a file's path, a program). */
 export type KeyUse = { seq: number; time: string; action: string; note: string | null };

@@ -1114,15 +1114,20 @@ export type RotationStarted_Serialize = {
 
 /**  Where a rotation is (see `services::rotation`). */
 export type RotationStep = 
-/**  The twin is being made, or was made but not yet checked. */
+/**
+ *  The twin's Create is about to be sent or was sent; its answer is not
+ *  kept yet (a crash here is settled on the next start).
+ */
 "twin" | 
-/**  The twin is saved and checked: put it where the old key was used. */
+/**  The twin exists, is saved here and was checked: hand it over. */
 "handOver" | 
 /**  The old key is disabled; the grace period runs. */
-"disabled" | "retired" | 
-/**  A change made elsewhere stopped it (`note`): make a new twin. */
+"disabled" | 
+/**  The old key was deleted: done. */
+"retired" | 
+/**  Stopped by a change made elsewhere (`note` says which): make a new twin. */
 "paused" | 
-/**  A change made elsewhere ended it (`note`). */
+/**  Ended by a change made elsewhere (`note` says which). */
 "ended";
 
 /**  A rotation in progress, as the app and `skm keys rotations` show it. */

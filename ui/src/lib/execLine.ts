@@ -6,7 +6,7 @@ import type { RegionId } from "./ipc";
 const SHELL_SAFE = /^[A-Za-z0-9._:@%+=,/-]+$/;
 
 /** A word as a POSIX shell reads it back unchanged: quoted only when it must be. */
-export function shellWord(w: string): string {
+function shellWord(w: string): string {
   return SHELL_SAFE.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
 }
 

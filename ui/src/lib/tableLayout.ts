@@ -81,14 +81,14 @@ export type Plan = {
 };
 
 /** The free-text columns' widths (rem, without padding): enough to read a name, cut beyond. */
-export const WORKSPACE_REM = 7.5;
-export const PERMISSION_REM = 8;
+const WORKSPACE_REM = 7.5;
+const PERMISSION_REM = 8;
 /** Below this table width (rem) the cells are padded less. */
 export const COMPACT_BELOW_REM = 60;
 const PAD_REM = 0.6;
 const COMPACT_PAD_REM = 0.4;
 /** Past its minimum, the description keeps 1.5 times it (24 digits) before the status's whole set and the lower columns get room. */
-export const DESCRIPTION_COMFORT = 1.5;
+const DESCRIPTION_COMFORT = 1.5;
 /** A little slack per column for rounding between the ruler and the cells. */
 const SLACK_PX = 2;
 

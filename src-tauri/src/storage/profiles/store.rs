@@ -101,14 +101,8 @@ fn lock_dir_within(path: &Path, wait: std::time::Duration) -> Result<DirLock> {
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
         }
     }
-    let mut options = std::fs::OpenOptions::new();
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        // The lock file is the owner's alone, like the settings it guards.
-        options.mode(0o600);
-    }
-    let file = options
+    // The lock file is the owner's alone, like the settings it guards.
+    let file = crate::storage::records::private_open_options()
         .read(true)
         .write(true)
         .create(true)

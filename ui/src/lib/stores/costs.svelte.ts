@@ -5,6 +5,7 @@
 // permission, no data, an outage) a region carries its one-line reason and
 // no key is idle.
 import { ipc, type KeyCost, type KeysCosts, type KeyView, type RegionId } from "../ipc";
+import { sameAnswer } from "../sameAnswer";
 
 /** The list's cost column, sparkline and idle rule cover this many days. */
 export const COST_DAYS = 30;
@@ -30,7 +31,7 @@ class CostsStore {
       if (asked !== this.#asked) return;
       this.#cache.set(list, got);
       // The same figures again change nothing on screen: the rows are not drawn again.
-      if (JSON.stringify(got) !== JSON.stringify(this.regions)) this.regions = got;
+      if (!sameAnswer(got, this.regions)) this.regions = got;
     } catch {
       // The commands answer "unavailable" themselves; a failed call shows no figures.
       if (asked === this.#asked) this.regions = [];

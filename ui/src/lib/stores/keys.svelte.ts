@@ -18,6 +18,7 @@ import {
   type TempKeyView,
   type VerifyResult,
 } from "../ipc";
+import { sameAnswer } from "../sameAnswer";
 import { Attempt } from "./attempt.svelte";
 import { afterPaint } from "../afterPaint";
 import { mark, reportPaint } from "../bench";
@@ -109,17 +110,11 @@ class KeysStore {
       await afterPaint();
       if (this.context !== shown) return;
     }
-    await this.#fetch(false);
+    await this.refresh();
   }
 
-  /** Ask for the list shown again (the Refresh button, after an action). */
-  refresh(): Promise<void> {
-    return this.#fetch(true);
-  }
-
-  /** `everything`: the rotations too (a region switch leaves them: they
-   * are the account's, asked for once per account and after each step). */
-  async #fetch(everything: boolean): Promise<void> {
+  /** Ask for the list shown again (after a switch, an action). */
+  async refresh(): Promise<void> {
     const c = this.context;
     if (!c) return;
     const region = c.region;
@@ -136,14 +131,16 @@ class KeysStore {
     // rows are not rendered a second time (a warm switch paints its cached
     // rows once, and a refresh that found no change does not redraw).
     const shown = this.#cache.get(this.#key(c));
-    if (!shown || JSON.stringify(shown) !== JSON.stringify(merged)) {
+    if (!shown || !sameAnswer(shown, merged)) {
       this.#cache.set(this.#key(c), merged);
       this.#adopt(merged);
     }
     // The bill comes after the list: the list never waits for it. So do the
-    // rotations (held against the cloud too), for the reminder and the detail.
+    // rotations (held against the cloud too), for the reminder and the detail:
+    // they are the account's, asked for with its first list; each rotation
+    // step puts its own answer, and the Refresh button asks again.
     void costs.load(region, this.#key(c));
-    void (everything ? rotations.load() : rotations.loadOnce());
+    void rotations.loadOnce();
     this.#paintedOnce("network");
   }
 
@@ -285,11 +282,15 @@ class KeysStore {
   }
 }
 
-/** Today on this computer's calendar, as `YYYY-MM-DD` (how review dates are kept). */
-export function localToday(): string {
-  const d = new Date();
+/** A day on this computer's calendar, as `YYYY-MM-DD` (how review dates are kept). */
+export function localDay(d: Date): string {
   const pad = (n: number) => String(n).padStart(2, "0");
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+}
+
+/** Today on this computer's calendar. */
+export function localToday(): string {
+  return localDay(new Date());
 }
 
 export const keys = new KeysStore();

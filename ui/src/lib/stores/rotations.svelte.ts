@@ -3,6 +3,7 @@
 // ended, and a key detail's "Rotation in progress". The rotation dialog puts
 // each step's answer back here, so both follow it at once.
 import { ipc, type RegionId, type RotationView } from "../ipc";
+import { sameAnswer } from "../sameAnswer";
 import { t } from "../i18n/index.svelte";
 
 class RotationsStore {
@@ -29,8 +30,8 @@ class RotationsStore {
       // A slower answer (an account switched meanwhile) never replaces a newer one.
       if (seq !== this.#seq) return;
       // The same answer again changes nothing on screen.
-      if (JSON.stringify(report.rotations) !== JSON.stringify(this.list)) this.list = report.rotations;
-      if (JSON.stringify(report.refused) !== JSON.stringify(this.refused)) this.refused = report.refused;
+      if (!sameAnswer(report.rotations, this.list)) this.list = report.rotations;
+      if (!sameAnswer(report.refused, this.refused)) this.refused = report.refused;
     } catch {
       // A reminder is a convenience: a failed check keeps what was known,
       // and the next list shown asks again.

@@ -1,6 +1,6 @@
 // The current account, region (or all regions) and workspace filter, and the
 // moves between them.
-import { ipc, type RegionId } from "../ipc";
+import { ipc, type KeyView, type RegionId } from "../ipc";
 import { afterPaint } from "../afterPaint";
 import { app } from "./app.svelte";
 import { reported } from "./attempt.svelte";
@@ -50,6 +50,15 @@ class SessionStore {
     if (!(await reported(profiles.activate(profileId)))) return;
     forgetModels();
     await this.start();
+  }
+
+  /** A key named elsewhere (a reminder): shown in its region's list (unless
+   * all regions are listed) with no workspace filter hiding it; null when it
+   * is not there. */
+  async reveal(region: RegionId, apiKeyId: string): Promise<KeyView | null> {
+    if (this.region !== "all" && this.region !== region) await this.switchRegion(region);
+    else if (this.workspaceId !== null) await this.setWorkspace(null);
+    return keys.find(region, apiKeyId);
   }
 
   async setWorkspace(workspaceId: string | null): Promise<void> {

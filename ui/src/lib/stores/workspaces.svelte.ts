@@ -1,6 +1,7 @@
 // Workspaces and authorized models per account and region, cached so that
 // switching back is instant.
 import { ipc, type IpcError, type ModelView, type RegionId, type WorkspaceView } from "../ipc";
+import { sameAnswer } from "../sameAnswer";
 import { afterPaint } from "../afterPaint";
 import { Attempt } from "./attempt.svelte";
 
@@ -34,7 +35,7 @@ class WorkspacesStore {
     const list = await this.#load.run("load", () => ipc.workspacesList(region));
     if (!list || this.#shown !== key) return;
     this.#cache.set(key, list);
-    if (JSON.stringify(list) !== JSON.stringify(this.list)) this.list = list;
+    if (!sameAnswer(list, this.list)) this.list = list;
   }
 
   forget(): void {
