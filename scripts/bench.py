@@ -177,13 +177,13 @@ def fresh_env(base, cache):
 def app_webview_env():
     """The webview settings Studio Keys gives itself from its environment
     (app.rs): no JavaScript JIT; Skia painting on the CPU and no compositing
-    when there is no GPU render node. The
-    static copy of its first screen is painted the same way, so that the
-    comparison with it shows the app's own cost; the blank baseline keeps
-    WebKit's defaults, as a blank Tauri window has them."""
+    when there is no GPU render node; its window shown once the page has
+    loaded. The static copy of its first screen is painted the same way, so
+    that the comparison with it shows the app's own cost; the blank baseline
+    keeps WebKit's and Tauri's defaults, as a blank Tauri window has them."""
     dri = pathlib.Path("/dev/dri")
     gpu = dri.is_dir() and any(n.name.startswith("renderD") for n in dri.iterdir())
-    env = {"JSC_useJIT": os.environ.get("JSC_useJIT", "false")}
+    env = {"JSC_useJIT": os.environ.get("JSC_useJIT", "false"), "BASELINE_SHOW_WHEN_LOADED": "1"}
     if not gpu:
         for name in ("WEBKIT_SKIA_ENABLE_CPU_RENDERING", "WEBKIT_DISABLE_COMPOSITING_MODE"):
             env[name] = os.environ.get(name, "1")
@@ -278,7 +278,8 @@ def run_app(binary, skm, keys, cache, switches=True, search=False):
             return out
         wid = subprocess.run(["xdotool", "search", "--sync", "--name", "^Studio Keys$"],
                              capture_output=True, text=True, check=True).stdout.split()[0]
-        subprocess.run(["xdotool", "windowactivate", "--sync", wid], check=False)
+        # Xvfb has no window manager to give the new window the keyboard: focus it.
+        subprocess.run(["xdotool", "windowfocus", "--sync", wid], check=True)
 
         def press(key, pattern):
             """ms from the key press to the paint line matching `pattern`, the

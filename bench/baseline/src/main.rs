@@ -12,15 +12,25 @@ fn main() {
     let page = std::env::var("BASELINE_PAGE").unwrap_or_else(|_| "index.html".into());
     tauri::Builder::default()
         // `Finished` is the page-load reference figure; `Started` marks where navigation began.
-        .on_page_load(|_webview, payload| {
+        .on_page_load(|webview, payload| {
             eprintln!("bench: page-load {:?}", payload.event());
+            if payload.event() == tauri::webview::PageLoadEvent::Finished {
+                let window = webview.window();
+                let _ = window.show();
+                let _ = window.set_focus();
+            }
         })
         .invoke_handler(tauri::generate_handler![painted])
         // Built here, as Studio Keys builds its window (app.rs), from the same config.
         .setup(move |app| {
             let mut config = app.config().app.windows[0].clone();
             config.url = tauri::WebviewUrl::App(page.into());
-            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?.build()?;
+            // `BASELINE_SHOW_WHEN_LOADED=1`: hidden until the page has loaded, as
+            // Studio Keys' window is (app.rs, `show_when_loaded`).
+            let hidden = std::env::var_os("BASELINE_SHOW_WHEN_LOADED").is_some();
+            tauri::WebviewWindowBuilder::from_config(app.handle(), &config)?
+                .visible(!hidden)
+                .build()?;
             Ok(())
         })
         .run(tauri::generate_context!())

@@ -74,8 +74,13 @@ pub const MAX_BODY_BYTES: usize = 4 << 20;
 /// No redirects: a redirected request would carry the signature or the
 /// Bearer key to wherever the answer points.
 pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
+    // reqwest takes rustls's process-wide provider: ring, unless one is set
+    // already (the updater plugin installs the same when it checks first).
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
     let mut builder = reqwest::Client::builder()
-        .use_rustls_tls()
+        .tls_backend_rustls()
         .connect_timeout(settings.connect_timeout)
         .read_timeout(settings.read_timeout)
         .timeout(settings.total_timeout)
