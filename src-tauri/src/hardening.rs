@@ -1,8 +1,10 @@
 //! The process itself: a crash of a process holding key values must not
 //! write them to a core file, and other processes of the same user must not
 //! read its memory. Release builds of both binaries call
-//! [`forbid_core_dumps`] first thing; debug builds keep core dumps for
-//! debugging.
+//! [`forbid_core_dumps`] first thing, and so do debug builds with the
+//! `hardened` feature (the package `make test` installs, so that the package
+//! tested is hardened as the shipped one is); other debug builds keep core
+//! dumps for debugging.
 
 /// No core files (`RLIMIT_CORE` 0) and, on Linux, not dumpable
 /// (`PR_SET_DUMPABLE` 0: no core either way, and no `ptrace` attach or
@@ -29,9 +31,9 @@ pub fn forbid_core_dumps() -> std::io::Result<()> {
     Ok(())
 }
 
-/// Release builds only (see the module).
+/// Release builds, and debug builds with the `hardened` feature (see the module).
 pub fn harden_release_build() {
-    if !cfg!(debug_assertions) {
+    if !cfg!(debug_assertions) || cfg!(feature = "hardened") {
         if let Err(e) = forbid_core_dumps() {
             eprintln!("studio-keys: could not turn core dumps off: {e}");
         }

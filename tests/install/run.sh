@@ -61,8 +61,12 @@ PY
 # The bundler reads the key (a path here) to sign the update artifacts.
 export TAURI_SIGNING_PRIVATE_KEY="$work/keys/trusted.key" TAURI_SIGNING_PRIVATE_KEY_PASSWORD=""
 
-# 2. The test build (only this crate recompiles), bundled: .deb and .rpm.
-(cd "$root/src-tauri" && TAURI_CONFIG="$config" cargo build --features tauri/custom-protocol --bin studio-keys)
+# 2. The test build (only this crate recompiles), bundled: .deb and .rpm. Both
+# binaries are built with the `hardened` feature: a debug build that turns core
+# dumps off first thing, as the release build does (checked on the installed
+# programs in step 5).
+(cd "$root/src-tauri" && TAURI_CONFIG="$config" cargo build --features tauri/custom-protocol,hardened --bin studio-keys)
+(cd "$root/src-tauri" && cargo build --no-default-features --features hardened --bin skm)
 (cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb,rpm --config "$config")
 bundles="$root/target/debug/bundle"
 # File names hold spaces ("Studio Keys_…"): globs into arrays, no ls.
@@ -117,7 +121,39 @@ for size in 16 24 32 48 64 128 256 512; do
   [ -f "/usr/share/icons/hicolor/${size}x${size}/apps/studio-keys.png" ] || die "no ${size}x${size} icon"
 done
 
-# 5. The installed programs work: skm from PATH, the app's smoke and update journeys.
+# 5. The installed programs run hardened as shipped: core dumps off (a crash
+# leaves no core file with key values in it), even when the shell allows them.
+core_limit() { awk '/^Max core file size/ {print $5, $6}' "/proc/$1/limits" 2>/dev/null || true; }
+expect_no_core() { # name pid
+  local limit=""
+  for _ in $(seq 100); do
+    limit="$(core_limit "$2")"
+    [ "$limit" = "0 0" ] && { echo "install test: the installed $1 runs with core dumps off"; return 0; }
+    kill -0 "$2" 2>/dev/null || break
+    sleep 0.1
+  done
+  die "the installed $1 runs with core dumps allowed (core file size limit: ${limit:-gone}): it must harden itself as the release build does"
+}
+# Allowed in the shell they start from, so that only their own hardening can turn them off.
+[ "$(ulimit -H -c)" != 0 ] || die "this shell's hard core-file limit is 0: the check could not fail here (run it where core dumps may be allowed)"
+mkdir -p "$work/home"
+mkfifo "$work/stdin"
+# skm waits for a key on stdin (temp-key) while its limits are read.
+(ulimit -c "$(ulimit -H -c)"; exec env HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" \
+  XDG_DATA_HOME="$work/home/data" /usr/bin/skm temp-key <"$work/stdin" >/dev/null 2>&1) &
+skm_pid=$!
+exec 3>"$work/stdin"
+expect_no_core skm "$skm_pid"
+exec 3>&-
+wait "$skm_pid" || true
+(ulimit -c "$(ulimit -H -c)"; exec env HOME="$work/home" XDG_CONFIG_HOME="$work/home/config" \
+  XDG_DATA_HOME="$work/home/data" XDG_STATE_HOME="$work/home/state" /usr/bin/studio-keys >/dev/null 2>&1) &
+app_pid=$!
+expect_no_core studio-keys "$app_pid"
+kill "$app_pid" 2>/dev/null || true
+wait "$app_pid" || true
+
+# 6. The installed programs work: skm from PATH, the app's smoke and update journeys.
 [ "$(command -v skm)" = /usr/bin/skm ] || die "skm is not the installed one on PATH"
 skm --version | grep -q "$version" || die "skm --version does not say $version"
 skm sandbox identities --db "$work/sandbox.db" --json | grep -q '"name"' || die "the installed skm cannot run the sandbox"
@@ -125,7 +161,7 @@ STUDIO_KEYS_APP=/usr/bin/studio-keys E2E_ARTIFACTS="$root/artifacts/install" \
   UPDATE_FIXTURES="$work/fixtures" UPDATE_PORT="$update_port" \
   "$root/tests/e2e/run.sh" "$root/tests/e2e/test_smoke.py" "$root/tests/e2e/installed"
 
-# 6. Remove it: nothing of the package is left.
+# 7. Remove it: nothing of the package is left.
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$package" >/dev/null
 [ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null || true)" != installed ] \
   || die "dpkg still has $package installed"
