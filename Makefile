@@ -81,7 +81,8 @@ lint: bindings ui
 	cd ui && npm run check:dist
 	cd ui && npm run check:cycles
 	node scripts/lint-workflows.mjs
-	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales
+	$(VENV)/bin/python tests/i18n/test_check_catalog.py
+	$(VENV)/bin/python tests/i18n/check_catalog.py src-tauri/locales --ui ui/src/lib/i18n/zh-TW.ts
 	@git diff --exit-code -- ui/src/lib/bindings.ts \
 	  || { echo "ui/src/lib/bindings.ts is stale: run 'make bindings' and commit it" >&2; exit 1; }
 

@@ -140,9 +140,8 @@ async fn serve(port: u16, db: PathBuf, as_json: bool) -> Result<()> {
         PortChoice::From(port)
     };
     let handle = sandbox::serve(SandboxConfig {
-        db_path: db,
         ports,
-        fault: None,
+        ..SandboxConfig::new(db)
     })
     .await?;
     if as_json {

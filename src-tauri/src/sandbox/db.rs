@@ -416,8 +416,8 @@ mod tests {
     }
 
     /// A database with data, taken back to an older schema by `downgrade`
-    /// and then opened by two processes at once (both must succeed, one
-    /// migrates). Returns its schema version after, how many of `tables`
+    /// and then opened by two threads at once, released together by a
+    /// barrier (both must succeed, one migrates). Returns its schema version after, how many of `tables`
     /// exist, and whether the data stayed.
     fn migrated(downgrade: &str, tables: &[&str]) -> (i32, i64, i64) {
         let dir = tempfile::tempdir().unwrap();
@@ -430,10 +430,16 @@ mod tests {
         })
         .unwrap();
         drop(db);
+        // Both threads are started before either opens: they open together.
+        let together = std::sync::Arc::new(std::sync::Barrier::new(2));
         let opened: Vec<_> = (0..2)
             .map(|_| {
                 let path = path.clone();
-                std::thread::spawn(move || Db::open(&path).map(|_| ()))
+                let together = together.clone();
+                std::thread::spawn(move || {
+                    together.wait();
+                    Db::open(&path).map(|_| ())
+                })
             })
             .collect();
         for o in opened {

@@ -108,6 +108,7 @@ pub mod store;
 mod values;
 
 pub use fault::FaultConfig;
+pub use net::ConnLimits;
 pub use seed::{SeedCount, SeededKey};
 pub use store::{Identity, IdentityKind};
 
@@ -139,6 +140,8 @@ pub struct SandboxConfig {
     pub ports: PortChoice,
     /// Test-only: honoured only when built with the `fault-injection` feature.
     pub fault: Option<FaultConfig>,
+    /// What each region's listener allows a connection (see `net`).
+    pub limits: ConnLimits,
 }
 
 impl SandboxConfig {
@@ -147,6 +150,7 @@ impl SandboxConfig {
             db_path: db_path.into(),
             ports: PortChoice::Ephemeral,
             fault: None,
+            limits: ConnLimits::default(),
         }
     }
 }
@@ -421,7 +425,7 @@ pub async fn start(config: SandboxConfig) -> Result<SandboxHandle> {
         });
         let mut stopped = stopped.clone();
         let serve = axum::serve(
-            net::SandboxListener(listener),
+            net::SandboxListener::new(listener, config.limits),
             app.into_make_service_with_connect_info::<net::Conn>(),
         )
         .with_graceful_shutdown(async move {

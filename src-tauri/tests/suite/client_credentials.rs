@@ -1,7 +1,7 @@
 //! Credentials go only where they belong: endpoint overrides are checked
 //! before any request, this computer's traffic never goes through a proxy,
 //! redirects are not followed, every call has a deadline and a body cap, an
-//! STS token is sent to the cloud's hosts only.
+//! STS token is sent (and signed) to the cloud's own hosts and to no other.
 
 use axum::body::Body;
 use axum::http::HeaderMap;
@@ -171,6 +171,17 @@ struct Seen {
 async fn stand_in(
     answer: impl Fn() -> Response + Clone + Send + Sync + 'static,
 ) -> (String, Arc<Mutex<Seen>>) {
+    let (app, seen) = recording(answer);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    (format!("http://{addr}"), seen)
+}
+
+/// A router that answers every request with `answer` and records it.
+fn recording(
+    answer: impl Fn() -> Response + Clone + Send + Sync + 'static,
+) -> (Router, Arc<Mutex<Seen>>) {
     let seen = Arc::new(Mutex::new(Seen::default()));
     let state = seen.clone();
     let app = Router::new().fallback(any(move |headers: HeaderMap| {
@@ -183,10 +194,67 @@ async fn stand_in(
             answer()
         }
     }));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
+    (app, seen)
+}
+
+/// The stand-in as one of the cloud's own hosts: https under `host`, with a
+/// certificate made for this test. The HTTP client that goes with it resolves
+/// `host` to the stand-in and trusts only that certificate; the request is
+/// built and signed as for the cloud.
+async fn official_stand_in(
+    host: &str,
+    answer: impl Fn() -> Response + Clone + Send + Sync + 'static,
+) -> (String, Arc<Mutex<Seen>>, reqwest::Client) {
+    // The process's TLS provider, as the app's own client installs it.
+    build_http(HttpSettings::default()).unwrap();
+    let made = rcgen::generate_simple_self_signed(vec![host.to_string()]).unwrap();
+    let cert = made.cert.der().clone();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(made.key_pair.serialize_der().into());
+    let config = rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.clone()], key)
+        .unwrap();
+    let tcp = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = tcp.local_addr().unwrap();
+    let (app, seen) = recording(answer);
+    let listener = TlsListener {
+        tcp,
+        tls: tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+    };
     tokio::spawn(async move { axum::serve(listener, app).await });
-    (format!("http://{addr}"), seen)
+    let http = reqwest::Client::builder()
+        .resolve(host, addr)
+        .tls_certs_only([reqwest::Certificate::from_der(&cert).unwrap()])
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    (format!("https://{host}:{}", addr.port()), seen, http)
+}
+
+/// Loopback connections, each through a TLS handshake first.
+struct TlsListener {
+    tcp: tokio::net::TcpListener,
+    tls: tokio_rustls::TlsAcceptor,
+}
+
+impl axum::serve::Listener for TlsListener {
+    type Io = tokio_rustls::server::TlsStream<tokio::net::TcpStream>;
+    type Addr = std::net::SocketAddr;
+
+    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
+        loop {
+            let Ok((stream, peer)) = self.tcp.accept().await else {
+                continue;
+            };
+            if let Ok(tls) = self.tls.accept(stream).await {
+                return (tls, peer);
+            }
+        }
+    }
+
+    fn local_addr(&self) -> std::io::Result<Self::Addr> {
+        self.tcp.local_addr()
+    }
 }
 
 fn client(endpoint: &str) -> Client {
@@ -269,6 +337,38 @@ async fn a_server_that_trickles_meets_the_total_deadline() {
     let e = outcome.unwrap_err();
     assert_eq!(e.code, ErrorCode::Timeout, "{e:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn an_sts_token_is_sent_to_the_clouds_own_host_and_signed() {
+    let host = CnBeijing.info().openapi_host;
+    let (endpoint, seen, http) = official_stand_in(host, || {
+        axum::Json(serde_json::json!({"apiKeys": []})).into_response()
+    })
+    .await;
+    client(&endpoint)
+        .with_http(http)
+        .list_api_keys(&Default::default())
+        .await
+        .unwrap();
+    let headers = seen
+        .lock()
+        .unwrap()
+        .headers
+        .clone()
+        .expect("the request arrived");
+    assert_eq!(
+        headers
+            .get("x-acs-security-token")
+            .map(|v| v.to_str().unwrap()),
+        Some("sts-token-value"),
+        "the cloud's own host gets the STS token: {headers:?}"
+    );
+    let authorization = headers["authorization"].to_str().unwrap();
+    assert!(
+        authorization.contains("x-acs-security-token"),
+        "the token is among the signed headers: {authorization}"
+    );
 }
 
 #[tokio::test]

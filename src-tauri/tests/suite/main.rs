@@ -31,6 +31,7 @@ mod sandbox_auth;
 mod sandbox_faults;
 mod sandbox_integrity;
 mod sandbox_metering;
+mod sandbox_net;
 mod sandbox_profiles;
 mod sandbox_rules;
 mod services_costs;

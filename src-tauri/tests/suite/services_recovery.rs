@@ -1,17 +1,20 @@
 //! When a Create's answer is lost, its key is recovered (reset for a value)
 //! only when nothing else could have made it: never while another Create or
-//! Reset runs on this computer, and never a key this computer already keeps.
+//! Reset runs on this computer, and never a key this computer already keeps
+//! (each case has its test below).
 //! Against the sandbox with a seeded fault: the create is applied and its
 //! answer dropped.
 #![cfg(feature = "fault-injection")]
 
 use crate::support::sandbox::check_key;
 use studio_keys::domain::regions::RegionId::CnBeijing;
+use studio_keys::domain::secret::Secret;
 use studio_keys::sandbox::fault::Fault::{self, DropAfterApply};
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
 use studio_keys::services::views::{CreateKeyInput, Permission};
 use studio_keys::services::{AccessKey, Acting, Dirs, Studio, Who};
-use studio_keys::storage::intents::{Intent, IntentAction, Journal};
+use studio_keys::storage::intents::{HeldIntent, Intent, IntentAction, Journal};
+use studio_keys::storage::vault::{KeyRef, KeyScope};
 use studio_keys::ErrorCode;
 
 /// A sandbox whose second request (the create, after its "before" list) is
@@ -89,32 +92,35 @@ async fn a_lost_create_is_recovered_when_nothing_else_ran() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_create_is_not_recovered_while_another_create_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_losing_the_create(&dir).await;
-    let studio = studio_on(&h, dir.path());
-    // Another run (the app, another skm) is creating a key in this region at
-    // this endpoint right now: the new key could be its.
-    let journal = Journal::new(dir.path().join("data").join("intents"));
-    let other = journal
+/// Another run (the app, another skm) begun on this computer, in this region,
+/// at this endpoint, and not settled: a Create (the new key could be its), or
+/// a Reset (it could be that run recovering this very key).
+fn another_run(dir: &tempfile::TempDir, h: &SandboxHandle, action: IntentAction) -> HeldIntent {
+    let resets = action == IntentAction::Reset;
+    Journal::new(dir.path().join("data").join("intents"))
         .begin(Intent {
             id: uuid::Uuid::new_v4().to_string(),
-            action: IntentAction::Create,
+            action,
             region: CnBeijing,
             profile_id: "sandbox".into(),
             access_key_id: "someone".into(),
             endpoint: Some(h.openapi_base_url(CnBeijing)),
-            description: Some("lost once".into()),
+            description: (!resets).then(|| "lost once".into()),
             workspace_id: None,
-            api_key_id: None,
+            api_key_id: resets.then_some(1),
             requested_at_ms: chrono::Utc::now().timestamp_millis(),
             before_ids: vec![],
             settled_at_ms: None,
             made_key_id: None,
             audit_seq: None,
         })
-        .unwrap();
+        .unwrap()
+}
+
+/// The create (applied, its answer lost) was refused recovery: it names the
+/// key made, which a recovery, with every later request going through, would
+/// have reset and returned.
+async fn refused_recovery(studio: &Studio) {
     let e = studio
         .key_create(input("lost once"))
         .await
@@ -127,9 +133,82 @@ async fn a_lost_create_is_not_recovered_while_another_create_runs() {
         .find(|(k, _)| k == "apiKeyId")
         .map(|(_, v)| v.clone())
         .expect("the key is named");
-    // The named key is the one made (and, with every later request going
-    // through, a recovery would have succeeded: this error is the refusal).
     let listed = studio.key_get(CnBeijing, named).await.unwrap();
     assert_eq!(listed.description, "lost once");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_is_not_recovered_while_another_create_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_losing_the_create(&dir).await;
+    let studio = studio_on(&h, dir.path());
+    let other = another_run(&dir, &h, IntentAction::Create);
+    refused_recovery(&studio).await;
     drop(other);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_is_not_recovered_while_a_reset_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_losing_the_create(&dir).await;
+    let studio = studio_on(&h, dir.path());
+    let other = another_run(&dir, &h, IntentAction::Reset);
+    refused_recovery(&studio).await;
+    drop(other);
+}
+
+/// The id the sandbox gives its next key (SQLite's next row id).
+fn next_key_id(dir: &tempfile::TempDir) -> i64 {
+    let db = rusqlite::Connection::open_with_flags(
+        dir.path().join("s.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    db.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys", [], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_never_adopts_a_key_this_computer_keeps() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = sandbox_losing_the_create(&dir).await;
+    let studio = studio_on(&h, dir.path());
+    // The key the create is about to make already has a copy kept here (under
+    // the names skm acting with these credentials uses): another run saved it.
+    // Resetting it would break that copy, and it is not ours to take.
+    let kept = KeyRef::new(KeyScope::Cloud, CnBeijing, next_key_id(&dir));
+    let value = Secret::new(format!("sk-ws-{}", "k".repeat(40)));
+    studio
+        .saved_keys()
+        .save(&kept, &value, "Workspace")
+        .unwrap();
+    let e = studio
+        .key_create(input("lost once"))
+        .await
+        .expect_err("not adopted");
+    assert_eq!(e.code, ErrorCode::OutcomeUnknown, "{e:?}");
+    assert_ne!(
+        e.params
+            .iter()
+            .find(|(k, _)| k == "apiKeyId")
+            .map(|(_, v)| v.as_str()),
+        Some(kept.api_key_id.to_string().as_str()),
+        "the kept key is not offered as the one made"
+    );
+    assert_eq!(
+        studio.saved_keys().value(&kept).unwrap(),
+        value,
+        "the kept copy is untouched"
+    );
+    let listed = studio
+        .key_get(CnBeijing, kept.api_key_id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.description, "lost once",
+        "the key was made, and left alone"
+    );
+    studio.saved_keys().forget(&kept).unwrap();
 }
