@@ -427,7 +427,20 @@ impl Studio {
             .masked(current.api_key_value.as_deref().map(display_server_value));
         self.audited(what, || client.update_api_key(id, &request))
             .await?;
-        let fresh = client.get_api_key(id).await?;
+        // The change is made: a read-back that fails (the network, after its
+        // retries) must not report it as failed. The key is then shown as
+        // it was with what the server accepted.
+        let fresh = match client.get_api_key(id).await {
+            Ok(fresh) => fresh,
+            Err(e) => {
+                log::warn!("key {id} updated; reading it back failed ({})", e.code);
+                ApiKey {
+                    description: request.description.clone(),
+                    auth: request.auth.clone().or(current.auth),
+                    ..current
+                }
+            }
+        };
         self.view_of(&profile, region, &fresh).await
     }
 

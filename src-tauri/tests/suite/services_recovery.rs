@@ -11,7 +11,7 @@ use studio_keys::domain::regions::RegionId::CnBeijing;
 use studio_keys::domain::secret::Secret;
 use studio_keys::sandbox::fault::Fault::{self, DropAfterApply};
 use studio_keys::sandbox::{self, seed, FaultConfig, SandboxConfig, SandboxHandle};
-use studio_keys::services::views::{CreateKeyInput, Permission};
+use studio_keys::services::views::{CreateKeyInput, Permission, UpdateKeyInput};
 use studio_keys::services::{AccessKey, Acting, Dirs, Studio, Who};
 use studio_keys::storage::intents::{HeldIntent, Intent, IntentAction, Journal};
 use studio_keys::storage::vault::{KeyRef, KeyScope};
@@ -22,13 +22,30 @@ use studio_keys::ErrorCode;
 async fn sandbox_losing_the_create(dir: &tempfile::TempDir) -> SandboxHandle {
     let mut opening = vec![Fault::None, DropAfterApply];
     opening.extend([Fault::None; 10]);
-    let fault = (0..100_000)
-        .map(|seed| FaultConfig {
-            seed,
+    sandbox_opening_with(
+        dir,
+        &opening,
+        FaultConfig {
             drop_after_apply: 0.05,
             ..Default::default()
+        },
+    )
+    .await
+}
+
+/// A sandbox whose first requests meet `opening`, in order (a seed of
+/// `rates` that plans them so).
+async fn sandbox_opening_with(
+    dir: &tempfile::TempDir,
+    opening: &[Fault],
+    rates: FaultConfig,
+) -> SandboxHandle {
+    let fault = (0..1_000_000)
+        .map(|seed| FaultConfig {
+            seed,
+            ..rates.clone()
         })
-        .find(|c| (0..).zip(&opening).all(|(n, f)| c.plan(n).0 == *f))
+        .find(|c| (0..).zip(opening).all(|(n, f)| c.plan(n).0 == *f))
         .expect("some seed opens with this plan");
     sandbox::start(SandboxConfig {
         fault: Some(fault),
@@ -137,24 +154,39 @@ async fn refused_recovery(studio: &Studio) {
     assert_eq!(listed.description, "lost once");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_lost_create_is_not_recovered_while_another_create_runs() {
+/// A create whose answer is lost while `action` of another run is under way.
+async fn lost_while_another_run(action: IntentAction) {
     let dir = tempfile::tempdir().unwrap();
     let h = sandbox_losing_the_create(&dir).await;
     let studio = studio_on(&h, dir.path());
-    let other = another_run(&dir, &h, IntentAction::Create);
+    let other = another_run(&dir, &h, action);
     refused_recovery(&studio).await;
     drop(other);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_create_is_not_recovered_while_another_create_runs() {
+    lost_while_another_run(IntentAction::Create).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_create_is_not_recovered_while_a_reset_runs() {
-    let dir = tempfile::tempdir().unwrap();
-    let h = sandbox_losing_the_create(&dir).await;
-    let studio = studio_on(&h, dir.path());
-    let other = another_run(&dir, &h, IntentAction::Reset);
-    refused_recovery(&studio).await;
-    drop(other);
+    lost_while_another_run(IntentAction::Reset).await;
+}
+
+/// A key the sandbox seeded in Beijing (its first).
+fn seeded_key_id(dir: &tempfile::TempDir) -> i64 {
+    let db = rusqlite::Connection::open_with_flags(
+        dir.path().join("s.db"),
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+    )
+    .unwrap();
+    db.query_row(
+        "SELECT id FROM api_keys WHERE region = 'cn-beijing' ORDER BY id LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
 }
 
 /// The id the sandbox gives its next key (SQLite's next row id).
@@ -211,4 +243,41 @@ async fn a_lost_create_never_adopts_a_key_this_computer_keeps() {
         "the key was made, and left alone"
     );
     studio.saved_keys().forget(&kept).unwrap();
+}
+
+/// An update the server applied is reported as made even when reading the
+/// key back fails (every attempt of the read-back answered 5xx): the fault
+/// proxy's soak found skm saying "failed" for a change that was made.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_applied_update_is_not_reported_failed_when_its_read_back_fails() {
+    let dir = tempfile::tempdir().unwrap();
+    // The key is read, updated, then every attempt to read it back fails.
+    let mut opening = vec![Fault::None; 2];
+    opening.extend([Fault::ServerError; 4]);
+    opening.extend([Fault::None; 4]);
+    let h = sandbox_opening_with(
+        &dir,
+        &opening,
+        FaultConfig {
+            server_error: 0.5,
+            ..Default::default()
+        },
+    )
+    .await;
+    let studio = studio_on(&h, dir.path());
+    let id = seeded_key_id(&dir).to_string();
+    let updated = studio
+        .key_update(UpdateKeyInput {
+            region: CnBeijing,
+            api_key_id: id.clone(),
+            description: Some("after".into()),
+            permission: Default::default(),
+        })
+        .await
+        .expect("the change was made: it is reported made");
+    assert_eq!(updated.description, "after");
+    assert_eq!(
+        studio.key_get(CnBeijing, id).await.unwrap().description,
+        "after"
+    );
 }
