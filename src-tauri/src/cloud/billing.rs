@@ -9,7 +9,10 @@ use super::client::{all_pages, Client};
 use super::errors::missing;
 use crate::domain::error::{ErrorCode, Result};
 use crate::protocol::billing::*;
-use crate::protocol::limits::{ListModelLimitsRequest, ListModelLimitsResponseBody, ModelLimit};
+use crate::protocol::limits::{
+    ListModelLimitsRequest, ListModelLimitsResponseBody, ModelLimit, UpdateModelLimitsRequest,
+    UpdateModelLimitsResponseBody,
+};
 use crate::protocol::Action;
 
 /// A billing refusal in plain words; other errors pass unchanged.
@@ -51,6 +54,22 @@ impl Client {
     }
 
     /// Every limit matching `request`, following `nextToken` to the last page.
+    /// Sets, replaces or removes a workspace's own limits (one request for
+    /// all `workspace_limits`). Repeating it changes nothing more, so a lost
+    /// answer is asked again.
+    pub async fn update_model_limits(&self, request: &UpdateModelLimitsRequest) -> Result<()> {
+        let _: UpdateModelLimitsResponseBody = self
+            .retried(
+                Action::UpdateModelLimits,
+                "",
+                &vec![],
+                &request.form(),
+                None,
+            )
+            .await?;
+        Ok(())
+    }
+
     pub async fn list_model_limits(
         &self,
         request: &ListModelLimitsRequest,

@@ -1,5 +1,5 @@
-//! ListModelLimits: request and answer, field for field as the official
-//! SDK's `models/` has them.
+//! ListModelLimits and UpdateModelLimits: requests and answers, field for
+//! field as the official SDK's `models/` has them.
 
 use super::codec::Pairs;
 use super::requests::push;
@@ -77,4 +77,55 @@ pub struct ListModelLimitsResponseBody {
     pub next_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_count: Option<i64>,
+}
+
+/// `operationType` of a workspace limit change: set or replace the limit.
+pub const LIMIT_OVERLAY: &str = "OVERLAY";
+/// `operationType`: remove the workspace's own limit (the account's applies).
+pub const LIMIT_DELETE: &str = "DELETE";
+
+/// One entry of UpdateModelLimits' `workspaceLimits`; periods in seconds.
+/// Field order is the SDK's: it is also the order in the JSON sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceLimitChange {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub model: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub operation_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request_limit_period: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_limit_period: Option<i64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UpdateModelLimitsRequest {
+    pub workspace_id: Option<String>,
+    pub workspace_limits: Vec<WorkspaceLimitChange>,
+}
+
+impl UpdateModelLimitsRequest {
+    /// The form body as the SDK sends it: `workspaceLimits` is one JSON
+    /// string, compact (the SDK's `separators=(",", ":")`).
+    pub fn form(&self) -> Pairs {
+        let mut f = Vec::new();
+        push(&mut f, "workspaceId", &self.workspace_id);
+        let limits = serde_json::to_string(&self.workspace_limits).unwrap_or_else(|_| "[]".into());
+        f.push(("workspaceLimits".into(), limits));
+        f
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdateModelLimitsResponseBody {
+    #[serde(flatten)]
+    pub envelope: Envelope,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_message: Option<String>,
 }

@@ -30,12 +30,14 @@ pub enum Action {
     GetBillingOverview,
     /// Request and token limits per model and workspace.
     ListModelLimits,
+    /// A workspace's own limits of its models: set, replace or remove.
+    UpdateModelLimits,
     /// STS: the identity the AccessKey belongs to (its id is what `createdBy` holds).
     GetCallerIdentity,
 }
 
 impl Action {
-    pub const ALL: [Action; 16] = [
+    pub const ALL: [Action; 17] = [
         Action::CreateApiKey,
         Action::ListApiKeys,
         Action::GetApiKey,
@@ -51,6 +53,7 @@ impl Action {
         Action::GetBillingTrend,
         Action::GetBillingOverview,
         Action::ListModelLimits,
+        Action::UpdateModelLimits,
         Action::GetCallerIdentity,
     ];
 
@@ -72,6 +75,7 @@ impl Action {
             Action::GetBillingTrend => "GetBillingTrend",
             Action::GetBillingOverview => "GetBillingOverview",
             Action::ListModelLimits => "ListModelLimits",
+            Action::UpdateModelLimits => "UpdateModelLimits",
             Action::GetCallerIdentity => "GetCallerIdentity",
         }
     }
@@ -86,7 +90,10 @@ impl Action {
 
     pub fn method(self) -> &'static str {
         match self {
-            Action::CreateApiKey | Action::CreateWorkspace | Action::GetCallerIdentity => "POST",
+            Action::CreateApiKey
+            | Action::CreateWorkspace
+            | Action::UpdateModelLimits
+            | Action::GetCallerIdentity => "POST",
             Action::ListApiKeys
             | Action::GetApiKey
             | Action::ListWorkspaces
@@ -118,7 +125,9 @@ impl Action {
             Action::ListModelPermissions => "/modelstudio/models/permissions".into(),
             Action::GetBillingTrend => "/modelstudio/billing/trend".into(),
             Action::GetBillingOverview => "/modelstudio/billing/overview".into(),
-            Action::ListModelLimits => "/modelstudio/models/limits".into(),
+            Action::ListModelLimits | Action::UpdateModelLimits => {
+                "/modelstudio/models/limits".into()
+            }
             // RPC style: the action is named by the header, the path is the root.
             Action::GetCallerIdentity => "/".into(),
         }

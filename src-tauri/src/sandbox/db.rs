@@ -14,7 +14,21 @@ use std::time::Duration;
 /// "SKMS" (Studio Keys Model Studio sandbox) in ASCII.
 pub const APPLICATION_ID: i32 = 0x534B_4D53;
 /// The schema this build writes. Older files are migrated forward in one transaction.
-pub const SCHEMA_VERSION: i32 = 3;
+pub const SCHEMA_VERSION: i32 = 4;
+
+/// v4: a workspace's own limits of its models (UpdateModelLimits); a model
+/// without a row has none and the account's apply. Idempotent like v2 and v3.
+const SCHEMA_V4: &str = r#"
+CREATE TABLE IF NOT EXISTS workspace_limits (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    request_limit INTEGER,
+    request_limit_period INTEGER,
+    usage_limit INTEGER,
+    usage_limit_period INTEGER,
+    PRIMARY KEY (workspace_id, model)
+);
+"#;
 
 /// v3: metered spend, one row per key, workspace, model and billing day
 /// (`domain::billing`), and which demo keys get seeded history. Not tied to
@@ -304,7 +318,7 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
             .with_reason("sandbox_db_no_wal")
             .with_param("path", path.display().to_string()));
     }
-    // Each step in its own transaction; v2 and v3 are idempotent, so two
+    // Each step in its own transaction; v2 to v4 are idempotent, so two
     // processes migrating one old file at once both succeed.
     let steps = [
         (
@@ -313,6 +327,7 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
         ),
         (2, SCHEMA_V2.to_string()),
         (3, SCHEMA_V3.to_string()),
+        (4, SCHEMA_V4.to_string()),
     ];
     for (to, sql) in steps.iter().filter(|(to, _)| version < *to) {
         conn.execute_batch(&format!(
@@ -472,6 +487,15 @@ mod tests {
     #[test]
     fn a_version_1_database_with_data_gains_the_nonce_table() {
         let got = migrated("DROP TABLE nonces; PRAGMA user_version = 1;", &["nonces"]);
+        assert_eq!(got, (SCHEMA_VERSION, 1, 1));
+    }
+
+    #[test]
+    fn a_version_3_database_with_data_gains_the_workspace_limits_table() {
+        let got = migrated(
+            "DROP TABLE workspace_limits; PRAGMA user_version = 3;",
+            &["workspace_limits"],
+        );
         assert_eq!(got, (SCHEMA_VERSION, 1, 1));
     }
 

@@ -34,6 +34,7 @@ enum Route {
     GetBillingTrend,
     GetBillingOverview,
     ListModelLimits,
+    UpdateModelLimits,
     /// STS, which the sandbox answers at its own address: who is calling.
     GetCallerIdentity,
 }
@@ -56,6 +57,7 @@ impl Route {
             Route::GetBillingTrend => "GetBillingTrend",
             Route::GetBillingOverview => "GetBillingOverview",
             Route::ListModelLimits => "ListModelLimits",
+            Route::UpdateModelLimits => "UpdateModelLimits",
             Route::GetCallerIdentity => "GetCallerIdentity",
         }
     }
@@ -108,6 +110,7 @@ fn route(method: &Method, path: &str) -> Option<Route> {
         (&Method::GET, ["modelstudio", "billing", "trend"]) => Route::GetBillingTrend,
         (&Method::GET, ["modelstudio", "billing", "overview"]) => Route::GetBillingOverview,
         (&Method::GET, ["modelstudio", "models", "limits"]) => Route::ListModelLimits,
+        (&Method::POST, ["modelstudio", "models", "limits"]) => Route::UpdateModelLimits,
         // RPC style: the root path, the action in `x-acs-action` (checked below).
         (&Method::POST, []) => Route::GetCallerIdentity,
         _ => return None,
@@ -521,6 +524,13 @@ fn run(
                 )?)
             })
         }
+        Route::UpdateModelLimits => op(&|tx| {
+            super::limits::update_model_limits(tx, caller, region, form)?;
+            ok(crate::protocol::limits::UpdateModelLimitsResponseBody {
+                envelope: envelope(),
+                error_message: None,
+            })
+        }),
         Route::GetCallerIdentity => op(&|tx| {
             // The account is the root identity's; a RAM user is its own user.
             let account = store::identities(tx)?

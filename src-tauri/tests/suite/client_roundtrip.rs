@@ -323,3 +323,69 @@ async fn a_refused_connection_is_a_network_error_and_nothing_changed() {
         Some("endpoint_plain_http")
     );
 }
+
+/// UpdateModelLimits as this client sends it (the form the official SDK
+/// sends, `tests/conformance/test_limits.py`), read back with ListModelLimits.
+#[tokio::test]
+async fn a_workspace_limit_is_set_and_removed() {
+    use studio_keys::protocol::limits::{
+        ListModelLimitsRequest, UpdateModelLimitsRequest, WorkspaceLimitChange, LIMIT_DELETE,
+        LIMIT_OVERLAY,
+    };
+    let (h, _dir) = start().await;
+    let c = client_as(&h, CnBeijing, seed::ROOT);
+    let ws = c
+        .create_workspace(&CreateWorkspaceRequest {
+            workspace_name: "limited".into(),
+            service_site: None,
+        })
+        .await
+        .unwrap()
+        .workspace_id
+        .unwrap();
+    let plus_limit = |c: Client, ws: String| async move {
+        c.list_model_limits(&ListModelLimitsRequest {
+            workspace_id: Some(ws),
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|l| l.model.as_deref() == Some("qwen-plus"))
+        .unwrap()
+        .workspace_limit
+    };
+    let change = |op: &str, requests: Option<(i64, i64)>| UpdateModelLimitsRequest {
+        workspace_id: Some(ws.clone()),
+        workspace_limits: vec![WorkspaceLimitChange {
+            model: Some("qwen-plus".into()),
+            operation_type: Some(op.into()),
+            request_limit: requests.map(|r| r.0),
+            request_limit_period: requests.map(|r| r.1),
+            ..Default::default()
+        }],
+    };
+    assert_eq!(plus_limit(c.clone(), ws.clone()).await, None);
+    c.update_model_limits(&change(LIMIT_OVERLAY, Some((120, 60))))
+        .await
+        .unwrap();
+    let set = plus_limit(c.clone(), ws.clone())
+        .await
+        .expect("a limit of its own");
+    assert_eq!(
+        (set.request_limit, set.request_limit_period),
+        (Some(120), Some(60))
+    );
+    c.update_model_limits(&change(LIMIT_DELETE, None))
+        .await
+        .unwrap();
+    assert_eq!(plus_limit(c.clone(), ws.clone()).await, None);
+
+    // A RAM user is refused, and the refusal is the server's.
+    let admin = client_as(&h, CnBeijing, seed::RAM_ADMIN);
+    let e = admin
+        .update_model_limits(&change(LIMIT_OVERLAY, Some((10, 60))))
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Forbidden, "{e:?}");
+}
