@@ -174,6 +174,9 @@ fn open_main_window(app: &mut tauri::App) -> tauri::Result<()> {
 /// shown at once, one launch in two (blank window, same settings) painted at
 /// ~790 ms instead of ~290 ms; shown after load, 8 launches in 8 at ~285 ms.
 /// A page that never reports its load is shown after two seconds all the same.
+/// Only the first load shows and focuses it: a later one leaves it as it is.
+static FIRST_LOAD_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
 fn show_when_loaded(window: &tauri::WebviewWindow) {
     let window = window.clone();
     std::thread::spawn(move || {
@@ -269,7 +272,9 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
         if bench_mode() {
             log::info!("bench: page-load {:?}", payload.event());
         }
-        if payload.event() == tauri::webview::PageLoadEvent::Finished {
+        if payload.event() == tauri::webview::PageLoadEvent::Finished
+            && !FIRST_LOAD_SHOWN.swap(true, std::sync::atomic::Ordering::SeqCst)
+        {
             // Shown and focused as a window opened shown is (tao presents it),
             // so keys typed at once go to the page.
             let window = webview.window();

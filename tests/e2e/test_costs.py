@@ -10,6 +10,7 @@ import json
 import os
 import pathlib
 import subprocess
+import threading
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -45,7 +46,13 @@ def raw_spend(home, region, key):
     serve = subprocess.Popen([SKM, "sandbox", "serve", "--port", "0", "--db", home.sandbox_db, "--json"],
                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
-        regions = json.loads(serve.stdout.readline())["regions"]
+        # Its first line says where it listens; a sandbox that never says so fails the test, not hangs it.
+        first = []
+        reader = threading.Thread(target=lambda: first.append(serve.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(timeout=30)
+        assert first and first[0], "skm sandbox serve did not start"
+        regions = json.loads(first[0])["regions"]
         identities = json.loads(subprocess.run(
             [SKM, "sandbox", "identities", "--db", home.sandbox_db, "--json"],
             capture_output=True, text=True, check=True).stdout)

@@ -24,8 +24,33 @@ pub enum ModelsCmd {
     /// Models the workspace (--workspace, default: the default one) may call.
     Authorized,
     /// Requests and tokens per period each model may use, for the account
-    /// and for the workspace (--workspace, default: the default one).
-    Limits,
+    /// and for the workspace (--workspace, default: the default one);
+    /// `set` and `clear` change the workspace's own.
+    Limits {
+        #[command(subcommand)]
+        change: Option<LimitsCmd>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LimitsCmd {
+    /// Set the workspace's own limit of a model (--workspace is required);
+    /// what is not given keeps its current value.
+    Set {
+        #[arg(long)]
+        model: String,
+        /// Requests per period: N/minute, N/hour or N/day.
+        #[arg(long)]
+        requests: Option<String>,
+        /// Tokens (total) per period: N/minute, N/hour or N/day.
+        #[arg(long)]
+        tokens: Option<String>,
+    },
+    /// Remove the workspace's own limit of a model: the account's applies.
+    Clear {
+        #[arg(long)]
+        model: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -88,7 +113,50 @@ pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Resu
                 }
             }
         }
-        ModelsCmd::Limits => {
+        ModelsCmd::Limits {
+            change: Some(change),
+        } => {
+            let Some(ws) = g.workspace.as_deref().filter(|w| !w.trim().is_empty()) else {
+                return Err(
+                    Error::new(ErrorCode::InvalidInput).with_reason("limits_workspace_needed")
+                );
+            };
+            let (model, limits, done) = match change {
+                LimitsCmd::Set {
+                    model,
+                    requests,
+                    tokens,
+                } => {
+                    let rate = |field: &str, text: Option<String>| {
+                        text.map(|t| crate::domain::rules::parse_rate(field, &t))
+                            .transpose()
+                    };
+                    let requests = rate("requests", requests)?;
+                    let tokens = rate("tokens", tokens)?;
+                    let limits = studio
+                        .model_limit_set(region, ws, &model, requests, tokens)
+                        .await?;
+                    (model, limits, "limits_set")
+                }
+                LimitsCmd::Clear { model } => {
+                    let limits = studio.model_limit_clear(region, ws, &model).await?;
+                    (model, limits, "limits_clear")
+                }
+            };
+            let changed: Vec<_> = limits
+                .into_iter()
+                .filter(|l| l.model == model && l.workspace_id.as_deref() == Some(ws))
+                .collect();
+            if g.json {
+                output::json(&changed);
+            } else {
+                output::done(g, done, &model);
+                for l in &changed {
+                    println!("{}", output::limit_line(l));
+                }
+            }
+        }
+        ModelsCmd::Limits { change: None } => {
             let limits = studio.model_limits(region, g.workspace.clone()).await?;
             if g.json {
                 output::json(&limits);

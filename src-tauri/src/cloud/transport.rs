@@ -74,11 +74,7 @@ pub const MAX_BODY_BYTES: usize = 4 << 20;
 /// No redirects: a redirected request would carry the signature or the
 /// Bearer key to wherever the answer points.
 pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
-    // reqwest takes rustls's process-wide provider: ring, unless one is set
-    // already (the updater plugin installs the same when it checks first).
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
+    install_tls_provider();
     let mut builder = reqwest::Client::builder()
         .tls_backend_rustls()
         .connect_timeout(settings.connect_timeout)
@@ -97,6 +93,15 @@ pub fn build_http(settings: HttpSettings) -> Result<reqwest::Client> {
     builder
         .build()
         .map_err(|e| Error::internal(format!("http client: {e}")))
+}
+
+/// reqwest takes rustls's process-wide provider, and builds no client without
+/// one: ring, unless one is set already (the updater plugin installs the same
+/// when it checks first).
+pub fn install_tls_provider() {
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
 }
 
 /// The process-wide HTTP client for the cloud (one connection pool for every call).

@@ -238,6 +238,25 @@ pub fn normalize_description(text: &str) -> Result<Option<String>> {
 }
 
 /// A temporary-key lifetime; `None` gives the default.
+/// A limit as a person writes it, `N/minute`, `N/hour` or `N/day` (`min`,
+/// `m`, `h`, `d` too), as (N, the period in seconds): the periods a
+/// workspace limit may count over.
+pub fn parse_rate(field: &str, text: &str) -> Result<(i64, i64)> {
+    let bad = || Error::invalid_input(field, text, "limit_rate_invalid");
+    let (count, per) = text.trim().split_once('/').ok_or_else(bad)?;
+    let count: i64 = count.trim().parse().map_err(|_| bad())?;
+    if count < 1 {
+        return Err(bad());
+    }
+    let seconds = match per.trim().to_ascii_lowercase().as_str() {
+        "minute" | "min" | "m" => 60,
+        "hour" | "h" => 3_600,
+        "day" | "d" => 86_400,
+        _ => return Err(bad()),
+    };
+    Ok((count, seconds))
+}
+
 pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {
     let Some(ttl) = ttl else {
         return Ok(TTL_DEFAULT_SECS);
@@ -298,6 +317,29 @@ pub fn validate_permission(p: &Permission, region: &Region) -> Result<Permission
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_rate_is_a_count_per_minute_hour_or_day() {
+        assert_eq!(
+            super::parse_rate("requests", "100/minute").unwrap(),
+            (100, 60)
+        );
+        assert_eq!(
+            super::parse_rate("requests", " 5 / H ").unwrap(),
+            (5, 3_600)
+        );
+        assert_eq!(
+            super::parse_rate("tokens", "50000/day").unwrap(),
+            (50_000, 86_400)
+        );
+        for bad in [
+            "100", "0/minute", "-1/h", "x/minute", "10/week", "10/30s", "",
+        ] {
+            let e = super::parse_rate("requests", bad).unwrap_err();
+            assert_eq!(e.reason.as_deref(), Some("limit_rate_invalid"), "{bad}");
+        }
+    }
+
     use super::*;
     use crate::domain::regions::RegionId;
     use crate::ErrorCode;

@@ -221,6 +221,10 @@ fn check_change(change: &WorkspaceLimitChange, models: &[String]) -> Result<(), 
         .as_deref()
         .filter(|m| !m.trim().is_empty())
         .ok_or_else(|| ApiError::missing("workspaceLimits.model"))?;
+    // Removing is always allowed, even of a model the workspace may no longer call.
+    if change.operation_type.as_deref() == Some(LIMIT_DELETE) {
+        return Ok(());
+    }
     if !models.iter().any(|m| m == model) {
         return Err(ApiError::invalid(
             "workspaceLimits.model",
@@ -228,7 +232,6 @@ fn check_change(change: &WorkspaceLimitChange, models: &[String]) -> Result<(), 
         ));
     }
     match change.operation_type.as_deref() {
-        Some(LIMIT_DELETE) => return Ok(()),
         Some(LIMIT_OVERLAY) => {}
         _ => {
             return Err(ApiError::invalid(

@@ -10,9 +10,8 @@
 //! Any process of this computer can connect, so each listener serves at most
 //! [`ConnLimits::max_open`] connections at once (file descriptors are the
 //! app's too), closes a connection that starts no request for
-//! [`ConnLimits::idle`], and cuts a request whose head and body have not
-//! arrived whole [`ConnLimits::request`] after its first byte (a trickled
-//! body). Held or trickling connections thus give their places back, and the
+//! [`ConnLimits::idle`], and cuts a request not answered
+//! [`ConnLimits::request`] after its first byte (a trickled body). Held or trickling connections thus give their places back, and the
 //! app's own calls, waiting in the OS's queue meanwhile, are served.
 
 use axum::extract::connect_info::Connected;
@@ -40,7 +39,10 @@ pub struct ConnLimits {
     /// app's own client keeps an idle connection (20 s, `cloud::transport`),
     /// so that the app never sends on a connection the sandbox is closing.
     pub idle: Duration,
-    /// How long a request may take to arrive whole, from its first byte.
+    /// How long a request may take from its first byte to its answer (hyper
+    /// watches the socket while the handler runs, so the handler's time
+    /// counts too): well past the sandbox's longest wait for its database
+    /// (a 10 s busy timeout), so that no applied request loses its answer.
     pub request: Duration,
 }
 
@@ -48,8 +50,8 @@ impl Default for ConnLimits {
     fn default() -> Self {
         ConnLimits {
             max_open: 64,
-            idle: Duration::from_secs(30),
-            request: Duration::from_secs(15),
+            idle: Duration::from_secs(60),
+            request: Duration::from_secs(30),
         }
     }
 }

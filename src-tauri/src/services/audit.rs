@@ -126,6 +126,7 @@ pub const ACTIONS: &[&str] = &[
     "profile_add",
     "profile_remove",
     "profile_import",
+    "model_limits",
 ];
 
 /// Refuse an action the log does not record, naming those it does.

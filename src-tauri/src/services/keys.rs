@@ -427,12 +427,13 @@ impl Studio {
             .masked(current.api_key_value.as_deref().map(display_server_value));
         self.audited(what, || client.update_api_key(id, &request))
             .await?;
-        // The change is made: a read-back that fails (the network, after its
-        // retries) must not report it as failed. The key is then shown as
-        // it was with what the server accepted.
+        // The change is made: a read-back lost to the network or the server
+        // (after its retries) must not report it as failed. The key is then
+        // shown as it was with what the server accepted. Any other answer
+        // (the key deleted meanwhile, a refusal) is the person's to know.
         let fresh = match client.get_api_key(id).await {
             Ok(fresh) => fresh,
-            Err(e) => {
+            Err(e) if crate::cloud::retry::is_transient(&e) => {
                 log::warn!("key {id} updated; reading it back failed ({})", e.code);
                 ApiKey {
                     description: request.description.clone(),
@@ -440,6 +441,7 @@ impl Studio {
                     ..current
                 }
             }
+            Err(e) => return Err(e),
         };
         self.view_of(&profile, region, &fresh).await
     }

@@ -1,10 +1,14 @@
 //! Workspaces and the models they may call, in one region.
 
+use super::audit::Audited;
 use super::convert::{model_limit_views, model_views, workspace_views};
 use super::views::{ModelLimitView, ModelView, WorkspaceView};
 use super::Studio;
 use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
+use crate::protocol::limits::{
+    UpdateModelLimitsRequest, WorkspaceLimitChange, LIMIT_DELETE, LIMIT_OVERLAY,
+};
 use crate::protocol::requests::{CreateWorkspaceRequest, ListWorkspacesRequest};
 use crate::storage::profiles::Profile;
 
@@ -57,6 +61,90 @@ impl Studio {
             })
             .await?;
         Ok(model_limit_views(&limits))
+    }
+
+    /// Sets a workspace's own limit of `model`: `requests` and `tokens` as
+    /// (count, period in seconds). What is not given keeps the workspace's
+    /// current value (the API replaces the whole limit: the rest is sent
+    /// again). Returns the workspace's limits after the change.
+    pub async fn model_limit_set(
+        &self,
+        region: RegionId,
+        workspace_id: &str,
+        model: &str,
+        requests: Option<(i64, i64)>,
+        tokens: Option<(i64, i64)>,
+    ) -> Result<Vec<ModelLimitView>> {
+        if requests.is_none() && tokens.is_none() {
+            return Err(Error::new(ErrorCode::InvalidInput).with_reason("limits_nothing_to_set"));
+        }
+        let before = self
+            .model_limits(region, Some(workspace_id.to_string()))
+            .await?;
+        let own = before
+            .iter()
+            .find(|l| l.model == model && l.workspace_id.as_deref() == Some(workspace_id))
+            .and_then(|l| l.workspace_limit.clone())
+            .unwrap_or_default();
+        let keep = |given: Option<(i64, i64)>, count: Option<i64>, period: Option<i64>| {
+            given.or(count.zip(period))
+        };
+        let requests = keep(requests, own.request_limit, own.request_limit_period);
+        let tokens = keep(tokens, own.usage_limit, own.usage_limit_period);
+        let rate =
+            |r: Option<(i64, i64)>| r.map(|(n, s)| format!("{n}/{s}s")).unwrap_or("-".into());
+        let note = format!(
+            "{model} in {workspace_id}: requests {}, tokens {}",
+            rate(requests),
+            rate(tokens)
+        );
+        let change = WorkspaceLimitChange {
+            model: Some(model.to_string()),
+            operation_type: Some(LIMIT_OVERLAY.into()),
+            request_limit: requests.map(|r| r.0),
+            request_limit_period: requests.map(|r| r.1),
+            usage_limit: tokens.map(|t| t.0),
+            usage_limit_period: tokens.map(|t| t.1),
+        };
+        self.change_limits(region, workspace_id, change, note).await
+    }
+
+    /// Removes a workspace's own limit of `model`: the account's applies.
+    pub async fn model_limit_clear(
+        &self,
+        region: RegionId,
+        workspace_id: &str,
+        model: &str,
+    ) -> Result<Vec<ModelLimitView>> {
+        let change = WorkspaceLimitChange {
+            model: Some(model.to_string()),
+            operation_type: Some(LIMIT_DELETE.into()),
+            ..Default::default()
+        };
+        let note = format!("{model} in {workspace_id}: removed");
+        self.change_limits(region, workspace_id, change, note).await
+    }
+
+    async fn change_limits(
+        &self,
+        region: RegionId,
+        workspace_id: &str,
+        change: WorkspaceLimitChange,
+        note: String,
+    ) -> Result<Vec<ModelLimitView>> {
+        let profile = self.acting_profile().await?;
+        let client = self.client_for(&profile, region).await?;
+        let request = UpdateModelLimitsRequest {
+            workspace_id: Some(workspace_id.to_string()),
+            workspace_limits: vec![change],
+        };
+        let what = Audited::new("model_limits", &profile)
+            .region(region)
+            .note(note);
+        self.audited(what, || client.update_model_limits(&request))
+            .await?;
+        self.model_limits(region, Some(workspace_id.to_string()))
+            .await
     }
 
     /// The workspace `workspace_id` names, or the region's default one.

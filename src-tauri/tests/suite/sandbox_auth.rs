@@ -141,6 +141,7 @@ async fn region_can_be_chosen_by_host_header() {
         "us-east-1.sandbox.localhost:{}",
         sb.handle.addr(CnBeijing).port()
     );
+    studio_keys::cloud::transport::install_tls_provider();
     let http = reqwest::Client::builder()
         .resolve("us-east-1.sandbox.localhost", sb.handle.addr(CnBeijing))
         .build()
@@ -180,7 +181,7 @@ async fn a_request_for_a_host_the_sandbox_does_not_serve_is_refused() {
     let ask = |host: String| {
         let url = format!("{base}/compatible-mode/v1/models");
         async move {
-            reqwest::Client::new()
+            crate::support::http()
                 .get(url)
                 .header("host", host)
                 .bearer_auth(["sk-ws", "fake", &"0".repeat(24)].join("-"))

@@ -45,7 +45,7 @@ async fn database_never_holds_a_key_or_token_value() {
             .unwrap()
             .to_string(),
     );
-    let token: serde_json::Value = reqwest::Client::new()
+    let token: serde_json::Value = crate::support::http()
         .post(format!(
             "{}/api/v1/tokens",
             sb.handle.dashscope_base_url(CnBeijing)

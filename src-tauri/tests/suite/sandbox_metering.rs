@@ -34,7 +34,7 @@ async fn chat(
     model: &str,
     prompt: &str,
 ) -> (u16, serde_json::Value) {
-    let resp = reqwest::Client::new()
+    let resp = crate::support::http()
         .post(format!(
             "{}/compatible-mode/v1/chat/completions",
             h.dashscope_base_url(region)

@@ -327,7 +327,7 @@ async fn dashscope_checks_whitelist_region_and_token_lifetime() {
         401,
         "a key works only in its region"
     );
-    let http = reqwest::Client::new();
+    let http = crate::support::http();
     let url = format!("{}/api/v1/tokens", sb.handle.dashscope_base_url(CnBeijing));
     for bad in ["0", "1801"] {
         let r = http

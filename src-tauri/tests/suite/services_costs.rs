@@ -33,7 +33,7 @@ fn cost_of<'a>(costs: &'a KeysCosts, id: &str) -> &'a studio_keys::services::cos
 
 async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
     let sb = s.sandbox().await.unwrap();
-    let status = reqwest::Client::new()
+    let status = crate::support::http()
         .post(format!(
             "{}/compatible-mode/v1/chat/completions",
             sb.dashscope_base_url(region)
@@ -411,4 +411,138 @@ async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
     );
     let models = strings(&doc["rows"], "key");
     assert_eq!(models, vec!["qwen-plus"]);
+}
+
+/// `skm models limits set|clear`: a workspace's own limit set, then changed
+/// in part (the rest kept), then removed; each change in the audit log.
+#[tokio::test(flavor = "multi_thread")]
+async fn skm_sets_changes_and_clears_a_workspace_limit() {
+    let home = tempfile::tempdir().unwrap();
+    let dirs = Dirs {
+        config: home.path().join("config"),
+        data: home.path().join("data"),
+    };
+    let json = |args: &[&str]| -> Value {
+        let (code, out, err) = skm_on(&dirs, "en", args, &[]);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let ws = json(&["--json", "workspaces", "create", "capped"])["workspaceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let plus = |v: &Value| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["model"] == "qwen-plus")
+            .cloned()
+            .unwrap()
+    };
+
+    let set = json(&[
+        "--json",
+        "--workspace",
+        &ws,
+        "models",
+        "limits",
+        "set",
+        "--model",
+        "qwen-plus",
+        "--requests",
+        "100/minute",
+    ]);
+    assert_eq!(plus(&set)["workspaceLimit"]["requestLimit"], 100);
+    assert_eq!(plus(&set)["workspaceLimit"]["requestLimitPeriod"], 60);
+
+    // Tokens added: the request limit stays.
+    let both = json(&[
+        "--json",
+        "--workspace",
+        &ws,
+        "models",
+        "limits",
+        "set",
+        "--model",
+        "qwen-plus",
+        "--tokens",
+        "50000/hour",
+    ]);
+    let own = &plus(&both)["workspaceLimit"];
+    assert_eq!(
+        (
+            own["requestLimit"].as_i64(),
+            own["usageLimit"].as_i64(),
+            own["usageLimitPeriod"].as_i64()
+        ),
+        (Some(100), Some(50_000), Some(3_600))
+    );
+
+    let listed = json(&["--json", "--workspace", &ws, "models", "limits"]);
+    assert_eq!(plus(&listed)["workspaceLimit"], own.clone());
+
+    let cleared = json(&[
+        "--json",
+        "--workspace",
+        &ws,
+        "models",
+        "limits",
+        "clear",
+        "--model",
+        "qwen-plus",
+    ]);
+    assert!(plus(&cleared).get("workspaceLimit").is_none(), "{cleared}");
+
+    // Refused before any request: no workspace, a rate that is not one.
+    let (code, _, err) = skm_on(
+        &dirs,
+        "en",
+        &[
+            "models",
+            "limits",
+            "set",
+            "--model",
+            "qwen-plus",
+            "--requests",
+            "1/minute",
+        ],
+        &[],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("--workspace"), "{err}");
+    let (code, _, err) = skm_on(
+        &dirs,
+        "en",
+        &[
+            "--workspace",
+            &ws,
+            "models",
+            "limits",
+            "set",
+            "--model",
+            "qwen-plus",
+            "--requests",
+            "10/week",
+        ],
+        &[],
+    );
+    assert_ne!(code, 0);
+    assert!(err.contains("100/minute"), "{err}");
+
+    let audit = json(&["--json", "audit", "list", "--action", "model_limits"]);
+    let notes: Vec<&str> = audit
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["outcome"] == "ok")
+        .filter_map(|r| r["note"].as_str())
+        .collect();
+    assert_eq!(notes.len(), 3, "{audit}");
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.contains("requests 100/60s, tokens 50000/3600s")),
+        "{notes:?}"
+    );
+    assert!(notes.iter().any(|n| n.ends_with("removed")), "{notes:?}");
 }

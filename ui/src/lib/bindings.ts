@@ -121,7 +121,7 @@ export const commands = {
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import"] as const;
+export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import","model_limits"] as const;
 
 export const GRACE_DEFAULT = "7d" as const;
 

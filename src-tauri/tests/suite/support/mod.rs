@@ -9,3 +9,10 @@ pub mod login_keyring;
 #[cfg_attr(not(target_os = "linux"), allow(dead_code))]
 pub mod process;
 pub mod sandbox;
+
+/// A plain HTTP client for tests that call the sandbox themselves, with
+/// rustls's provider installed first, as the app's own client has it.
+pub fn http() -> reqwest::Client {
+    studio_keys::cloud::transport::install_tls_provider();
+    reqwest::Client::new()
+}

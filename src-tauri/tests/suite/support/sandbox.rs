@@ -115,7 +115,7 @@ fn encode_pairs(pairs: &[(String, String)]) -> String {
 impl Caller {
     pub fn new(handle: &SandboxHandle, region: RegionId, who: &Identity) -> Caller {
         Caller {
-            http: reqwest::Client::new(),
+            http: crate::support::http(),
             host: handle.endpoint(region),
             access_key_id: who.access_key_id.clone(),
             secret: who.access_key_secret.expose().to_string(),
@@ -228,7 +228,7 @@ impl Caller {
 
 /// `GET /compatible-mode/v1/models` with a bearer key: the DashScope check.
 pub async fn check_key(handle: &SandboxHandle, region: RegionId, key: &str) -> u16 {
-    reqwest::Client::new()
+    crate::support::http()
         .get(format!(
             "{}/compatible-mode/v1/models",
             handle.dashscope_base_url(region)

@@ -12,7 +12,7 @@ const ipcMock = vi.hoisted(() => ({}) as ReturnType<typeof makeIpcMock>);
 vi.mock("../ipc", async (orig) => ({ ...(await orig<typeof import("../ipc")>()), ipc: ipcMock }));
 
 import type { AuditRecord, AuditReport } from "../ipc";
-import { localMidnight } from "../auditRows";
+import { AUDIT_ACTIONS, localMidnight } from "../auditRows";
 import { setLang } from "../i18n/index.svelte";
 import { app } from "../stores/app.svelte";
 import { dialogs } from "../stores/dialogs.svelte";
@@ -78,7 +78,9 @@ describe("the audit view", () => {
     const labels = within(action).getAllByRole("option").map((o) => o.textContent);
     expect(labels[0]).toBe("All actions");
     expect(labels).toContain("Copy as .env line");
-    expect(labels).toHaveLength(18);
+    // One option per action the log records, after "All actions".
+    expect(labels).toHaveLength(AUDIT_ACTIONS.length + 1);
+    expect(labels).toContain("Change model limits");
     await fireEvent.change(action, { target: { value: "copy" } });
     await vi.waitFor(() => expect(lastFilter()).toEqual({ apiKeyId: null, action: "copy", since: null }));
 

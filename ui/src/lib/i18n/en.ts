@@ -640,6 +640,7 @@ const en = {
       profile_add: "Add account",
       profile_remove: "Remove account",
       profile_import: "Import account",
+      model_limits: "Change model limits",
     },
     outcome: {
       started: "Started",

@@ -642,6 +642,7 @@ const ja: Catalog = {
       profile_add: "アカウントを追加",
       profile_remove: "アカウントを削除",
       profile_import: "アカウントをインポート",
+      model_limits: "モデルの上限を変更",
     },
     outcome: {
       started: "開始",

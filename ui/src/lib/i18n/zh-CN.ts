@@ -642,6 +642,7 @@ const zhCN: Catalog = {
       profile_add: "添加账号",
       profile_remove: "移除账号",
       profile_import: "导入账号",
+      model_limits: "修改模型限额",
     },
     outcome: {
       started: "已开始",

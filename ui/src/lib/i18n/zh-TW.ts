@@ -642,6 +642,7 @@ const zhTW: Catalog = {
       profile_add: "新增帳號",
       profile_remove: "移除帳號",
       profile_import: "匯入帳號",
+      model_limits: "修改模型限額",
     },
     outcome: {
       started: "已開始",
