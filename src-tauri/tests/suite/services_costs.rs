@@ -431,6 +431,7 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
         .as_str()
         .unwrap()
         .to_string();
+    let on_ws = ["--json", "--workspace", ws.as_str()];
     let plus = |v: &Value| {
         v.as_array()
             .unwrap()
@@ -440,34 +441,40 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
             .unwrap()
     };
 
-    let set = json(&[
-        "--json",
-        "--workspace",
-        &ws,
-        "models",
-        "limits",
-        "set",
-        "--model",
-        "qwen-plus",
-        "--requests",
-        "100/minute",
-    ]);
+    let set = json(
+        &[
+            &on_ws[..],
+            &[
+                "models",
+                "limits",
+                "set",
+                "--model",
+                "qwen-plus",
+                "--requests",
+                "100/minute",
+            ],
+        ]
+        .concat(),
+    );
     assert_eq!(plus(&set)["workspaceLimit"]["requestLimit"], 100);
     assert_eq!(plus(&set)["workspaceLimit"]["requestLimitPeriod"], 60);
 
     // Tokens added: the request limit stays.
-    let both = json(&[
-        "--json",
-        "--workspace",
-        &ws,
-        "models",
-        "limits",
-        "set",
-        "--model",
-        "qwen-plus",
-        "--tokens",
-        "50000/hour",
-    ]);
+    let both = json(
+        &[
+            &on_ws[..],
+            &[
+                "models",
+                "limits",
+                "set",
+                "--model",
+                "qwen-plus",
+                "--tokens",
+                "50000/hour",
+            ],
+        ]
+        .concat(),
+    );
     let own = &plus(&both)["workspaceLimit"];
     assert_eq!(
         (
@@ -478,55 +485,35 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
         (Some(100), Some(50_000), Some(3_600))
     );
 
-    let listed = json(&["--json", "--workspace", &ws, "models", "limits"]);
+    let listed = json(&[&on_ws[..], &["models", "limits"]].concat());
     assert_eq!(plus(&listed)["workspaceLimit"], own.clone());
 
-    let cleared = json(&[
-        "--json",
-        "--workspace",
-        &ws,
-        "models",
-        "limits",
-        "clear",
-        "--model",
-        "qwen-plus",
-    ]);
+    let cleared = json(
+        &[
+            &on_ws[..],
+            &["models", "limits", "clear", "--model", "qwen-plus"],
+        ]
+        .concat(),
+    );
     assert!(plus(&cleared).get("workspaceLimit").is_none(), "{cleared}");
 
     // Refused before any request: no workspace, a rate that is not one.
-    let (code, _, err) = skm_on(
-        &dirs,
-        "en",
-        &[
-            "models",
-            "limits",
-            "set",
-            "--model",
-            "qwen-plus",
-            "--requests",
-            "1/minute",
-        ],
-        &[],
-    );
-    assert_ne!(code, 0);
+    let refused = |args: &[&str]| -> String {
+        let (code, _, err) = skm_on(&dirs, "en", args, &[]);
+        assert_ne!(code, 0, "{args:?}");
+        err
+    };
+    let set = [
+        "models",
+        "limits",
+        "set",
+        "--model",
+        "qwen-plus",
+        "--requests",
+    ];
+    let err = refused(&[&set[..], &["1/minute"]].concat());
     assert!(err.contains("--workspace"), "{err}");
-    let (code, _, err) = skm_on(
-        &dirs,
-        "en",
-        &[
-            "--workspace",
-            &ws,
-            "models",
-            "limits",
-            "set",
-            "--model",
-            "qwen-plus",
-            "--requests",
-            "10/week",
-        ],
-        &[],
-    );
-    assert_ne!(code, 0);
+    let err = refused(&[&on_ws[1..], &set[..], &["10/week"]].concat());
     assert!(err.contains("100/minute"), "{err}");
 
     let audit = json(&["--json", "audit", "list", "--action", "model_limits"]);
