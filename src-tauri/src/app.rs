@@ -174,14 +174,17 @@ fn open_main_window(app: &mut tauri::App) -> tauri::Result<()> {
 /// shown at once, one launch in two (blank window, same settings) painted at
 /// ~790 ms instead of ~290 ms; shown after load, 8 launches in 8 at ~285 ms.
 /// A page that never reports its load is shown after two seconds all the same.
-/// Only the first load shows and focuses it: a later one leaves it as it is.
-static FIRST_LOAD_SHOWN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// Only the first load shows and focuses it: a later one leaves it as it is,
+/// and so does the fallback once the page has shown it.
+static SHOWN_BY_LOAD: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 fn show_when_loaded(window: &tauri::WebviewWindow) {
     let window = window.clone();
     std::thread::spawn(move || {
         std::thread::sleep(std::time::Duration::from_secs(2));
-        let _ = window.show();
+        if !SHOWN_BY_LOAD.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = window.show();
+        }
     });
 }
 
@@ -273,7 +276,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
             log::info!("bench: page-load {:?}", payload.event());
         }
         if payload.event() == tauri::webview::PageLoadEvent::Finished
-            && !FIRST_LOAD_SHOWN.swap(true, std::sync::atomic::Ordering::SeqCst)
+            && !SHOWN_BY_LOAD.swap(true, std::sync::atomic::Ordering::SeqCst)
         {
             // Shown and focused as a window opened shown is (tao presents it),
             // so keys typed at once go to the page.

@@ -143,15 +143,11 @@ pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Resu
                     (model, limits, "limits_clear")
                 }
             };
-            let changed: Vec<_> = limits
-                .into_iter()
-                .filter(|l| l.model == model && l.workspace_id.as_deref() == Some(ws))
-                .collect();
             if g.json {
-                output::json(&changed);
+                output::json(&limits);
             } else {
                 output::done(g, done, &model);
-                for l in &changed {
+                for l in &limits {
                     println!("{}", output::limit_line(l));
                 }
             }

@@ -10,6 +10,7 @@
 
 use super::apierror::ApiError;
 use super::billing::envelope;
+use super::db::db_error;
 use super::store::{self, workspaces, Identity};
 use crate::domain::regions::RegionId;
 use crate::protocol::codec;
@@ -18,7 +19,7 @@ use crate::protocol::limits::{
     LIMIT_OVERLAY,
 };
 use crate::protocol::wire::Envelope;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, OptionalExtension, Transaction};
 
 type Query<'a> = &'a [(String, String)];
 
@@ -63,23 +64,23 @@ pub fn model_limits(
             continue;
         }
         let (rpm, tpm) = model_limits_of(&model);
-        let values = |share: i64| LimitValues {
+        let account = LimitValues {
             async_user_concurrency_limit: Some(5),
             async_user_queue_limit: Some(100),
-            request_limit: Some(rpm / share),
+            request_limit: Some(rpm),
             request_limit_period: Some(60),
-            usage_limit: Some(tpm / share),
+            usage_limit: Some(tpm),
             usage_limit_field: Some("total_tokens".into()),
             usage_limit_period: Some(60),
         };
         let workspace_limit = if ws.is_default {
-            Some(values(1))
+            Some(account.clone())
         } else {
             own_limit(tx, &ws.id, &model)?
         };
         all.push(ModelLimit {
             model: Some(model.clone()),
-            model_limit: Some(values(1)),
+            model_limit: Some(account),
             name: Some(name),
             workspace_id: Some(ws.id.clone()),
             workspace_limit,
@@ -111,31 +112,32 @@ fn own_limit(
     workspace_id: &str,
     model: &str,
 ) -> Result<Option<LimitValues>, ApiError> {
-    let row = tx.query_row(
-        "SELECT request_limit, request_limit_period, usage_limit, usage_limit_period
-         FROM workspace_limits WHERE workspace_id = ?1 AND model = ?2",
-        params![workspace_id, model],
-        |r| {
-            Ok((
-                r.get::<_, Option<i64>>(0)?,
-                r.get::<_, Option<i64>>(1)?,
-                r.get::<_, Option<i64>>(2)?,
-                r.get::<_, Option<i64>>(3)?,
-            ))
-        },
-    );
-    match row {
-        Ok((requests, requests_period, usage, usage_period)) => Ok(Some(LimitValues {
+    let row = tx
+        .query_row(
+            "SELECT request_limit, request_limit_period, usage_limit, usage_limit_period
+             FROM workspace_limits WHERE workspace_id = ?1 AND model = ?2",
+            params![workspace_id, model],
+            |r| {
+                Ok((
+                    r.get::<_, Option<i64>>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, Option<i64>>(2)?,
+                    r.get::<_, Option<i64>>(3)?,
+                ))
+            },
+        )
+        .optional()
+        .map_err(db_error)?;
+    Ok(row.map(
+        |(requests, requests_period, usage, usage_period)| LimitValues {
             request_limit: requests,
             request_limit_period: requests_period,
             usage_limit: usage,
             usage_limit_field: usage.map(|_| "total_tokens".into()),
             usage_limit_period: usage_period,
             ..Default::default()
-        })),
-        Err(rusqlite::Error::QueryReturnedNoRows) => Ok(None),
-        Err(e) => Err(ApiError::from(super::db::db_error(e))),
-    }
+        },
+    ))
 }
 
 /// Periods a limit may count over, in seconds: a minute, an hour, a day.
@@ -188,7 +190,7 @@ pub fn update_model_limits(
                 "DELETE FROM workspace_limits WHERE workspace_id = ?1 AND model = ?2",
                 params![ws.id, model],
             )
-            .map_err(|e| ApiError::from(super::db::db_error(e)))?;
+            .map_err(db_error)?;
         } else {
             tx.execute(
                 "INSERT INTO workspace_limits (workspace_id, model, request_limit,
@@ -208,7 +210,7 @@ pub fn update_model_limits(
                     change.usage_limit_period
                 ],
             )
-            .map_err(|e| ApiError::from(super::db::db_error(e)))?;
+            .map_err(db_error)?;
         }
     }
     Ok(())

@@ -66,7 +66,7 @@ impl Studio {
     /// Sets a workspace's own limit of `model`: `requests` and `tokens` as
     /// (count, period in seconds). What is not given keeps the workspace's
     /// current value (the API replaces the whole limit: the rest is sent
-    /// again). Returns the workspace's limits after the change.
+    /// again). Returns the model's limits in the workspace after the change.
     pub async fn model_limit_set(
         &self,
         region: RegionId,
@@ -82,9 +82,9 @@ impl Studio {
             .model_limits(region, Some(workspace_id.to_string()))
             .await?;
         let own = before
-            .iter()
-            .find(|l| l.model == model && l.workspace_id.as_deref() == Some(workspace_id))
-            .and_then(|l| l.workspace_limit.clone())
+            .into_iter()
+            .find(|l| is_row_of(l, workspace_id, model))
+            .and_then(|l| l.workspace_limit)
             .unwrap_or_default();
         let keep = |given: Option<(i64, i64)>, count: Option<i64>, period: Option<i64>| {
             given.or(count.zip(period))
@@ -125,6 +125,8 @@ impl Studio {
         self.change_limits(region, workspace_id, change, note).await
     }
 
+    /// Sends one change, audited, and answers the model's limits in the
+    /// workspace as the server has them after it.
     async fn change_limits(
         &self,
         region: RegionId,
@@ -132,6 +134,7 @@ impl Studio {
         change: WorkspaceLimitChange,
         note: String,
     ) -> Result<Vec<ModelLimitView>> {
+        let model = change.model.clone().unwrap_or_default();
         let profile = self.acting_profile().await?;
         let client = self.client_for(&profile, region).await?;
         let request = UpdateModelLimitsRequest {
@@ -143,8 +146,13 @@ impl Studio {
             .note(note);
         self.audited(what, || client.update_model_limits(&request))
             .await?;
-        self.model_limits(region, Some(workspace_id.to_string()))
-            .await
+        let after = self
+            .model_limits(region, Some(workspace_id.to_string()))
+            .await?;
+        Ok(after
+            .into_iter()
+            .filter(|l| is_row_of(l, workspace_id, &model))
+            .collect())
     }
 
     /// The workspace `workspace_id` names, or the region's default one.
@@ -185,4 +193,9 @@ impl Studio {
         let client = self.acting_client(region).await?;
         client.delete_workspace(&workspace_id).await
     }
+}
+
+/// A ListModelLimits row is `model`'s in `workspace_id` (an answer may hold other workspaces' rows).
+fn is_row_of(row: &ModelLimitView, workspace_id: &str, model: &str) -> bool {
+    row.model == model && row.workspace_id.as_deref() == Some(workspace_id)
 }

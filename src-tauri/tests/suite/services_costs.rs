@@ -432,6 +432,8 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
         .unwrap()
         .to_string();
     let on_ws = ["--json", "--workspace", ws.as_str()];
+    // `skm --json --workspace <ws> models limits <args>`
+    let limits = |args: &[&str]| json(&[&on_ws[..], &["models", "limits"], args].concat());
     let plus = |v: &Value| {
         v.as_array()
             .unwrap()
@@ -441,40 +443,12 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
             .unwrap()
     };
 
-    let set = json(
-        &[
-            &on_ws[..],
-            &[
-                "models",
-                "limits",
-                "set",
-                "--model",
-                "qwen-plus",
-                "--requests",
-                "100/minute",
-            ],
-        ]
-        .concat(),
-    );
+    let set = limits(&["set", "--model", "qwen-plus", "--requests", "100/minute"]);
     assert_eq!(plus(&set)["workspaceLimit"]["requestLimit"], 100);
     assert_eq!(plus(&set)["workspaceLimit"]["requestLimitPeriod"], 60);
 
     // Tokens added: the request limit stays.
-    let both = json(
-        &[
-            &on_ws[..],
-            &[
-                "models",
-                "limits",
-                "set",
-                "--model",
-                "qwen-plus",
-                "--tokens",
-                "50000/hour",
-            ],
-        ]
-        .concat(),
-    );
+    let both = limits(&["set", "--model", "qwen-plus", "--tokens", "50000/hour"]);
     let own = &plus(&both)["workspaceLimit"];
     assert_eq!(
         (
@@ -485,16 +459,10 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
         (Some(100), Some(50_000), Some(3_600))
     );
 
-    let listed = json(&[&on_ws[..], &["models", "limits"]].concat());
+    let listed = limits(&[]);
     assert_eq!(plus(&listed)["workspaceLimit"], own.clone());
 
-    let cleared = json(
-        &[
-            &on_ws[..],
-            &["models", "limits", "clear", "--model", "qwen-plus"],
-        ]
-        .concat(),
-    );
+    let cleared = limits(&["clear", "--model", "qwen-plus"]);
     assert!(plus(&cleared).get("workspaceLimit").is_none(), "{cleared}");
 
     // Refused before any request: no workspace, a rate that is not one.

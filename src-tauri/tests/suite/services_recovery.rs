@@ -174,32 +174,28 @@ async fn a_lost_create_is_not_recovered_while_a_reset_runs() {
     lost_while_another_run(IntentAction::Reset).await;
 }
 
-/// A key the sandbox seeded in Beijing (its first).
-fn seeded_key_id(dir: &tempfile::TempDir) -> i64 {
-    let db = rusqlite::Connection::open_with_flags(
+/// One number from the sandbox's database (read-only, beside the running sandbox).
+fn db_number(dir: &tempfile::TempDir, sql: &str) -> i64 {
+    rusqlite::Connection::open_with_flags(
         dir.path().join("s.db"),
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )
-    .unwrap();
-    db.query_row(
-        "SELECT id FROM api_keys WHERE region = 'cn-beijing' ORDER BY id LIMIT 1",
-        [],
-        |r| r.get(0),
-    )
     .unwrap()
+    .query_row(sql, [], |r| r.get(0))
+    .unwrap()
+}
+
+/// A key the sandbox seeded in Beijing (its first).
+fn seeded_key_id(dir: &tempfile::TempDir) -> i64 {
+    db_number(
+        dir,
+        "SELECT id FROM api_keys WHERE region = 'cn-beijing' ORDER BY id LIMIT 1",
+    )
 }
 
 /// The id the sandbox gives its next key (SQLite's next row id).
 fn next_key_id(dir: &tempfile::TempDir) -> i64 {
-    let db = rusqlite::Connection::open_with_flags(
-        dir.path().join("s.db"),
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
-    )
-    .unwrap();
-    db.query_row("SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys", [], |r| {
-        r.get(0)
-    })
-    .unwrap()
+    db_number(dir, "SELECT COALESCE(MAX(id), 0) + 1 FROM api_keys")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
