@@ -328,7 +328,16 @@ impl From<crate::Error> for DashError {
 
 impl IntoResponse for DashError {
     fn into_response(self) -> Response {
-        let body = json!({"code": self.code, "message": self.message, "request_id": uuid::Uuid::new_v4().to_string()});
+        let request_id = uuid::Uuid::new_v4().to_string();
+        // A workspace limit (`throttle.rs`) is answered in the compatible
+        // mode's OpenAI-style error object, which OpenAI clients read as a
+        // rate limit.
+        let body = if self.status == 429 {
+            json!({"error": {"message": self.message, "type": self.code, "code": self.code, "param": null},
+                   "request_id": request_id})
+        } else {
+            json!({"code": self.code, "message": self.message, "request_id": request_id})
+        };
         let status = StatusCode::from_u16(self.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         (status, axum::Json(body)).into_response()
     }

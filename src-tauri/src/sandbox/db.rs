@@ -14,7 +14,26 @@ use std::time::Duration;
 /// "SKMS" (Studio Keys Model Studio sandbox) in ASCII.
 pub const APPLICATION_ID: i32 = 0x534B_4D53;
 /// The schema this build writes. Older files are migrated forward in one transaction.
-pub const SCHEMA_VERSION: i32 = 4;
+pub const SCHEMA_VERSION: i32 = 5;
+
+/// v5: the current window of each workspace limit (`throttle.rs`), one row per
+/// workspace, model and metric ("requests" or "tokens"), dropped with the
+/// limit, so a limit set again later counts from its setting. Idempotent
+/// like v2-v4.
+const SCHEMA_V5: &str = r#"
+CREATE TABLE IF NOT EXISTS limit_windows (
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    metric TEXT NOT NULL,
+    window_start INTEGER NOT NULL,
+    used INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, model, metric)
+);
+CREATE TRIGGER IF NOT EXISTS limit_windows_go_with_their_limit
+AFTER DELETE ON workspace_limits BEGIN
+    DELETE FROM limit_windows WHERE workspace_id = old.workspace_id AND model = old.model;
+END;
+"#;
 
 /// v4: a workspace's own limits of its models (UpdateModelLimits); a model
 /// without a row has none and the account's apply. Idempotent like v2 and v3.
@@ -318,7 +337,7 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
             .with_reason("sandbox_db_no_wal")
             .with_param("path", path.display().to_string()));
     }
-    // Each step in its own transaction; v2 to v4 are idempotent, so two
+    // Each step in its own transaction; v2 to v5 are idempotent, so two
     // processes migrating one old file at once both succeed.
     let steps = [
         (
@@ -328,6 +347,7 @@ fn check_and_migrate(conn: &Connection, path: &Path, existed: bool) -> Result<bo
         (2, SCHEMA_V2.to_string()),
         (3, SCHEMA_V3.to_string()),
         (4, SCHEMA_V4.to_string()),
+        (5, SCHEMA_V5.to_string()),
     ];
     for (to, sql) in steps.iter().filter(|(to, _)| version < *to) {
         conn.execute_batch(&format!(
@@ -495,6 +515,15 @@ mod tests {
         let got = migrated(
             "DROP TABLE workspace_limits; PRAGMA user_version = 3;",
             &["workspace_limits"],
+        );
+        assert_eq!(got, (SCHEMA_VERSION, 1, 1));
+    }
+
+    #[test]
+    fn a_version_4_database_with_data_gains_the_limit_windows_table() {
+        let got = migrated(
+            "DROP TABLE limit_windows; PRAGMA user_version = 4;",
+            &["limit_windows"],
         );
         assert_eq!(got, (SCHEMA_VERSION, 1, 1));
     }

@@ -6,7 +6,7 @@
 //! sandbox's rules for a change, as the console has them: the root account
 //! only (RAM users are refused `Forbidden.RAM`), never the default workspace,
 //! periods of a minute, an hour or a day, and no more than the account allows
-//! in that period. Nothing enforces the limits on calls yet.
+//! in that period. `throttle.rs` enforces them on chat calls.
 
 use super::apierror::ApiError;
 use super::billing::envelope;
@@ -106,12 +106,12 @@ pub fn model_limits(
     })
 }
 
-/// A workspace's own limit of `model`, if one was set.
-fn own_limit(
+/// A workspace's own limit of `model`, if one was set (`throttle.rs` enforces it).
+pub(super) fn own_limit(
     tx: &Transaction,
     workspace_id: &str,
     model: &str,
-) -> Result<Option<LimitValues>, ApiError> {
+) -> crate::Result<Option<LimitValues>> {
     let row = tx
         .query_row(
             "SELECT request_limit, request_limit_period, usage_limit, usage_limit_period

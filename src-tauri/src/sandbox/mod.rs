@@ -47,7 +47,9 @@
 //! # Errors the sandbox answers
 //!
 //! OpenAPI errors are `HTTP status` + `{"code","message","requestId",...}`;
-//! DashScope errors are `{"code","message","request_id"}`.
+//! DashScope errors are `{"code","message","request_id"}`, except a workspace
+//! limit's 429, which is the compatible mode's
+//! `{"error":{"message","type","code","param"},"request_id"}`.
 //!
 //! | situation | status | code |
 //! |---|---|---|
@@ -81,7 +83,9 @@
 //! | DashScope: `expire_in_seconds` outside 1..1800 | 400 | `InvalidParameter` |
 //! | chat: model not authorized in the key's workspace | 404 | `ModelNotFound` |
 //! | chat: model outside the key's model scope | 403 | `Model.AccessDenied` |
-//! | chat: no model or messages, `stream: true` | 400 | `InvalidParameter` |
+//! | chat: no model or messages, `stream` not a boolean | 400 | `InvalidParameter` |
+//! | chat: the workspace's own request limit used up for this window (`throttle.rs`) | 429 | `limit_requests`, in `{"error":{…}}` |
+//! | chat: the workspace's own token limit used up for this window | 429 | `limit_tokens`, in `{"error":{…}}` |
 //! | fault injection | 500/503, 429 + `x-acs-retry-after` | `InternalError`, `ServiceUnavailable`, `Throttling.User` |
 //!
 //! # Secrets at rest
@@ -105,6 +109,7 @@ mod net;
 mod openapi;
 pub mod seed;
 pub mod store;
+mod throttle;
 mod values;
 
 pub use fault::FaultConfig;

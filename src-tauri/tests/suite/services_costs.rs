@@ -31,9 +31,10 @@ fn cost_of<'a>(costs: &'a KeysCosts, id: &str) -> &'a studio_keys::services::cos
     costs.keys.iter().find(|k| k.api_key_id == id).unwrap()
 }
 
-async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
+/// A chat call with `value`: its HTTP status and JSON answer.
+async fn chat_answer(s: &Studio, region: RegionId, value: &Secret, model: &str) -> (u16, Value) {
     let sb = s.sandbox().await.unwrap();
-    let status = crate::support::http()
+    let answer = crate::support::http()
         .post(format!(
             "{}/compatible-mode/v1/chat/completions",
             sb.dashscope_base_url(region)
@@ -42,9 +43,45 @@ async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
         .json(&json!({"model": model, "messages": [{"role": "user", "content": "a".repeat(2000)}]}))
         .send()
         .await
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.json().await.unwrap())
+}
+
+async fn chat(s: &Studio, region: RegionId, value: &Secret, model: &str) {
+    let (status, answer) = chat_answer(s, region, value, model).await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+/// The id of the demo workspace "Team Alpha" in `region`.
+async fn team_alpha(s: &Studio, region: RegionId) -> String {
+    s.workspaces_list(region)
+        .await
         .unwrap()
-        .status();
-    assert_eq!(status, 200);
+        .into_iter()
+        .find(|w| w.workspace_name == "Team Alpha")
+        .unwrap()
+        .workspace_id
+}
+
+/// A new key in `workspace`, made as the root account: its id and value.
+async fn key_in(s: &Studio, region: RegionId, workspace: &str) -> (String, Secret) {
+    let sb = s.sandbox().await.unwrap();
+    let root = sb.identity(seed::ROOT).unwrap().clone();
+    let client = Client::new(
+        region,
+        Credentials::new(root.access_key_id, root.access_key_secret),
+        Some(&sb.openapi_base_url(region)),
+    )
+    .unwrap();
+    let key = client
+        .create_api_key(&studio_keys::protocol::requests::CreateApiKeyRequest {
+            workspace_id: Some(workspace.to_string()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    (key.api_key_id.to_string(), key.value)
 }
 
 /// `skm args` on `dirs`, which must succeed: its JSON document.
@@ -353,30 +390,9 @@ async fn a_billing_outage_leaves_the_keys_listed_with_a_sentence_and_no_idle_key
 async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
     let (_root, s, dirs) = home();
     let region = CnBeijing;
-    let sb = s.sandbox().await.unwrap();
-    let root = sb.identity(seed::ROOT).unwrap().clone();
-    let client = Client::new(
-        region,
-        Credentials::new(root.access_key_id, root.access_key_secret),
-        Some(&sb.openapi_base_url(region)),
-    )
-    .unwrap();
-    let team = s
-        .workspaces_list(region)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|w| w.workspace_name == "Team Alpha")
-        .unwrap()
-        .workspace_id;
-    let key = client
-        .create_api_key(&studio_keys::protocol::requests::CreateApiKeyRequest {
-            workspace_id: Some(team.clone()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
-    chat(&s, region, &key.value, "qwen-plus").await;
+    let team = team_alpha(&s, region).await;
+    let (key_id, key) = key_in(&s, region, &team).await;
+    chat(&s, region, &key, "qwen-plus").await;
 
     let everywhere = s
         .cost_report(region, CostGroup::Workspace, CostPeriod::Days(30), None)
@@ -398,7 +414,7 @@ async fn a_named_workspace_limits_the_rows_and_the_total_to_it() {
         .await
         .unwrap();
     let ids: Vec<&str> = report.rows.iter().map(|r| r.key.as_str()).collect();
-    assert_eq!(ids, vec![key.api_key_id.to_string().as_str()]);
+    assert_eq!(ids, vec![key_id.as_str()]);
     assert_eq!(
         report.total.as_ref().map(|t| t.amount.as_str()),
         Some(report.rows[0].amount.as_str()),
@@ -500,4 +516,43 @@ async fn skm_sets_changes_and_clears_a_workspace_limit() {
         "{notes:?}"
     );
     assert!(notes.iter().any(|n| n.ends_with("removed")), "{notes:?}");
+}
+
+/// A limit set with `skm` holds on the workspace's calls: with 2 requests an
+/// hour, the third call of the hour is answered 429 `limit_requests`; once
+/// `skm models limits clear` removed it, calls go through again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limit_set_with_skm_caps_the_workspaces_calls_until_it_is_cleared() {
+    let (_root, s, dirs) = home();
+    let region = CnBeijing;
+    let team = team_alpha(&s, region).await;
+    let (_, key) = key_in(&s, region, &team).await;
+    let limits = |args: &[&str]| {
+        let on_team = ["--json", "--workspace", team.as_str(), "models", "limits"];
+        skm_json(&dirs, &[&on_team[..], args].concat());
+    };
+    let hour = || chrono::Utc::now().timestamp() / 3_600;
+    // Windows are aligned to the hour: an attempt that crossed one is made again.
+    let mut answers = Vec::new();
+    for _ in 0..2 {
+        let started = hour();
+        limits(&["set", "--model", "qwen-plus", "--requests", "2/hour"]);
+        answers.clear();
+        for _ in 0..3 {
+            answers.push(chat_answer(&s, region, &key, "qwen-plus").await);
+        }
+        limits(&["clear", "--model", "qwen-plus"]);
+        if hour() == started {
+            break;
+        }
+    }
+    let statuses: Vec<u16> = answers.iter().map(|(status, _)| *status).collect();
+    assert_eq!(statuses, vec![200, 200, 429], "{answers:?}");
+    assert_eq!(
+        answers[2].1["error"]["code"], "limit_requests",
+        "{:?}",
+        answers[2]
+    );
+
+    chat(&s, region, &key, "qwen-plus").await;
 }
