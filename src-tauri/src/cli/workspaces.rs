@@ -134,7 +134,7 @@ pub async fn run_models(g: &GlobalArgs, studio: &Studio, cmd: ModelsCmd) -> Resu
                     let requests = rate("requests", requests)?;
                     let tokens = rate("tokens", tokens)?;
                     let limits = studio
-                        .model_limit_set(region, ws, &model, requests, tokens)
+                        .model_limit_set(region, ws, &model, requests, tokens, true)
                         .await?;
                     (model, limits, "limits_set")
                 }

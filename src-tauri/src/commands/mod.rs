@@ -74,7 +74,10 @@ pub fn specta_builder() -> tauri_specta::Builder<tauri::Wry> {
             updates::update_check,
             updates::update_download,
             updates::update_install,
+            workspaces::model_limit_clear,
+            workspaces::model_limit_set,
             workspaces::models_authorized,
+            workspaces::workspace_limits,
             workspaces::workspaces_list,
         ])
         // The rules' reasons and their fields: the UI's field errors and its own

@@ -25,6 +25,8 @@
     "keys_costs_all_regions",
     "keys_list",
     "keys_list_all_regions",
+    "model_limit_clear",
+    "model_limit_set",
     "models_authorized",
     "one_time_close",
     "one_time_copy",
@@ -55,5 +57,6 @@
     "update_check",
     "update_download",
     "update_install",
+    "workspace_limits",
     "workspaces_list",
 ]

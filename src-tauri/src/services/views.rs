@@ -328,21 +328,82 @@ pub struct WorkspaceView {
 }
 
 /// Requests and tokens a model may use per period (seconds), as the
-/// account or a workspace has it.
+/// account or a workspace has it. Counts are numbers in the UI: a day's
+/// tokens (billions at most) are far inside a double's exact integers.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, specta::Type)]
 #[serde(rename_all = "camelCase")]
 pub struct LimitView {
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Option<f64>)]
     pub request_limit: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Option<f64>)]
     pub request_limit_period: Option<i64>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Option<f64>)]
     pub usage_limit: Option<i64>,
     /// What `usage_limit` counts (`total_tokens`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage_limit_field: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[specta(type = Option<f64>)]
     pub usage_limit_period: Option<i64>,
+}
+
+/// A period a workspace limit counts over, as the app offers them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum LimitPeriod {
+    Minute,
+    Hour,
+    Day,
+}
+
+impl LimitPeriod {
+    pub fn seconds(self) -> i64 {
+        match self {
+            LimitPeriod::Minute => 60,
+            LimitPeriod::Hour => 3_600,
+            LimitPeriod::Day => 86_400,
+        }
+    }
+}
+
+/// A limit the app asks for: `count` per `period`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitRate {
+    #[specta(type = f64)]
+    pub count: i64,
+    pub period: LimitPeriod,
+}
+
+/// Why a workspace's limits are shown without a way to change them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub enum LimitsReadOnlyReason {
+    /// The default workspace always has the account's limits.
+    DefaultWorkspace,
+    /// Only the account's owner (root) changes limits.
+    RamUser,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct LimitsReadOnly {
+    pub reason: LimitsReadOnlyReason,
+    /// One line in the current language.
+    pub message: String,
+}
+
+/// A workspace's limits as the Limits view shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct WorkspaceLimitsView {
+    pub workspace_id: String,
+    pub is_default: bool,
+    pub limits: Vec<ModelLimitView>,
+    pub read_only: Option<LimitsReadOnly>,
 }
 
 /// One model's limits: the account's, and the workspace's own where set.

@@ -115,8 +115,14 @@ export const commands = {
 	updateCheck: () => __TAURI_INVOKE<UpdateCheck_Serialize>("update_check"),
 	updateDownload: (onProgress: Channel<DownloadProgress_Deserialize>) => __TAURI_INVOKE<null>("update_download", { onProgress }),
 	updateInstall: () => __TAURI_INVOKE<null>("update_install"),
+	/**  Removes the workspace's own limit of `model`: the account's applies again. */
+	modelLimitClear: (region: RegionId, workspaceId: string, model: string) => __TAURI_INVOKE<ModelLimitView_Serialize[]>("model_limit_clear", { region, workspaceId, model }),
+	/**  Sets the workspace's own limit of `model` to exactly `requests` and `tokens`. */
+	modelLimitSet: (region: RegionId, workspaceId: string, model: string, requests: LimitRate | null, tokens: LimitRate | null) => __TAURI_INVOKE<ModelLimitView_Serialize[]>("model_limit_set", { region, workspaceId, model, requests, tokens }),
 	/**  Models the workspace may call (AUTHORIZED + INFERENCE), for the access-scope picker. */
 	modelsAuthorized: (region: RegionId, workspaceId: string) => __TAURI_INVOKE<ModelView[]>("models_authorized", { region, workspaceId }),
+	/**  A workspace's limits per model, and whether this account may change them. */
+	workspaceLimits: (region: RegionId, workspaceId: string) => __TAURI_INVOKE<WorkspaceLimitsView_Serialize>("workspace_limits", { region, workspaceId }),
 	workspacesList: (region: RegionId) => __TAURI_INVOKE<WorkspaceView_Serialize[]>("workspaces_list", { region }),
 };
 
@@ -815,6 +821,84 @@ export type Lang = "en" | "zh-CN" |
 
 export type LangSetting = "system" | "en" | "zh-CN" | "zh-TW" | "ja";
 
+/**  A period a workspace limit counts over, as the app offers them. */
+export type LimitPeriod = "minute" | "hour" | "day";
+
+/**  A limit the app asks for: `count` per `period`. */
+export type LimitRate = {
+	count: number | null,
+	period: LimitPeriod,
+};
+
+/**
+ *  Requests and tokens a model may use per period (seconds), as the
+ *  account or a workspace has it. Counts are numbers in the UI: a day's
+ *  tokens (billions at most) are far inside a double's exact integers.
+ */
+export type LimitView = LimitView_Serialize | LimitView_Deserialize;
+
+/**
+ *  Requests and tokens a model may use per period (seconds), as the
+ *  account or a workspace has it. Counts are numbers in the UI: a day's
+ *  tokens (billions at most) are far inside a double's exact integers.
+ */
+export type LimitView_Deserialize = {
+	requestLimit?: number | null,
+	requestLimitPeriod?: number | null,
+	usageLimit?: number | null,
+	/**  What `usage_limit` counts (`total_tokens`). */
+	usageLimitField?: string | null,
+	usageLimitPeriod?: number | null,
+};
+
+/**
+ *  Requests and tokens a model may use per period (seconds), as the
+ *  account or a workspace has it. Counts are numbers in the UI: a day's
+ *  tokens (billions at most) are far inside a double's exact integers.
+ */
+export type LimitView_Serialize = {
+	requestLimit?: number | null,
+	requestLimitPeriod?: number | null,
+	usageLimit?: number | null,
+	/**  What `usage_limit` counts (`total_tokens`). */
+	usageLimitField?: string,
+	usageLimitPeriod?: number | null,
+};
+
+export type LimitsReadOnly = {
+	reason: LimitsReadOnlyReason,
+	/**  One line in the current language. */
+	message: string,
+};
+
+/**  Why a workspace's limits are shown without a way to change them. */
+export type LimitsReadOnlyReason = 
+/**  The default workspace always has the account's limits. */
+"defaultWorkspace" | 
+/**  Only the account's owner (root) changes limits. */
+"ramUser";
+
+/**  One model's limits: the account's, and the workspace's own where set. */
+export type ModelLimitView = ModelLimitView_Serialize | ModelLimitView_Deserialize;
+
+/**  One model's limits: the account's, and the workspace's own where set. */
+export type ModelLimitView_Deserialize = {
+	model: string,
+	name?: string | null,
+	workspaceId?: string | null,
+	modelLimit?: LimitView_Deserialize | null,
+	workspaceLimit?: LimitView_Deserialize | null,
+};
+
+/**  One model's limits: the account's, and the workspace's own where set. */
+export type ModelLimitView_Serialize = {
+	model: string,
+	name?: string,
+	workspaceId?: string,
+	modelLimit?: LimitView_Serialize,
+	workspaceLimit?: LimitView_Serialize,
+};
+
 export type ModelView = {
 	model: string,
 	name: string,
@@ -1378,6 +1462,25 @@ export type VerifyResult_Serialize = {
 	outcome: VerifyOutcome,
 	latencyMs: number | null,
 	error: IpcError_Serialize | null,
+};
+
+/**  A workspace's limits as the Limits view shows them. */
+export type WorkspaceLimitsView = WorkspaceLimitsView_Serialize | WorkspaceLimitsView_Deserialize;
+
+/**  A workspace's limits as the Limits view shows them. */
+export type WorkspaceLimitsView_Deserialize = {
+	workspaceId: string,
+	isDefault: boolean,
+	limits: ModelLimitView_Deserialize[],
+	readOnly?: LimitsReadOnly | null,
+};
+
+/**  A workspace's limits as the Limits view shows them. */
+export type WorkspaceLimitsView_Serialize = {
+	workspaceId: string,
+	isDefault: boolean,
+	limits: ModelLimitView_Serialize[],
+	readOnly: LimitsReadOnly | null,
 };
 
 export type WorkspaceView = WorkspaceView_Serialize | WorkspaceView_Deserialize;

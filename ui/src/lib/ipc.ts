@@ -29,9 +29,13 @@ import {
   type ImportCandidateView_Serialize,
   type IntentNotice_Serialize,
   type IpcError,
+  type LimitRate,
   type KeyFormat,
   type KeyPage_Serialize,
   type KeyView_Serialize,
+  type LimitView_Serialize,
+  type ModelLimitView_Serialize,
+  type WorkspaceLimitsView_Serialize,
   type OneTimeKey_Serialize,
   type PaintSource,
   type Permission,
@@ -74,6 +78,9 @@ export type {
   KeyFormat,
   KeyLimitScope,
   Lang,
+  LimitPeriod,
+  LimitRate,
+  LimitsReadOnly,
   ModelView,
   MovedAside,
   Permission,
@@ -113,6 +120,10 @@ export type KeyCost = KeyCost_Serialize;
 export type DailyCost = DailyCost_Serialize;
 export type CostsUnavailable = CostsUnavailable_Serialize;
 export type WorkspaceView = WorkspaceView_Serialize;
+export type LimitView = LimitView_Serialize;
+export type ModelLimitView = ModelLimitView_Serialize;
+/** A workspace's limits per model, and why (if so) this account may not change them. */
+export type WorkspaceLimitsView = WorkspaceLimitsView_Serialize;
 export type CreateKeyInput = CreateKeyInput_Deserialize;
 export type ClipboardStatus = ClipboardStatus_Serialize;
 export type VerifyResult = VerifyResult_Serialize;
@@ -241,6 +252,17 @@ export const ipc = normalised(
       profile(await commands.profileAddSandboxIdentity(identity)),
     workspacesList: (region: RegionId): Promise<WorkspaceView[]> => commands.workspacesList(region),
     modelsAuthorized: (region: RegionId, workspaceId: string) => commands.modelsAuthorized(region, workspaceId),
+    workspaceLimits: (region: RegionId, workspaceId: string): Promise<WorkspaceLimitsView> =>
+      commands.workspaceLimits(region, workspaceId),
+    modelLimitSet: (
+      region: RegionId,
+      workspaceId: string,
+      model: string,
+      requests: LimitRate | null,
+      tokens: LimitRate | null,
+    ): Promise<ModelLimitView[]> => commands.modelLimitSet(region, workspaceId, model, requests, tokens),
+    modelLimitClear: (region: RegionId, workspaceId: string, model: string): Promise<ModelLimitView[]> =>
+      commands.modelLimitClear(region, workspaceId, model),
     keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> => commands.keysList(region, workspaceId),
     keysListAllRegions: (): Promise<RegionKeys[]> => commands.keysListAllRegions(),
     /** `date`: YYYY-MM-DD, or null to clear it. */

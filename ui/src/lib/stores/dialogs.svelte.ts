@@ -13,6 +13,8 @@ export type DialogState =
   | { kind: "update" }
   /** The audit log; `apiKeyId` opens it filtered to that key (from its detail panel). */
   | { kind: "audit"; apiKeyId?: string }
+  /** A workspace's model limits in `region` (the header's workspace first). */
+  | { kind: "limits"; region: RegionId }
   /** Rotate a key; `rotation` resumes one under way at its step (never showing a value). */
   | { kind: "rotate"; key: KeyView; rotation?: RotationView }
   | null;
