@@ -303,6 +303,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                     Some(Box::new(move |status| handle.exit(status))),
                 );
                 remind_reviews(app.handle().clone(), studio.clone());
+                announce_spend(app.handle().clone(), studio.clone());
                 // While the page loads: the first list then finds its client ready.
                 let warming = studio.clone();
                 tauri::async_runtime::spawn(async move { warming.warm_up().await });
@@ -392,6 +393,44 @@ fn remind_reviews(app: tauri::AppHandle, studio: crate::services::Studio) {
                 }
             }
             tokio::time::sleep(REVIEW_CHECK_EVERY).await;
+        }
+    });
+}
+
+/// How often the running app compares each workspace's spend this month
+/// with its amount (`services::costs::alerts`).
+const SPEND_CHECK_EVERY: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Announce through an OS notification a workspace past 80 % or 100 % of
+/// its monthly amount, each threshold once a month.
+fn announce_spend(app: tauri::AppHandle, studio: crate::services::Studio) {
+    use tauri_plugin_notification::NotificationExt;
+    tauri::async_runtime::spawn(async move {
+        tokio::time::sleep(REVIEW_FIRST_CHECK_AFTER).await;
+        loop {
+            match studio.spend_notices().await {
+                Ok(notices) => {
+                    for notice in notices {
+                        let shown = app
+                            .notification()
+                            .builder()
+                            .title(&notice.title)
+                            .body(&notice.body)
+                            .show();
+                        // Marked only once shown: a failure is tried again next time.
+                        match shown {
+                            Ok(()) => {
+                                if let Err(e) = studio.spend_announced(&notice).await {
+                                    log::warn!("spend alert not recorded: {}", e.code);
+                                }
+                            }
+                            Err(e) => log::warn!("spend alert not shown: {e}"),
+                        }
+                    }
+                }
+                Err(e) => log::warn!("spend alerts not checked: {}", e.code),
+            }
+            tokio::time::sleep(SPEND_CHECK_EVERY).await;
         }
     });
 }

@@ -3,7 +3,7 @@
 use super::ipc;
 use crate::domain::error::IpcError;
 use crate::domain::regions::RegionId;
-use crate::services::costs::views::KeysCosts;
+use crate::services::costs::views::{KeysCosts, SpendAlertView};
 use crate::services::Studio;
 use tauri::State;
 
@@ -28,4 +28,36 @@ pub async fn keys_costs_all_regions(
     days: u32,
 ) -> Result<Vec<KeysCosts>, IpcError> {
     ipc(studio.keys_costs_all_regions(days).await)
+}
+
+/// The active account's spend alerts against this month's spend.
+#[tauri::command]
+#[specta::specta]
+pub async fn spend_alerts(studio: State<'_, Studio>) -> Result<Vec<SpendAlertView>, IpcError> {
+    ipc(studio.spend_alerts().await)
+}
+
+/// Sets a workspace's monthly amount (a decimal string in the bill's currency).
+#[tauri::command]
+#[specta::specta]
+pub async fn spend_alert_set(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    workspace_id: String,
+    amount: String,
+    currency: String,
+) -> Result<SpendAlertView, IpcError> {
+    ipc(studio
+        .spend_alert_set(region, &workspace_id, &amount, &currency)
+        .await)
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn spend_alert_clear(
+    studio: State<'_, Studio>,
+    region: RegionId,
+    workspace_id: String,
+) -> Result<(), IpcError> {
+    ipc(studio.spend_alert_clear(region, &workspace_id).await)
 }

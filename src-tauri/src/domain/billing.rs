@@ -1,5 +1,6 @@
 //! The billing calendar, in one place: which day a moment belongs to on the
-//! bill, and the periods `skm cost` and the app ask about.
+//! bill, the periods `skm cost` and the app ask about, and its amounts held
+//! exactly (`Amount`).
 //!
 //! Alibaba Cloud China bills by the day in China Standard Time, so a billing
 //! day runs from 00:00 to 24:00 UTC+8 whatever the computer's own zone is.
@@ -63,9 +64,110 @@ pub fn month_of(day: NaiveDate) -> String {
     format!("{:04}-{:02}", day.year(), day.month())
 }
 
+/// An amount as the bill writes it (`"123.4567"`), held exactly: a whole
+/// number of `10^-scale` units. Never a float, so a budget compares to its
+/// last digit (80.0000 of 100.0000 is 80 %, 79.9999 is not).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Amount {
+    units: i128,
+    scale: u32,
+}
+
+/// The most digits on either side of the point an amount may have.
+const AMOUNT_DIGITS_MAX: usize = 18;
+
+impl Amount {
+    /// `123`, `123.4567`, `-0.5`; nothing else (no exponent, sign `+`, spaces
+    /// inside, or a point without digits after it).
+    pub fn parse(text: &str) -> Option<Amount> {
+        let text = text.trim();
+        let (negative, digits) = match text.strip_prefix('-') {
+            Some(rest) => (true, rest),
+            None => (false, text),
+        };
+        let (whole, fraction) = match digits.split_once('.') {
+            Some((w, f)) if !f.is_empty() => (w, f),
+            Some(_) => return None,
+            None => (digits, ""),
+        };
+        let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+        if whole.is_empty()
+            || whole.len() > AMOUNT_DIGITS_MAX
+            || fraction.len() > AMOUNT_DIGITS_MAX
+            || !all_digits(whole)
+            || !all_digits(fraction)
+        {
+            return None;
+        }
+        let units: i128 = format!("{whole}{fraction}").parse().ok()?;
+        Some(Amount {
+            units: if negative { -units } else { units },
+            scale: fraction.len() as u32,
+        })
+    }
+
+    pub fn is_positive(self) -> bool {
+        self.units > 0
+    }
+
+    fn at_scale(self, scale: u32) -> i128 {
+        self.units * 10i128.pow(scale - self.scale)
+    }
+
+    /// Whether this is at least `percent` % of `whole`.
+    pub fn reaches(self, percent: u32, whole: Amount) -> bool {
+        let scale = self.scale.max(whole.scale);
+        self.at_scale(scale) * 100 >= whole.at_scale(scale) * i128::from(percent)
+    }
+
+    /// The whole percent of `whole` this is, rounded down; `None` for a whole of zero or less.
+    pub fn percent_of(self, whole: Amount) -> Option<i128> {
+        let scale = self.scale.max(whole.scale);
+        let whole = whole.at_scale(scale);
+        (whole > 0).then(|| self.at_scale(scale) * 100 / whole)
+    }
+}
+
+impl PartialOrd for Amount {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Amount {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        let scale = self.scale.max(other.scale);
+        self.at_scale(scale).cmp(&other.at_scale(scale))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_budget_is_reached_to_the_last_digit_never_through_a_float() {
+        let budget = Amount::parse("100.0000").unwrap();
+        assert!(Amount::parse("80.0000").unwrap().reaches(80, budget));
+        assert!(!Amount::parse("79.9999").unwrap().reaches(80, budget));
+        assert!(
+            Amount::parse("80").unwrap().reaches(80, budget),
+            "scales differ"
+        );
+        assert!(Amount::parse("100.00001").unwrap().reaches(100, budget));
+        assert!(!Amount::parse("99.99999").unwrap().reaches(100, budget));
+        assert_eq!(Amount::parse("85.5").unwrap().percent_of(budget), Some(85));
+        assert_eq!(
+            Amount::parse("1")
+                .unwrap()
+                .percent_of(Amount::parse("0").unwrap()),
+            None
+        );
+        assert!(Amount::parse("20.5").unwrap() > Amount::parse("20.4999").unwrap());
+        for bad in ["", "1.", ".5", "1e3", "+1", "1,5", "1 000", "abc", "1.2.3"] {
+            assert_eq!(Amount::parse(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn a_billing_day_starts_at_midnight_in_china() {

@@ -127,6 +127,7 @@ pub const ACTIONS: &[&str] = &[
     "profile_remove",
     "profile_import",
     "model_limits",
+    "spend_alert",
 ];
 
 /// Refuse an action the log does not record, naming those it does.

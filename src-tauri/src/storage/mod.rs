@@ -13,4 +13,5 @@ pub mod records;
 pub mod review_dates;
 pub mod rotations;
 pub mod saved_keys;
+pub mod spend_alerts;
 pub mod vault;

@@ -39,6 +39,8 @@ pub const SETTINGS_FILE: &str = "settings.json";
 pub const SAVED_KEYS_INDEX: &str = "saved-keys.json";
 /// Review-by dates (`storage::review_dates`).
 pub const REVIEW_DATES_FILE: &str = "review-dates.json";
+/// Monthly spend alerts per workspace (`storage::spend_alerts`).
+pub const SPEND_ALERTS_FILE: &str = "spend-alerts.json";
 
 // In the data folder: what the app made and must not lose.
 /// The app's own sandbox (SQLite, with its `-wal` and `-shm` files).
@@ -51,6 +53,10 @@ pub const CALLERS_FILE: &str = "callers.json";
 pub const AUDIT_DIR: &str = "audit";
 /// Rotations in progress, a record each (`storage::rotations`).
 pub const ROTATIONS_DIR: &str = "rotations";
+
+pub fn spend_alerts_file(config: &Path) -> PathBuf {
+    config.join(SPEND_ALERTS_FILE)
+}
 
 pub fn review_dates_file(config: &Path) -> PathBuf {
     config.join(REVIEW_DATES_FILE)

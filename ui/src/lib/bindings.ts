@@ -108,6 +108,11 @@ export const commands = {
 	rotationStart: (region: RegionId, apiKeyId: string, grace: string) => __TAURI_INVOKE<RotationStarted_Serialize>("rotation_start", { region, apiKeyId, grace }),
 	/**  The active profile's rotations in progress, held against the cloud. */
 	rotationsList: () => __TAURI_INVOKE<RotationsReport_Serialize>("rotations_list"),
+	spendAlertClear: (region: RegionId, workspaceId: string) => __TAURI_INVOKE<null>("spend_alert_clear", { region, workspaceId }),
+	/**  Sets a workspace's monthly amount (a decimal string in the bill's currency). */
+	spendAlertSet: (region: RegionId, workspaceId: string, amount: string, currency: string) => __TAURI_INVOKE<SpendAlertView_Serialize>("spend_alert_set", { region, workspaceId, amount, currency }),
+	/**  The active account's spend alerts against this month's spend. */
+	spendAlerts: () => __TAURI_INVOKE<SpendAlertView_Serialize[]>("spend_alerts"),
 	settingsGet: () => __TAURI_INVOKE<AppSettings_Serialize>("settings_get"),
 	settingsSet: (settings: AppSettings_Deserialize) => __TAURI_INVOKE<AppSettings_Serialize>("settings_set", { settings }),
 	/**  Whether the keychain answers, and any settings file moved aside at start. */
@@ -127,7 +132,7 @@ export const commands = {
 };
 
 /* Constants */
-export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import","model_limits"] as const;
+export const AUDIT_ACTIONS = ["create","reset","update","disable","enable","delete","copy","copy_env","export","temporary_key","exec","rotate","save_pasted","forget","profile_add","profile_remove","profile_import","model_limits","spend_alert"] as const;
 
 export const GRACE_DEFAULT = "7d" as const;
 
@@ -1341,6 +1346,53 @@ export type SkippedEntry = {
 	source: ImportSource,
 	label: string,
 	mode: string,
+};
+
+/**  A workspace's monthly spend alert against this bill month's spend. */
+export type SpendAlertView = SpendAlertView_Serialize | SpendAlertView_Deserialize;
+
+/**  A workspace's monthly spend alert against this bill month's spend. */
+export type SpendAlertView_Deserialize = {
+	region: RegionId,
+	workspaceId: string,
+	workspaceName?: string | null,
+	/**  The monthly amount, a decimal string in `currency`. */
+	amount: string,
+	currency: string,
+	/**  The bill month (`YYYY-MM`, UTC+8) the figures are for. */
+	month: string,
+	/**  What the workspace spent this month, as the bill states it. */
+	spent?: string | null,
+	/**  Whole percent of the amount spent, rounded down. */
+	percent?: number | null,
+	/**  The highest threshold passed (80 or 100). */
+	reached?: number | null,
+	/**  The workspace's most expensive keys this month (at most three). */
+	topKeys: CostRow_Deserialize[],
+	/**  Why there are no figures (the bill could not be read). */
+	unavailable?: IpcError_Deserialize | null,
+};
+
+/**  A workspace's monthly spend alert against this bill month's spend. */
+export type SpendAlertView_Serialize = {
+	region: RegionId,
+	workspaceId: string,
+	workspaceName: string | null,
+	/**  The monthly amount, a decimal string in `currency`. */
+	amount: string,
+	currency: string,
+	/**  The bill month (`YYYY-MM`, UTC+8) the figures are for. */
+	month: string,
+	/**  What the workspace spent this month, as the bill states it. */
+	spent: string | null,
+	/**  Whole percent of the amount spent, rounded down. */
+	percent: number | null,
+	/**  The highest threshold passed (80 or 100). */
+	reached: number | null,
+	/**  The workspace's most expensive keys this month (at most three). */
+	topKeys: CostRow_Serialize[],
+	/**  Why there are no figures (the bill could not be read). */
+	unavailable: IpcError_Serialize | null,
 };
 
 /**  The state of this computer's storage, for the settings screen and first-run notes. */

@@ -33,6 +33,7 @@ import {
   type KeyFormat,
   type KeyPage_Serialize,
   type KeyView_Serialize,
+  type SpendAlertView_Serialize,
   type LimitView_Serialize,
   type ModelLimitView_Serialize,
   type WorkspaceLimitsView_Serialize,
@@ -121,6 +122,8 @@ export type DailyCost = DailyCost_Serialize;
 export type CostsUnavailable = CostsUnavailable_Serialize;
 export type WorkspaceView = WorkspaceView_Serialize;
 export type LimitView = LimitView_Serialize;
+/** A workspace's monthly spend alert against this bill month's spend. */
+export type SpendAlertView = SpendAlertView_Serialize;
 export type ModelLimitView = ModelLimitView_Serialize;
 /** A workspace's limits per model, and why (if so) this account may not change them. */
 export type WorkspaceLimitsView = WorkspaceLimitsView_Serialize;
@@ -263,6 +266,10 @@ export const ipc = normalised(
     ): Promise<ModelLimitView[]> => commands.modelLimitSet(region, workspaceId, model, requests, tokens),
     modelLimitClear: (region: RegionId, workspaceId: string, model: string): Promise<ModelLimitView[]> =>
       commands.modelLimitClear(region, workspaceId, model),
+    spendAlerts: (): Promise<SpendAlertView[]> => commands.spendAlerts(),
+    spendAlertSet: (region: RegionId, workspaceId: string, amount: string, currency: string): Promise<SpendAlertView> =>
+      commands.spendAlertSet(region, workspaceId, amount, currency),
+    spendAlertClear: (region: RegionId, workspaceId: string): Promise<null> => commands.spendAlertClear(region, workspaceId),
     keysList: (region: RegionId, workspaceId: string | null): Promise<KeyPage> => commands.keysList(region, workspaceId),
     keysListAllRegions: (): Promise<RegionKeys[]> => commands.keysListAllRegions(),
     /** `date`: YYYY-MM-DD, or null to clear it. */

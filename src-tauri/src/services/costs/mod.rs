@@ -2,6 +2,7 @@
 //! uses any more. Key objects carry no last-used time, so spend is the
 //! honest signal of use. Periods are billing days (`domain::billing`, UTC+8).
 
+pub mod alerts;
 mod collect;
 pub mod views;
 

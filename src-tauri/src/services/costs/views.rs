@@ -149,3 +149,27 @@ pub struct IdleKeys {
     pub period: BillingPeriod,
     pub keys: Vec<IdleKey>,
 }
+
+/// A workspace's monthly spend alert against this bill month's spend.
+#[derive(Debug, Clone, Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SpendAlertView {
+    pub region: RegionId,
+    pub workspace_id: String,
+    pub workspace_name: Option<String>,
+    /// The monthly amount, a decimal string in `currency`.
+    pub amount: String,
+    pub currency: String,
+    /// The bill month (`YYYY-MM`, UTC+8) the figures are for.
+    pub month: String,
+    /// What the workspace spent this month, as the bill states it.
+    pub spent: Option<String>,
+    /// Whole percent of the amount spent, rounded down.
+    pub percent: Option<u32>,
+    /// The highest threshold passed (80 or 100).
+    pub reached: Option<u32>,
+    /// The workspace's most expensive keys this month (at most three).
+    pub top_keys: Vec<CostRow>,
+    /// Why there are no figures (the bill could not be read).
+    pub unavailable: Option<IpcError>,
+}

@@ -619,6 +619,34 @@ const en = {
     saving: "Saving…",
     saved: "The limit of {model} is saved.",
     cleared: "{model} uses the account's limit again.",
+    budget: {
+      title: "Monthly spend alert",
+      intro: "Be told when this workspace's spend in the bill month (UTC+8) passes 80 % and 100 % of an amount: a banner here and one notification each time.",
+      amount: "Amount a month",
+      currency: "Currency",
+      save: "Set alert",
+      remove: "Remove alert",
+      current: "Alert at {amount} {currency} a month; {spent} spent this month ({percent} %).",
+      currentUnknown: "Alert at {amount} {currency} a month.",
+      invalid: "Write a positive amount, such as 500 or 499.50.",
+      saved: "Spend alert set.",
+      removed: "Spend alert removed.",
+    },
+  },
+  spend: {
+    leadNear: "{workspace} ({region}) has spent {spent} of its {amount} {currency} this month ({percent} %).",
+    leadOver: "{workspace} ({region}) has passed its monthly amount: {spent} of {amount} {currency} ({percent} %).",
+    keys: "Most expensive keys this month: {keys}.",
+    noKeys: "No key has spent this month.",
+    key: "“{name}” {amount}",
+    disable: {
+      one: "Disable this key…",
+      other: "Disable these {count} keys…",
+    },
+    confirmTitle: {
+      one: "Disable the workspace's most expensive key?",
+      other: "Disable the workspace's {count} most expensive keys?",
+    },
   },
   audit: {
     title: "Audit log",
@@ -667,6 +695,7 @@ const en = {
       profile_remove: "Remove account",
       profile_import: "Import account",
       model_limits: "Change model limits",
+      spend_alert: "Set or remove a spend alert",
     },
     outcome: {
       started: "Started",

@@ -621,6 +621,34 @@ const ja: Catalog = {
     saving: "保存中…",
     saved: "{model} の上限を保存しました。",
     cleared: "{model} はアカウントの上限に戻りました。",
+    budget: {
+      title: "毎月の料金アラート",
+      intro: "このワークスペースの請求月（UTC+8）の料金が設定額の 80% と 100% を超えたときにお知らせします。ここにバナーを表示し、それぞれ 1 回通知します。",
+      amount: "1 か月の金額",
+      currency: "通貨",
+      save: "アラートを設定",
+      remove: "アラートを削除",
+      current: "アラートは月 {amount} {currency}。今月の料金は {spent}（{percent}%）です。",
+      currentUnknown: "アラートは月 {amount} {currency} です。",
+      invalid: "500 や 499.50 のような正の金額を入力してください。",
+      saved: "料金アラートを設定しました。",
+      removed: "料金アラートを削除しました。",
+    },
+  },
+  spend: {
+    leadNear: "{workspace}（{region}）の今月の料金は {spent} / {amount} {currency}（{percent}%）です。",
+    leadOver: "{workspace}（{region}）の今月の料金が設定額を超えました：{spent} / {amount} {currency}（{percent}%）。",
+    keys: "今月料金の多い API Key：{keys}。",
+    noKeys: "今月料金が発生した API Key はありません。",
+    key: "「{name}」{amount}",
+    disable: {
+      one: "この API Key を無効にする…",
+      other: "これら {count} 個の API Key を無効にする…",
+    },
+    confirmTitle: {
+      one: "ワークスペースで最も料金の多い API Key を無効にしますか？",
+      other: "ワークスペースで料金の多い {count} 個の API Key を無効にしますか？",
+    },
   },
   audit: {
     title: "監査ログ",
@@ -669,6 +697,7 @@ const ja: Catalog = {
       profile_remove: "アカウントを削除",
       profile_import: "アカウントをインポート",
       model_limits: "モデルの上限を変更",
+      spend_alert: "料金アラートを設定・削除",
     },
     outcome: {
       started: "開始",

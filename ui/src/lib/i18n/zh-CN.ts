@@ -621,6 +621,34 @@ const zhCN: Catalog = {
     saving: "正在保存…",
     saved: "{model} 的限额已保存。",
     cleared: "{model} 已恢复使用账号限额。",
+    budget: {
+      title: "每月费用提醒",
+      intro: "当该业务空间在账单月（UTC+8）内的费用超过设定金额的 80% 和 100% 时提醒您：此处显示横幅，并各发送一次通知。",
+      amount: "每月金额",
+      currency: "币种",
+      save: "设置提醒",
+      remove: "移除提醒",
+      current: "提醒金额为每月 {amount} {currency}；本月已花费 {spent}（{percent}%）。",
+      currentUnknown: "提醒金额为每月 {amount} {currency}。",
+      invalid: "请填写正数金额，例如 500 或 499.50。",
+      saved: "费用提醒已设置。",
+      removed: "费用提醒已移除。",
+    },
+  },
+  spend: {
+    leadNear: "{workspace}（{region}）本月已花费 {spent} / {amount} {currency}（{percent}%）。",
+    leadOver: "{workspace}（{region}）本月费用已超过设定金额：{spent} / {amount} {currency}（{percent}%）。",
+    keys: "本月费用最高的 API Key：{keys}。",
+    noKeys: "本月还没有 API Key 产生费用。",
+    key: "“{name}” {amount}",
+    disable: {
+      one: "停用此 API Key…",
+      other: "停用这 {count} 个 API Key…",
+    },
+    confirmTitle: {
+      one: "停用该业务空间费用最高的 API Key？",
+      other: "停用该业务空间费用最高的 {count} 个 API Key？",
+    },
   },
   audit: {
     title: "审计日志",
@@ -669,6 +697,7 @@ const zhCN: Catalog = {
       profile_remove: "移除账号",
       profile_import: "导入账号",
       model_limits: "修改模型限额",
+      spend_alert: "设置或移除费用提醒",
     },
     outcome: {
       started: "已开始",

@@ -621,6 +621,34 @@ const zhTW: Catalog = {
     saving: "正在儲存…",
     saved: "{model} 的限額已儲存。",
     cleared: "{model} 已恢復使用帳號限額。",
+    budget: {
+      title: "每月費用提醒",
+      intro: "當此業務空間在帳單月（UTC+8）內的費用超過設定金額的 80% 和 100% 時提醒您：此處顯示橫幅，並各傳送一次通知。",
+      amount: "每月金額",
+      currency: "幣別",
+      save: "設定提醒",
+      remove: "移除提醒",
+      current: "提醒金額為每月 {amount} {currency}；本月已花費 {spent}（{percent}%）。",
+      currentUnknown: "提醒金額為每月 {amount} {currency}。",
+      invalid: "請填寫正數金額，例如 500 或 499.50。",
+      saved: "費用提醒已設定。",
+      removed: "費用提醒已移除。",
+    },
+  },
+  spend: {
+    leadNear: "{workspace}（{region}）本月已花費 {spent} / {amount} {currency}（{percent}%）。",
+    leadOver: "{workspace}（{region}）本月費用已超過設定金額：{spent} / {amount} {currency}（{percent}%）。",
+    keys: "本月費用最高的 API Key：{keys}。",
+    noKeys: "本月還沒有 API Key 產生費用。",
+    key: "「{name}」{amount}",
+    disable: {
+      one: "停用此 API Key…",
+      other: "停用這 {count} 個 API Key…",
+    },
+    confirmTitle: {
+      one: "停用此業務空間費用最高的 API Key？",
+      other: "停用此業務空間費用最高的 {count} 個 API Key？",
+    },
   },
   audit: {
     title: "稽核日誌",
@@ -669,6 +697,7 @@ const zhTW: Catalog = {
       profile_remove: "移除帳號",
       profile_import: "匯入帳號",
       model_limits: "修改模型限額",
+      spend_alert: "設定或移除費用提醒",
     },
     outcome: {
       started: "已開始",

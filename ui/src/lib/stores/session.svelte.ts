@@ -7,6 +7,7 @@ import { reported } from "./attempt.svelte";
 import { keys } from "./keys.svelte";
 import { profiles } from "./profiles.svelte";
 import { reviews } from "./reviews.svelte";
+import { spend } from "./spend.svelte";
 import { rotations } from "./rotations.svelte";
 import { forgetModels, workspaces } from "./workspaces.svelte";
 
@@ -31,6 +32,7 @@ class SessionStore {
     this.region = this.#startRegion();
     this.workspaceId = null;
     void reviews.reset();
+    void spend.reset();
     // The new account's rotations come with its first list.
     rotations.forget();
     await this.#show();
