@@ -175,6 +175,10 @@ def test_a_workspace_limit_answers_429_past_the_cap_and_clearing_lifts_it(sandbo
         client_for(sandbox, first).chat.completions.create(model="qwen-max", messages=PROMPT)
         with pytest.raises(openai.RateLimitError) as refused:
             client_for(sandbox, second).chat.completions.create(model="qwen-max", messages=PROMPT)
+        # A change that drops the token limit forgets its window: added back, it counts afresh.
+        set_limit(sandbox, ws, "qwen-max", requests_=(100, 86400))
+        set_limit(sandbox, ws, "qwen-max", requests_=(100, 86400), tokens=(1, 86400))
+        client_for(sandbox, first).chat.completions.create(model="qwen-max", messages=PROMPT)
         set_limit(sandbox, ws, "qwen-max", op="DELETE")
         return refused.value
 

@@ -241,14 +241,19 @@ impl Drop for StreamMeter {
         if self.metered {
             return;
         }
-        let mut rest = StreamMeter {
-            call: self.call.clone(),
-            sent: std::mem::take(&mut self.sent),
-            metered: false,
-        };
         self.metered = true;
-        let mut meter = move || {
-            if rest.meter_now().is_err() {
+        // Plain data in the closure: if the runtime is shutting down and
+        // drops it unrun, nothing else is dropped that would try again.
+        let output = self.output_tokens();
+        let call = self.call.clone();
+        let meter = move || {
+            if call
+                .app
+                .shared
+                .db
+                .write(|tx| call.meter(tx, output))
+                .is_err()
+            {
                 log::warn!("sandbox: a stream's spend could not be recorded");
             }
         };

@@ -18,8 +18,9 @@ pub const SCHEMA_VERSION: i32 = 5;
 
 /// v5: the current window of each workspace limit (`throttle.rs`), one row per
 /// workspace, model and metric ("requests" or "tokens"), dropped with the
-/// limit, so a limit set again later counts from its setting. Idempotent
-/// like v2-v4.
+/// limit, or with the part of it a change removes or gives another period, so
+/// a limit set again later counts from its setting (a changed count keeps
+/// counting, as the cloud's window does). Idempotent like v2-v4.
 const SCHEMA_V5: &str = r#"
 CREATE TABLE IF NOT EXISTS limit_windows (
     workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
@@ -32,6 +33,14 @@ CREATE TABLE IF NOT EXISTS limit_windows (
 CREATE TRIGGER IF NOT EXISTS limit_windows_go_with_their_limit
 AFTER DELETE ON workspace_limits BEGIN
     DELETE FROM limit_windows WHERE workspace_id = old.workspace_id AND model = old.model;
+END;
+CREATE TRIGGER IF NOT EXISTS limit_windows_follow_their_limit
+AFTER UPDATE ON workspace_limits BEGIN
+    DELETE FROM limit_windows WHERE workspace_id = new.workspace_id AND model = new.model AND (
+        (metric = 'requests' AND (new.request_limit IS NULL
+            OR new.request_limit_period IS NOT old.request_limit_period))
+        OR (metric = 'tokens' AND (new.usage_limit IS NULL
+            OR new.usage_limit_period IS NOT old.usage_limit_period)));
 END;
 "#;
 

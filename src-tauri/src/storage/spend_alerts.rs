@@ -3,7 +3,7 @@
 //! thresholds an OS notification already announced. Amounts and ids only.
 
 use super::profiles::file::write_json_atomic;
-use crate::domain::error::Result;
+use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::regions::RegionId;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -28,7 +28,7 @@ pub struct SpendAlert {
 }
 
 impl SpendAlert {
-    fn is(&self, profile: &str, region: RegionId, workspace_id: &str) -> bool {
+    pub fn is(&self, profile: &str, region: RegionId, workspace_id: &str) -> bool {
         self.profile == profile && self.region == region && self.workspace_id == workspace_id
     }
 
@@ -53,24 +53,48 @@ fn one_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+fn unreadable(path: &std::path::Path, technical: String) -> Error {
+    Error::new(ErrorCode::Config)
+        .with_reason("spend_alerts_unreadable")
+        .with_param("path", path.display().to_string())
+        .with_technical(technical)
+}
+
 impl SpendAlerts {
     pub fn new(path: PathBuf) -> Self {
         SpendAlerts { path }
     }
 
-    /// Every alert kept here; an unreadable file counts as none (an alert is
-    /// a convenience and never stops the app), and is replaced on the next set.
+    /// Every alert kept here; an unreadable file counts as none to show (an
+    /// alert is a convenience and never stops the app).
     pub fn all(&self) -> Vec<SpendAlert> {
-        std::fs::read(&self.path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-            .unwrap_or_default()
+        self.read().unwrap_or_default()
     }
 
-    /// Sets (or replaces) a workspace's amount; a new amount is announced afresh.
-    pub fn set(&self, alert: SpendAlert) -> Result<()> {
+    /// The alerts, for a change: a file that exists but cannot be read is an
+    /// error and is left as it is, never overwritten with less.
+    fn read(&self) -> Result<Vec<SpendAlert>> {
+        let bytes = match std::fs::read(&self.path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(unreadable(&self.path, e.to_string())),
+        };
+        serde_json::from_slice(&bytes).map_err(|e| unreadable(&self.path, e.to_string()))
+    }
+
+    /// Sets (or replaces) a workspace's amount. A new amount or currency is
+    /// announced afresh; the same one again keeps what was announced.
+    pub fn set(&self, mut alert: SpendAlert) -> Result<()> {
         let _one = one_at_a_time();
-        let mut all = self.all();
+        let mut all = self.read()?;
+        if let Some(old) = all
+            .iter()
+            .find(|a| a.is(&alert.profile, alert.region, &alert.workspace_id))
+            .filter(|old| old.amount == alert.amount && old.currency == alert.currency)
+        {
+            alert.announced_month = old.announced_month.clone();
+            alert.announced = old.announced.clone();
+        }
         all.retain(|a| !a.is(&alert.profile, alert.region, &alert.workspace_id));
         all.push(alert);
         write_json_atomic(&self.path, &all)
@@ -79,7 +103,7 @@ impl SpendAlerts {
     /// Removes a workspace's amount; false when there was none.
     pub fn clear(&self, profile: &str, region: RegionId, workspace_id: &str) -> Result<bool> {
         let _one = one_at_a_time();
-        let mut all = self.all();
+        let mut all = self.read()?;
         let before = all.len();
         all.retain(|a| !a.is(profile, region, workspace_id));
         if all.len() == before {
@@ -99,7 +123,7 @@ impl SpendAlerts {
         threshold: u32,
     ) -> Result<()> {
         let _one = one_at_a_time();
-        let mut all = self.all();
+        let mut all = self.read()?;
         let Some(alert) = all.iter_mut().find(|a| a.is(profile, region, workspace_id)) else {
             return Ok(());
         };
@@ -151,7 +175,17 @@ mod tests {
             "a new month announces again"
         );
 
-        // A new amount replaces the old one and is announced afresh.
+        // The same amount again keeps what was announced; a new one starts afresh.
+        alerts.set(alert("ws-a")).unwrap();
+        let a = alerts
+            .all()
+            .into_iter()
+            .find(|a| a.workspace_id == "ws-a")
+            .unwrap();
+        assert!(
+            a.announced_in("2026-12", 80),
+            "re-saving the same amount notifies nothing again"
+        );
         alerts
             .set(SpendAlert {
                 amount: "200".into(),
@@ -168,6 +202,13 @@ mod tests {
         assert!(!alerts.clear("p", RegionId::CnBeijing, "ws-a").unwrap());
         assert_eq!(alerts.all().len(), 1);
         std::fs::write(dir.path().join("spend-alerts.json"), b"not json").unwrap();
-        assert!(alerts.all().is_empty(), "an unreadable file is no alert");
+        assert!(alerts.all().is_empty(), "an unreadable file shows no alert");
+        let e = alerts.set(alert("ws-c")).unwrap_err();
+        assert_eq!(e.reason.as_deref(), Some("spend_alerts_unreadable"));
+        assert_eq!(
+            std::fs::read(dir.path().join("spend-alerts.json")).unwrap(),
+            b"not json",
+            "and is never overwritten with less"
+        );
     }
 }

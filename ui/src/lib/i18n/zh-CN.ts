@@ -169,7 +169,7 @@ const zhCN: Catalog = {
       one: "有 1 个已启用的 API Key 近 {days} 天没有费用。",
       other: "有 {count} 个已启用的 API Key 近 {days} 天没有费用。",
     },
-    body: "停用无人使用的 API Key，泄露的副本就无法被使用。您随时可以重新启用。",
+    body: "停用无人使用的 API Key，泄露的副本就无法被使用。",
     disable: {
       one: "停用它…",
       other: "停用它们…",

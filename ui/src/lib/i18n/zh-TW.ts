@@ -169,7 +169,7 @@ const zhTW: Catalog = {
       one: "有 1 個已啟用的 API Key 近 {days} 天沒有費用。",
       other: "有 {count} 個已啟用的 API Key 近 {days} 天沒有費用。",
     },
-    body: "停用無人使用的 API Key，即使副本外洩也無法被使用。您隨時可以重新啟用。",
+    body: "停用無人使用的 API Key，即使副本外洩也無法被使用。",
     disable: {
       one: "停用它…",
       other: "停用它們…",

@@ -3,7 +3,7 @@
 // both say the same thing and run the same calls. Each runs through the
 // caller's Attempt, whose error the caller shows next to where it was asked.
 import type { KeyView } from "../ipc";
-import { t } from "../i18n/index.svelte";
+import { t, tn } from "../i18n/index.svelte";
 import type { Attempt } from "./attempt.svelte";
 import { dialogs } from "./dialogs.svelte";
 import { keys } from "./keys.svelte";
@@ -103,4 +103,22 @@ export async function forgetSaved(key: KeyView, attempt: Attempt): Promise<boole
     return true;
   });
   return done === true;
+}
+
+/**
+ * Disables each of `list`, one at a time (each is its own change on the
+ * server, reported on its own), after the caller's one confirmation that
+ * named them: the idle and spend banners. Says what became of them.
+ */
+export async function disableEach<K>(list: K[], name: (k: K) => string, disableOne: (k: K) => Promise<unknown>) {
+  const failed: string[] = [];
+  for (const k of list) {
+    try {
+      await disableOne(k);
+    } catch {
+      failed.push(name(k));
+    }
+  }
+  if (failed.length) notices.ok(t("idle.someFailed", { names: failed.join(t("idle.separator")) }), 15000);
+  else notices.ok(tn("idle.done", list.length));
 }
