@@ -76,6 +76,8 @@ lint: bindings ui
 	python3 scripts/check_layers.py src-tauri/src $(LAYER_RULES)
 	cargo fmt --all --check
 	cargo clippy --all-targets -- -D warnings
+	# `make bench`'s build (the bench-snapshot grant) must build too.
+	cargo clippy --features bench-snapshot --lib --bins -- -D warnings
 	cargo clippy $(CORE) --all-targets -- -D warnings
 	cd ui && npm run check
 	cd ui && npm run check:dist

@@ -12,7 +12,7 @@ command -v xdotool >/dev/null || { [ "$(id -u)" -eq 0 ] && S="" || S=sudo; $S ap
 
 echo "bench: building the UI and both apps in release (this takes several minutes cold)"
 (cd ui && npm run build)
-cargo build --release --features tauri/custom-protocol --bin studio-keys
+cargo build --release --features tauri/custom-protocol --features bench-snapshot --bin studio-keys
 cargo build --release --no-default-features --bin skm
 cp Cargo.lock bench/baseline/Cargo.lock
 # The second baseline's page is the app's first screen as it paints today, so it

@@ -288,6 +288,13 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .setup(move |app| {
         use tauri::Manager;
         builder.mount_events(app);
+        // `make bench`'s builds only: the window may hand over its page.
+        #[cfg(feature = "bench-snapshot")]
+        app.add_capability(
+            tauri::ipc::CapabilityBuilder::new("bench-snapshot")
+                .window("main")
+                .permission("allow-bench-snapshot"),
+        )?;
         open_main_window(app)?;
         // Settings, keychain and clipboard; the sandbox starts on first use.
         match open_studio() {

@@ -56,28 +56,32 @@ pub async fn ui_painted(
             marks.join(",")
         );
     }
-    // One copy: the first live list painted.
-    Ok(matches!(source, PaintSource::Network) && snapshot_path().is_some_and(|p| !p.exists()))
+    // One copy: the first live list painted, where nothing (not even a link) is yet.
+    Ok(matches!(source, PaintSource::Network)
+        && snapshot_path().is_some_and(|p| std::fs::symlink_metadata(p).is_err()))
 }
 
-/// `make bench` only (`STUDIO_KEYS_BENCH=1` and `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`):
-/// the page's markup once the live key list is painted. The bench serves it from
-/// the baseline window, with the app's styles and no script, to tell the webview's
-/// own cost of that content from the app's. The list shows masked keys only.
+/// `make bench` only: a build with the `bench-snapshot` feature (which also
+/// grants the window this command) run with `STUDIO_KEYS_BENCH=1` and
+/// `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`. The page's markup once the live key
+/// list is painted, written once and never through a link. The bench serves
+/// it from the baseline window, with the app's styles and no script, to tell
+/// the webview's own cost of that content from the app's. The list shows
+/// masked keys only. Any other build writes nothing.
 #[tauri::command]
 #[specta::specta]
 pub async fn bench_snapshot(html: String) -> Result<(), IpcError> {
     if let Some(path) = snapshot_path() {
-        match std::fs::write(&path, html) {
+        match crate::services::export::write_bench_snapshot(&path, &html) {
             Ok(()) => log::info!("bench: snapshot written"),
-            Err(e) => log::warn!("bench: snapshot not written: {e}"),
+            Err(e) => log::warn!("bench: snapshot not written: {}", e.code),
         }
     }
     Ok(())
 }
 
 fn snapshot_path() -> Option<std::path::PathBuf> {
-    bench_mode()
+    (cfg!(feature = "bench-snapshot") && bench_mode())
         .then(|| std::env::var_os("STUDIO_KEYS_BENCH_SNAPSHOT"))
         .flatten()
         .map(Into::into)

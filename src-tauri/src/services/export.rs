@@ -31,6 +31,12 @@ impl ExportFile {
 
 /// The OpenAI-compatible base URL for a key of `region`: the workspace's own
 /// host when known (preferred by the API docs), else the region's shared host.
+/// `make bench`'s copy of the painted page (`bench_snapshot`, bench builds
+/// only): written once, never through a link.
+pub fn write_bench_snapshot(path: &std::path::Path, html: &str) -> crate::Result<()> {
+    crate::storage::export::write_new_file(path, html)
+}
+
 pub fn base_url(region: RegionId, workspace_api_host: Option<&str>) -> Option<String> {
     let host = workspace_api_host
         .filter(|h| !h.is_empty())

@@ -3,6 +3,25 @@
 
 use crate::domain::secret::Secret;
 
+/// Write `text` to a file that must not exist yet, 0600 where the platform
+/// allows: an existing file, or a link at `path` (even one pointing nowhere),
+/// is refused, so the file is written once and never through a link
+/// (`O_CREAT | O_EXCL` does not follow links). For `make bench`'s page copy.
+pub fn write_new_file(path: &std::path::Path, text: &str) -> crate::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(text.as_bytes())?;
+    file.sync_all()?;
+    Ok(())
+}
+
 /// Write an export file, readable by the owner only where the platform allows:
 /// a 0600 temporary file in the target folder, fsynced, then renamed over the
 /// target (a reader never sees half a key; an old file's looser bits do not
@@ -36,6 +55,32 @@ pub fn write_file(path: &std::path::Path, content: &Secret) -> crate::Result<()>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_new_file_is_written_once_and_never_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let page = dir.path().join("page.html");
+        write_new_file(&page, "<html>first</html>").unwrap();
+        assert!(write_new_file(&page, "<html>second</html>").is_err());
+        assert_eq!(
+            std::fs::read_to_string(&page).unwrap(),
+            "<html>first</html>"
+        );
+        #[cfg(unix)]
+        {
+            let target = dir.path().join("elsewhere");
+            let link = dir.path().join("link.html");
+            std::os::unix::fs::symlink(&target, &link).unwrap();
+            assert!(
+                write_new_file(&link, "<html>x</html>").is_err(),
+                "a dangling link"
+            );
+            assert!(
+                !target.exists(),
+                "nothing was written where the link points"
+            );
+        }
+    }
 
     #[cfg(unix)]
     #[test]
