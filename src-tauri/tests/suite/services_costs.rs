@@ -556,3 +556,45 @@ async fn a_limit_set_with_skm_caps_the_workspaces_calls_until_it_is_cleared() {
 
     chat(&s, region, &key, "qwen-plus").await;
 }
+
+/// `skm cost alerts set`: an amount in another currency than the bill's is
+/// refused, even for a workspace that has spent nothing this month (the bill
+/// states a zero total in its currency); a bad amount is refused; a good one
+/// is listed with this month's spend and removed again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn skm_refuses_an_alert_in_another_currency_and_lists_a_good_one() {
+    let (_root, _s, dirs) = home();
+    // A new workspace: nothing spent in it yet.
+    let team = skm_json(&dirs, &["--json", "workspaces", "create", "no-spend-yet"])["workspaceId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let on_team = ["--workspace", team.as_str(), "cost", "alerts"];
+    let refused = |args: &[&str]| -> String {
+        let (code, _, err) = skm_on(&dirs, "en", &[&on_team[..], args].concat(), &[]);
+        assert_ne!(code, 0, "{args:?}");
+        err
+    };
+    let err = refused(&["set", "100", "USD"]);
+    assert!(err.contains("CNY"), "{err}");
+    let err = refused(&["set", "0", "CNY"]);
+    assert!(err.contains("“0”"), "{err}");
+
+    let set = skm_json(
+        &dirs,
+        &[&["--json"][..], &on_team[..], &["set", "100", "cny"]].concat(),
+    );
+    assert_eq!(
+        (set["amount"].as_str(), set["currency"].as_str()),
+        (Some("100"), Some("CNY"))
+    );
+    assert!(
+        set["spent"].is_string(),
+        "this month's spend is read: {set}"
+    );
+    assert!(set["reached"].is_null(), "{set}");
+    let listed = skm_json(&dirs, &["--json", "cost", "alerts"]);
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    skm_json(&dirs, &[&["--json"][..], &on_team[..], &["clear"]].concat());
+    assert_eq!(skm_json(&dirs, &["--json", "cost", "alerts"]), json!([]));
+}
