@@ -288,13 +288,6 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     .setup(move |app| {
         use tauri::Manager;
         builder.mount_events(app);
-        // `make bench`'s builds only: the window may hand over its page.
-        #[cfg(feature = "bench-snapshot")]
-        app.add_capability(
-            tauri::ipc::CapabilityBuilder::new("bench-snapshot")
-                .window("main")
-                .permission("allow-bench-snapshot"),
-        )?;
         open_main_window(app)?;
         // Settings, keychain and clipboard; the sandbox starts on first use.
         match open_studio() {
@@ -328,7 +321,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
         }
         Ok(())
     })
-    .build(tauri::generate_context!())
+    .build(context())
 }
 
 /// The app's core on the system keychain and clipboard. Test builds
@@ -351,6 +344,21 @@ fn open_studio() -> crate::domain::error::Result<crate::services::Studio> {
         );
     }
     crate::services::Studio::open(dirs)
+}
+
+/// The app's context. `make bench`'s builds (the `bench-snapshot` feature)
+/// add one capability, resolved at compile time like the others: the window
+/// may hand over a copy of its page. (Adding it at run time would link
+/// Tauri's runtime capability resolution, 1.6 MB of the release binary.)
+/// The path is from the workspace root, where cargo runs the compiler.
+#[cfg(feature = "bench-snapshot")]
+fn context() -> tauri::Context {
+    tauri::generate_context!(capabilities = ["src-tauri/capabilities-bench/bench-snapshot.json"])
+}
+
+#[cfg(not(feature = "bench-snapshot"))]
+fn context() -> tauri::Context {
+    tauri::generate_context!()
 }
 
 /// How often the running app looks for keys whose review date has come (a

@@ -61,8 +61,8 @@ pub async fn ui_painted(
         && snapshot_path().is_some_and(|p| std::fs::symlink_metadata(p).is_err()))
 }
 
-/// `make bench` only: a build with the `bench-snapshot` feature (which also
-/// grants the window this command) run with `STUDIO_KEYS_BENCH=1` and
+/// `make bench` only: a build with the `bench-snapshot` feature (whose
+/// `capabilities-bench/` file grants the window this command) run with `STUDIO_KEYS_BENCH=1` and
 /// `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`. The page's markup once the live key
 /// list is painted, written once and never through a link. The bench serves
 /// it from the baseline window, with the app's styles and no script, to tell

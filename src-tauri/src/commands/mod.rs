@@ -211,8 +211,16 @@ mod tests {
             .collect();
         let (own, other): (Vec<&str>, Vec<&str>) =
             grants.iter().partition(|g| g.starts_with("allow-"));
-        // Granted at start-up in `bench-snapshot` builds only (`app.rs`).
+        // Granted in `bench-snapshot` builds only (`app.rs`), by a file of its own.
         let names: BTreeSet<String> = names.into_iter().filter(|n| n != BENCH_ONLY).collect();
+        let bench: serde_json::Value =
+            serde_json::from_str(include_str!("../../capabilities-bench/bench-snapshot.json"))
+                .unwrap();
+        assert_eq!(
+            bench["permissions"],
+            serde_json::json!([format!("allow-{}", BENCH_ONLY.replace('_', "-"))]),
+            "the bench capability grants that one command and nothing else"
+        );
         let own: BTreeSet<String> = own
             .iter()
             .map(|g| g["allow-".len()..].replace('-', "_"))

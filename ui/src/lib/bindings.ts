@@ -18,8 +18,8 @@ export const commands = {
 	 */
 	uiPainted: (region: RegionId, source: PaintSource, seq: number, marks: BenchMark[]) => __TAURI_INVOKE<boolean>("ui_painted", { region, source, seq, marks }),
 	/**
-	 *  `make bench` only: a build with the `bench-snapshot` feature (which also
-	 *  grants the window this command) run with `STUDIO_KEYS_BENCH=1` and
+	 *  `make bench` only: a build with the `bench-snapshot` feature (whose
+	 *  `capabilities-bench/` file grants the window this command) run with `STUDIO_KEYS_BENCH=1` and
 	 *  `STUDIO_KEYS_BENCH_SNAPSHOT=<file>`. The page's markup once the live key
 	 *  list is painted, written once and never through a link. The bench serves
 	 *  it from the baseline window, with the app's styles and no script, to tell
