@@ -241,6 +241,23 @@ pub fn normalize_description(text: &str) -> Result<Option<String>> {
 /// A limit as a person writes it, `N/minute`, `N/hour` or `N/day` (`min`,
 /// `m`, `h`, `d` too), as (N, the period in seconds): the periods a
 /// workspace limit may count over.
+/// The periods a workspace limit may count over, named as people write them:
+/// the console's minute, hour and day, in seconds. The sandbox, the service's
+/// checks and `skm` all read this table.
+pub const LIMIT_PERIODS: [(&str, i64); 3] = [("minute", 60), ("hour", 3_600), ("day", 86_400)];
+
+pub fn is_limit_period(seconds: i64) -> bool {
+    LIMIT_PERIODS.iter().any(|(_, s)| *s == seconds)
+}
+
+/// A limit as people write it: `100/minute` (`100/90s` for another period).
+pub fn rate_text(count: i64, seconds: i64) -> String {
+    match LIMIT_PERIODS.iter().find(|(_, s)| *s == seconds) {
+        Some((name, _)) => format!("{count}/{name}"),
+        None => format!("{count}/{seconds}s"),
+    }
+}
+
 pub fn parse_rate(field: &str, text: &str) -> Result<(i64, i64)> {
     let bad = || Error::invalid_input(field, text, "limit_rate_invalid");
     let (count, per) = text.trim().split_once('/').ok_or_else(bad)?;
@@ -248,13 +265,14 @@ pub fn parse_rate(field: &str, text: &str) -> Result<(i64, i64)> {
     if count < 1 {
         return Err(bad());
     }
-    let seconds = match per.trim().to_ascii_lowercase().as_str() {
-        "minute" | "min" | "m" => 60,
-        "hour" | "h" => 3_600,
-        "day" | "d" => 86_400,
-        _ => return Err(bad()),
-    };
-    Ok((count, seconds))
+    // Each period by its name, or a short form of it (`min`, `m`, `h`, `d`).
+    let per = per.trim().to_ascii_lowercase();
+    let short = |name: &str| per == name[..1] || (name == "minute" && per == "min");
+    LIMIT_PERIODS
+        .iter()
+        .find(|(name, _)| per == *name || short(name))
+        .map(|(_, seconds)| (count, *seconds))
+        .ok_or_else(bad)
 }
 
 pub fn check_ttl(ttl: Option<i64>) -> Result<u32> {

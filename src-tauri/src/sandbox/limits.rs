@@ -140,9 +140,6 @@ pub(super) fn own_limit(
     ))
 }
 
-/// Periods a limit may count over, in seconds: a minute, an hour, a day.
-const PERIODS: [i64; 3] = [60, 3_600, 86_400];
-
 /// UpdateModelLimits: every change is checked before any is made; one bad
 /// entry refuses them all.
 pub fn update_model_limits(
@@ -270,7 +267,7 @@ fn check_change(change: &WorkspaceLimitChange, models: &[String]) -> Result<(), 
         match (value, period) {
             (None, None) => {}
             (Some(value), Some(period)) => {
-                if !PERIODS.contains(&period) {
+                if !crate::domain::rules::is_limit_period(period) {
                     return Err(ApiError::invalid(
                         &format!("workspaceLimits.{name}Period"),
                         "it must be 60, 3600 or 86400 seconds",

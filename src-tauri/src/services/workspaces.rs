@@ -11,6 +11,7 @@ use crate::domain::error::{Error, ErrorCode, Result};
 use crate::domain::i18n;
 use crate::domain::identity::{IdentityKind, ROOT};
 use crate::domain::regions::RegionId;
+use crate::domain::rules;
 use crate::domain::settings::ProfileKind;
 use crate::protocol::limits::{
     UpdateModelLimitsRequest, WorkspaceLimitChange, LIMIT_DELETE, LIMIT_OVERLAY,
@@ -295,16 +296,6 @@ impl LimitsReadOnlyReason {
     }
 }
 
-/// A rate as a person wrote it: `100/minute`.
-fn rate_text(count: i64, period: i64) -> String {
-    match period {
-        60 => format!("{count}/minute"),
-        3_600 => format!("{count}/hour"),
-        86_400 => format!("{count}/day"),
-        other => format!("{count}/{other}s"),
-    }
-}
-
 /// A limit the console would refuse: under one, over another period than a
 /// minute, an hour or a day, or above the account's `account` (count, period)
 /// scaled to the limit's period.
@@ -312,8 +303,8 @@ fn check_rate(field: &str, rate: Option<(i64, i64)>, account: Option<(i64, i64)>
     let Some((count, period)) = rate else {
         return Ok(());
     };
-    let text = rate_text(count, period);
-    if count < 1 || ![60, 3_600, 86_400].contains(&period) {
+    let text = rules::rate_text(count, period);
+    if count < 1 || !rules::is_limit_period(period) {
         return Err(Error::invalid_input(field, &text, "limit_rate_invalid"));
     }
     if let Some((limit, per)) = account.filter(|(_, per)| *per > 0) {

@@ -116,18 +116,11 @@ impl Studio {
             .region(region)
             .note(format!("{}: {amount} {currency} a month", ws.workspace_id));
         let store = self.spend_alerts_store();
+        let kept = alert.clone();
         self.audited(what, || async move {
-            self.blocking(move |_| store.set(alert)).await
+            self.blocking(move |_| store.set(kept)).await
         })
         .await?;
-        let alert = self
-            .spend_alerts_store()
-            .all()
-            .into_iter()
-            .find(|a| {
-                a.profile == profile.id && a.region == region && a.workspace_id == ws.workspace_id
-            })
-            .ok_or_else(|| Error::internal("a spend alert just kept is not there"))?;
         Ok(self.spend_alert_view(&alert, Some(ws.workspace_name)).await)
     }
 
@@ -135,9 +128,10 @@ impl Studio {
     pub async fn spend_alert_clear(&self, region: RegionId, workspace_id: &str) -> Result<()> {
         let profile = self.acting_profile().await?;
         let store = self.spend_alerts_store();
-        let set = store.all().iter().any(|a| {
-            a.profile == profile.id && a.region == region && a.workspace_id == workspace_id
-        });
+        let set = store
+            .all()
+            .iter()
+            .any(|a| a.is(&profile.id, region, workspace_id));
         if !set {
             return Err(Error::new(ErrorCode::NotFound)
                 .with_reason("alert_not_set")
