@@ -13,7 +13,9 @@ build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libd
 # Xvfb + a real Secret Service + the WebKit WebDriver + clipboard tools for the tests.
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver xclip
            python3-venv imagemagick fonts-noto-cjk xdotool
-           desktop-file-utils appstream)
+           desktop-file-utils appstream
+           # The update installed for real: setuid pkexec asking polkitd (tests/install).
+           pkexec polkitd)
 
 apt_install() {
   local missing=()

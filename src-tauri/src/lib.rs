@@ -38,6 +38,8 @@ pub mod cli;
 pub mod app;
 #[cfg(feature = "gui")]
 pub mod commands;
+#[cfg(target_os = "linux")]
+pub mod system_install;
 #[cfg(feature = "gui")]
 pub mod updates;
 

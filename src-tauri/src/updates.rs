@@ -177,17 +177,33 @@ pub async fn install(app: &AppHandle, updates: &Updates) -> Result<()> {
         }) => (update.clone(), bytes.clone()),
         _ => return Err(Error::new(ErrorCode::NotFound).with_reason("update_not_downloaded")),
     };
-    // The package manager asks for the administrator's password and runs dpkg
-    // or rpm: blocking work, off the async workers. `install` verifies the
-    // bytes once more before it replaces anything.
+    // The administrator's password is asked for and dpkg or rpm runs:
+    // blocking work, off the async workers.
     let version = update.version.clone();
-    tauri::async_runtime::spawn_blocking(move || update.install(&bytes))
+    tauri::async_runtime::spawn_blocking(move || install_verified(&update, &bytes))
         .await
-        .map_err(|e| Error::internal(format!("install task failed: {e}")))?
-        .map_err(error)?;
+        .map_err(|e| Error::internal(format!("install task failed: {e}")))??;
     log::info!("update {version} installed; restarting");
     app.request_restart();
     Ok(())
+}
+
+/// A .deb or .rpm goes through the package's own helper (`system_install`:
+/// the bytes root installs are the bytes verified here); anything else (an
+/// AppImage, Windows and macOS installers) through the updater plugin, which
+/// verifies the bytes once more before it replaces anything.
+fn install_verified(update: &Update, bytes: &[u8]) -> Result<()> {
+    #[cfg(target_os = "linux")]
+    {
+        use crate::system_install::{install, PackageKind};
+        use tauri::utils::config::BundleType;
+        match tauri::utils::platform::bundle_type() {
+            Some(BundleType::Deb) => return install(PackageKind::Deb, bytes),
+            Some(BundleType::Rpm) => return install(PackageKind::Rpm, bytes),
+            _ => {}
+        }
+    }
+    update.install(bytes).map_err(error)
 }
 
 /// The updater's failures in the person's words. The running app is never
@@ -199,11 +215,12 @@ fn error(e: tauri_plugin_updater::Error) -> Error {
         U::Minisign(minisign_verify::Error::UnexpectedKeyId) => {
             (ErrorCode::BadResponse, "update_wrong_key")
         }
-        U::Minisign(_)
-        | U::Base64(_)
-        | U::SignatureUtf8(_)
-        | U::SignedVersionMismatch { .. }
-        | U::MissingSignedVersion => (ErrorCode::BadResponse, "update_signature_invalid"),
+        // Validly signed, but for another version than announced: an older
+        // release offered as newer.
+        U::SignedVersionMismatch { .. } => (ErrorCode::BadResponse, "update_version_mismatch"),
+        U::Minisign(_) | U::Base64(_) | U::SignatureUtf8(_) | U::MissingSignedVersion => {
+            (ErrorCode::BadResponse, "update_signature_invalid")
+        }
         U::Reqwest(r) if r.is_body() || r.is_decode() => {
             (ErrorCode::Network, "update_download_interrupted")
         }

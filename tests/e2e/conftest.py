@@ -54,6 +54,23 @@ def _wait_port(port, deadline):
             time.sleep(0.1)
 
 
+def start_driver(driver, env, log, port, application):
+    """tauri-driver (`driver`: its command, perhaps behind `runuser`) on `port`
+    and WebKitWebDriver on the next one, and a WebDriver session on
+    `application`."""
+    proc = subprocess.Popen(
+        [*driver, "--port", str(port), "--native-port", str(port + 1),
+         "--native-driver", os.environ["WEBKIT_DRIVER"]],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    deadline = time.time() + 30
+    # tauri-driver listens before WebKitWebDriver does: wait for both.
+    _wait_port(port, deadline)
+    _wait_port(port + 1, deadline)
+    drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{port}", options=TauriOptions(application))
+    return proc, drv
+
+
 class AppHome:
     """The throw-away directories one app run lives in."""
 
@@ -157,17 +174,8 @@ def launch(request, home):
         suffix = "" if count == 0 else f"-{count}"
         count += 1
         log = open(ARTIFACTS / f"{request.node.name}{suffix}.driver.log", "w")
-        proc = subprocess.Popen(
-            [os.environ["TAURI_DRIVER"], "--port", str(PORT), "--native-port", str(NATIVE_PORT),
-             "--native-driver", os.environ["WEBKIT_DRIVER"]],
-            env={**home.env, **(env or {})}, stdout=log, stderr=subprocess.STDOUT,
-        )
-        deadline = time.time() + 30
-        # tauri-driver listens before WebKitWebDriver does: wait for both.
-        _wait_port(PORT, deadline)
-        _wait_port(NATIVE_PORT, deadline)
-        drv = webdriver.Remote(command_executor=f"http://127.0.0.1:{PORT}",
-                               options=TauriOptions(application or os.environ["STUDIO_KEYS_APP"]))
+        proc, drv = start_driver([os.environ["TAURI_DRIVER"]], {**home.env, **(env or {})}, log, PORT,
+                                 application or os.environ["STUDIO_KEYS_APP"])
         running.append((proc, drv, log, suffix))
         return drv
 

@@ -4,9 +4,10 @@
 # server (given through TAURI_CONFIG, as `tauri build --config` does; a release
 # build cannot change its key at run time), bundles it, installs the .deb with
 # the system's package manager, checks what the desktop needs, opens the
-# installed app (smoke journey, then the update journeys against a signed
-# "newer" 0.2.0), runs the installed `skm`, then removes the package and checks
-# nothing of it is left. Needs root (or sudo) for apt, and a session from
+# installed app (smoke journey, the refused update journeys, then a real
+# 0.2.0 installed through pkexec and polkit as a throw-away user), runs the
+# installed `skm`, then removes the package and checks nothing of it is left.
+# Needs root (or sudo) for apt, useradd and polkit, and a session from
 # scripts/test-session.sh for the window. No private key outlives the run.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -32,7 +33,16 @@ version="$(sed -n 's/^version = "\(.*\)"/\1/p' "$root/src-tauri/Cargo.toml" | he
 
 tauri="$root/ui/node_modules/.bin/tauri"
 work="$(mktemp -d)"
+update_user="skm-update-$$"
+polkit_rule="/etc/polkit-1/rules.d/00-studio-keys-install-test-$$.rules"
+started_services=()
 cleanup() {
+  $SUDO rm -f "$polkit_rule"
+  if id "$update_user" >/dev/null 2>&1; then
+    $SUDO pkill -KILL -u "$update_user" 2>/dev/null || true
+    $SUDO userdel "$update_user" 2>/dev/null || true
+  fi
+  for pid in "${started_services[@]}"; do $SUDO kill "$pid" 2>/dev/null || true; done
   $SUDO apt-get purge -y -qq "$package" >/dev/null 2>&1 || true
   # The test build trusts a throw-away key and a plain-http server: leave no
   # bundle of it behind (the next `make app` rebuilds the binary anyway).
@@ -80,15 +90,36 @@ echo "install test: bundled in $(( $(date +%s) - started )) s: $(du -h "$deb" | 
 fields="$(dpkg-deb -f "$deb" Package Version Depends Recommends Maintainer Homepage)"
 echo "$fields"
 # ca-certificates: the app's TLS checks servers against the system's store.
-for want in "Version: $version" "libwebkit2gtk-4.1-0" "libgtk-3-0" "ca-certificates" "Recommends: gnome-keyring" "Maintainer: " "Homepage: "; do
+# pkexec: the updates' privileged step (packaging/linux/install-update).
+for want in "Version: $version" "libwebkit2gtk-4.1-0" "libgtk-3-0" "ca-certificates" "pkexec | policykit-1" "Recommends: gnome-keyring" "Maintainer: " "Homepage: "; do
   grep -q "$want" <<<"$fields" || die "the .deb lacks '$want'"
 done
 
-# The "newer" release the update journeys are offered: the same binary bundled
-# as 0.2.0 and signed by the trusted key; then a signature by the other key, and
-# a signature by the trusted key over other bytes (a tampered one).
-(cd "$root/src-tauri" && "$tauri" bundle --debug --ci --bundles deb --config "$config" --config '{"version":"0.2.0"}')
+# The newer release the update journeys are offered: a real 0.2.0, built from
+# a copy of this tree with only the version changed (its binaries say 0.2.0),
+# in the same target dir (only this crate recompiles), bundled and signed by
+# the trusted key. Then the same bytes signed by the other key, the trusted
+# key's signature over other bytes (a tampered one), and the installed 0.1.0
+# correctly signed as 0.1.0 (offered as newer, and as the latest).
+v2="$work/v0.2.0"
+mkdir -p "$v2/ui"
+tar -C "$root" --exclude=target -cf - Cargo.toml Cargo.lock src-tauri icons packaging | tar -C "$v2" -xf -
+[ ! -d "$root/.cargo" ] || cp -a "$root/.cargo" "$v2/"
+cp -a "$root/ui/dist" "$v2/ui/"
+sed -i "0,/^version = \"$version\"/s//version = \"0.2.0\"/" "$v2/src-tauri/Cargo.toml"
+sed -i "s/\"version\": \"$version\"/\"version\": \"0.2.0\"/" "$v2/src-tauri/tauri.conf.json"
+grep -q '^version = "0.2.0"' "$v2/src-tauri/Cargo.toml" || die "could not set the copy's version to 0.2.0"
+v2_started=$(date +%s)
+(cd "$v2/src-tauri" && export CARGO_TARGET_DIR="$root/target" \
+  && TAURI_CONFIG="$config" cargo build --features tauri/custom-protocol,hardened --bin studio-keys \
+  && cargo build --no-default-features --features hardened --bin skm \
+  && "$tauri" bundle --debug --ci --bundles deb --config "$config")
+"$root/target/debug/skm" --version | grep -q 0.2.0 || die "the 0.2.0 build's skm does not say 0.2.0"
+echo "install test: built and bundled 0.2.0 in $(( $(date +%s) - v2_started )) s"
 unset TAURI_SIGNING_PRIVATE_KEY TAURI_SIGNING_PRIVATE_KEY_PASSWORD
+cp "$deb" "$work/fixtures/older.deb"
+"$tauri" signer sign -f "$work/keys/trusted.key" -p '' --app-version "$version" "$work/fixtures/older.deb" >/dev/null
+mv "$work/fixtures/older.deb.sig" "$work/fixtures/older.sig"
 newers=("$bundles"/deb/*_0.2.0_*.deb)
 newer="${newers[0]}"
 [ -f "$newer" ] || die "the 0.2.0 bundle was not made"
@@ -118,6 +149,11 @@ grep -q '^Keywords\[zh_CN\]=' "$desktop" || die "the desktop entry has no Chines
 metainfo=/usr/share/metainfo/app.studiokeys.desktop.metainfo.xml
 [ -f "$metainfo" ] || die "no AppStream metainfo installed"
 appstreamcli validate --no-net "$metainfo" || die "the AppStream metainfo is invalid"
+# The update helper: root's, run only through its polkit action.
+[ "$(stat -c '%U %a' /usr/lib/studio-keys/install-update)" = "root 755" ] \
+  || die "the update helper is not installed as root's, mode 755"
+grep -q '/usr/lib/studio-keys/install-update' /usr/share/polkit-1/actions/app.studiokeys.desktop.install-update.policy \
+  || die "no polkit action names the update helper"
 for size in 16 24 32 48 64 128 256 512; do
   [ -f "/usr/share/icons/hicolor/${size}x${size}/apps/studio-keys.png" ] || die "no ${size}x${size} icon"
 done
@@ -161,9 +197,77 @@ wait "$app_pid" 2>/dev/null || true
 [ "$(command -v skm)" = /usr/bin/skm ] || die "skm is not the installed one on PATH"
 skm --version | grep -q "$version" || die "skm --version does not say $version"
 skm sandbox identities --db "$work/sandbox.db" --json | grep -q '"name"' || die "the installed skm cannot run the sandbox"
+
+# The update is installed for real by a person on a desktop: the app runs as a
+# throw-away user, in a session of its own, and its privileged step goes
+# through setuid /usr/bin/pkexec and polkitd, as on a desktop. A system bus and
+# polkitd are started only if none runs (setuid pkexec talks to the system bus
+# at its fixed address). A polkit rule lets only that user, and only for
+# Studio Keys' install action, past the password prompt, after a one-second
+# pause, the time a person takes to type a password.
+system_bus_up() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.GetId >/dev/null 2>&1
+}
+polkit_up() {
+  dbus-send --system --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.PolicyKit1 2>/dev/null | grep -q 'boolean true'
+}
+if ! system_bus_up; then
+  $SUDO mkdir -p /run/dbus
+  $SUDO rm -f /run/dbus/pid
+  $SUDO dbus-daemon --system --fork --print-pid >"$work/system-bus.pid" || die "could not start a system bus"
+  started_services+=("$(cat "$work/system-bus.pid")")
+  for _ in $(seq 50); do system_bus_up && break; sleep 0.1; done
+fi
+system_bus_up || die "no system bus answers"
+if ! polkit_up; then
+  polkitd=/usr/lib/polkit-1/polkitd
+  [ -x "$polkitd" ] || die "$polkitd is missing: scripts/deps.sh test installs polkitd"
+  $SUDO "$polkitd" --no-debug >"$work/polkitd.log" 2>&1 &
+  started_services+=("$!")
+  for _ in $(seq 100); do polkit_up && break; sleep 0.1; done
+fi
+polkit_up || die "polkitd does not answer on the system bus: $(cat "$work/polkitd.log" 2>/dev/null)"
+$SUDO useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$update_user"
+user_root="$work/user"
+mkdir -p "$user_root/home" "$user_root/run" "$user_root/tmp"
+cp "$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")" "$user_root/tauri-driver"
+$SUDO chown -R "$update_user:" "$user_root"
+chmod 0700 "$user_root/run" "$user_root/tmp"
+chmod 0711 "$work"
+$SUDO tee "$polkit_rule" >/dev/null <<RULE
+// Written by Studio Keys' install test (tests/install/run.sh), removed when it ends.
+polkit.addRule(function (action, subject) {
+  if (action.id == "app.studiokeys.desktop.install-update" && subject.user == "$update_user") {
+    polkit.spawn(["/bin/sleep", "1"]);
+    return polkit.Result.YES;
+  }
+});
+RULE
+# setuid pkexec, polkitd and the rule work together (the helper, given no
+# package, refuses with its usage) before the journey relies on them; pkexec
+# runs nothing else for that user.
+[ -u /usr/bin/pkexec ] || die "/usr/bin/pkexec is not setuid root: the update cannot be installed as on a desktop"
+said=""
+for _ in $(seq 50); do
+  said="$(cd / && $SUDO runuser -u "$update_user" -- /usr/bin/pkexec /usr/lib/studio-keys/install-update 2>&1 || true)"
+  grep -q "usage: install-update" <<<"$said" && break
+  sleep 0.1
+done
+grep -q "usage: install-update" <<<"$said" \
+  || die "pkexec could not run the packaged helper as root for $update_user (can setuid programs run here?): $said"
+if (cd / && $SUDO runuser -u "$update_user" -- /usr/bin/pkexec /usr/bin/true) >/dev/null 2>&1; then
+  die "the polkit rule lets $update_user run more than Studio Keys' install action"
+fi
+echo "install test: pkexec and polkitd authorise $update_user for the install action only"
+
 STUDIO_KEYS_APP=/usr/bin/studio-keys E2E_ARTIFACTS="$root/artifacts/install" \
   UPDATE_FIXTURES="$work/fixtures" UPDATE_PORT="$update_port" \
-  "$root/tests/e2e/run.sh" "$root/tests/e2e/test_smoke.py" "$root/tests/e2e/installed"
+  UPDATE_USER="$update_user" UPDATE_USER_ROOT="$user_root" \
+  "$root/tests/e2e/run.sh" "$root/tests/e2e/test_smoke.py" "$root/tests/e2e/installed/test_updates.py" \
+  "$root/tests/e2e/installed/test_update_install.py"
+dpkg-query -W -f='${Version}' "$package" | grep -q '^0.2.0' || die "the update journey did not leave 0.2.0 installed"
 
 # 7. Remove it: nothing of the package is left.
 DEBIAN_FRONTEND=noninteractive $SUDO apt-get purge -y -qq "$package" >/dev/null

@@ -31,11 +31,27 @@ def fixtures_built():
 
 
 class Server(http.server.ThreadingHTTPServer):
-    """`latest.json` and the artifact, as the scenario says."""
+    """`latest.json` and the artifact, as the scenario says; counts the
+    artifact's downloads."""
 
     allow_reuse_address = True
     daemon_threads = True
     scenario = "good"
+    downloads = 0
+
+
+# What each scenario announces: version, artifact, signature.
+SCENARIOS = {
+    "good": ("0.2.0", "update.deb", "update.deb.sig"),
+    "truncated": ("0.2.0", "update.deb", "update.deb.sig"),
+    "tampered": ("0.2.0", "update.deb", "tampered.sig"),
+    "wrong-key": ("0.2.0", "update.deb", "wrong-key.sig"),
+    # The installed release, correctly signed (as 0.1.0), announced as 0.2.0.
+    "older-signed": ("0.2.0", "older.deb", "older.sig"),
+    # The server's "latest" is the running version, or an older one.
+    "same": ("0.1.0", "older.deb", "older.sig"),
+    "older": ("0.0.9", "older.deb", "older.sig"),
+}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -44,21 +60,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self):
         scenario = self.server.scenario
-        deb = (FIXTURES / "update.deb").read_bytes()
+        version, artifact, signature = SCENARIOS[scenario]
+        deb = (FIXTURES / artifact).read_bytes()
         if self.path == "/latest.json":
-            signature = {
-                "good": "update.deb.sig",
-                "truncated": "update.deb.sig",
-                "tampered": "tampered.sig",
-                "wrong-key": "wrong-key.sig",
-            }[scenario]
             body = json.dumps({
-                "version": "0.2.0",
+                "version": version,
                 "notes": "Faster key lists.\nA clearer one-time dialog.",
                 "pub_date": "2026-12-01T09:00:00Z",
                 "platforms": {
                     "linux-x86_64-deb": {
-                        "url": f"http://127.0.0.1:{PORT}/studio-keys_0.2.0_amd64.deb",
+                        "url": f"http://127.0.0.1:{PORT}/studio-keys_{version}_amd64.deb",
                         "signature": (FIXTURES / signature).read_text().strip(),
                     }
                 },
@@ -68,7 +79,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-        elif self.path == "/studio-keys_0.2.0_amd64.deb":
+        elif self.path == f"/studio-keys_{version}_amd64.deb":
+            self.server.downloads += 1
             self.send_response(200)
             self.send_header("Content-Type", "application/octet-stream")
             self.send_header("Content-Length", str(len(deb)))
@@ -134,6 +146,7 @@ def test_an_update_is_found_shown_downloaded_and_verified(driver, server, untouc
     ("tampered", "does not match its signature"),
     ("wrong-key", "does not trust"),
     ("truncated", "cut short"),
+    ("older-signed", "signed as another version than the one the update server announced"),
 ])
 def test_a_bad_update_is_refused_and_the_app_untouched(driver, server, untouched, scenario, words):
     server.scenario = scenario
@@ -165,3 +178,17 @@ def test_an_unreachable_server_is_quiet(driver, untouched):
     # Only then can "nothing else was shown" be told.
     assert not app.present("update-banner"), "no update banner"
     assert not app.present("error-banner"), "no error at start"
+
+
+@pytest.mark.parametrize("scenario", ["same", "older"])
+def test_the_same_or_an_older_release_is_up_to_date_and_never_downloaded(driver, server, untouched, scenario):
+    server.scenario = scenario
+    app = App(driver).ready()
+    app.click("settings")
+    status = app.wait(40).until(
+        lambda d: next((e for e in app.all("update-status") if e.get_attribute("data-state") == "upToDate"), False),
+        f"Settings does not say the app is up to date when the server offers {SCENARIOS[scenario][0]}",
+    )
+    assert "latest version" in status.get_attribute("textContent"), status.get_attribute("textContent")
+    assert not app.present("update-banner")
+    assert server.downloads == 0, "nothing is downloaded"
