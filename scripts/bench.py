@@ -32,7 +32,7 @@ REGION_KEY_LIMIT = 50  # keys per account in a region (console rules)
 TARGETS = {
     "launch_ratio": 1.5, "memory_ratio": 1.15, "binary_mb": 12.0, "js_gzip_kb": 60.0,
     "cold_launch_ratio": 1.5, "sign_us": 50.0, "list50_ms": 5.0, "switch_warm_ms": 60.0, "switch_warm_max_ms": 100.0,
-    "switch_cold_ms": 300.0, "keystroke_ms": 50.0, "many_keys_ratio": 1.2,
+    "switch_cold_ms": 300.0, "keystroke_ms": 50.0, "many_keys_ratio": 1.2, "fault_unknown_pct": 2.0,
 }
 
 
@@ -373,6 +373,32 @@ def verdict(ok):
     return "PASS" if ok else "MISS"
 
 
+def fault_proxy_rows(path):
+    """The figures of the fault-proxy soak (`fault_proxy` in the suite, run by
+    scripts/bench.sh into `path`): its printed total line and per-seed request
+    counts. A run that did not print them is a MISS, never a silent gap."""
+    name = "skm through a failing network (fault proxy, 2 seeds)"
+    text = pathlib.Path(path).read_text() if path and os.path.exists(path) else ""
+    total = re.search(r"^total\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+(\d+)\s+(\d+)$",
+                      text, re.M)
+    seeds = re.findall(r"^seed \d+: (\d+) requests through the proxy, (\d+) faults", text, re.M)
+    if not total or not seeds:
+        return [(f"{name}: not measured (see target/fault-proxy.txt)", "n/a", "", "", "", "", "MISS")]
+    ops, ok, recovered, unknown, unknown_pct, failed, dup, false_ok, lost = total.groups()
+    requests = sum(int(r) for r, _ in seeds)
+    faults = sum(int(f) for _, f in seeds)
+    broken = (int(dup), int(false_ok), int(lost))
+    return [
+        (f"{name}: requests that met a fault, recovery and lookup calls included ({faults} of {requests})",
+         f"{100 * faults / requests:.1f}", "", "", "%", "30 (3 of every 10)", ""),
+        (f"{name}: operations that ended 'outcome unknown' ({unknown} of {ops}; {recovered} recovered, "
+         f"{failed} failed and said so)", f"{float(unknown_pct):.1f}", "", "", "%",
+         f"≤ {TARGETS['fault_unknown_pct']:g}", verdict(float(unknown_pct) <= TARGETS["fault_unknown_pct"])),
+        (f"{name}: duplicate keys / false successes / lost values", " / ".join(map(str, broken)), "", "", "",
+         "0 / 0 / 0", verdict(broken == (0, 0, 0))),
+    ]
+
+
 def cpu_times():
     """(steal, total) jiffies of all CPUs: a VM whose host is busy loses time
     to steal, which slows every figure; the header reports it."""
@@ -457,6 +483,7 @@ def main():
     ap.add_argument("--baseline", required=True)
     ap.add_argument("--skm", required=True)
     ap.add_argument("--criterion", required=True)
+    ap.add_argument("--fault-proxy", metavar="LOG", help="the fault-proxy soak's output (scripts/bench.sh)")
     ap.add_argument("--out")
     ap.add_argument("--write-static-page", metavar="DIST",
                     help="only write the static copy of the app's first screen into DIST")
@@ -617,6 +644,8 @@ def main():
         rows.append((f"criterion: {name} (per call, {len(samples)} samples)", f"{med:.3f}", f"{lo:.3f}",
                      f"{hi:.3f}", unit, "" if target is None else f"< {target}",
                      "" if target is None else verdict(med < target)))
+
+    rows.extend(fault_proxy_rows(a.fault_proxy))
 
     tauri_version = re.search(r'name = "tauri"\nversion = "([^"]+)"', pathlib.Path("Cargo.lock").read_text())
     cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")

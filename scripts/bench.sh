@@ -30,7 +30,8 @@ mkdir -p bench/results
 echo "bench: criterion (client latency against the in-process sandbox)"
 cargo bench --no-default-features --bench client -- --noplot 2>&1 | tee target/criterion-output.txt
 
-# Figures, not a gate: a run that misses its checks is reported and the bench goes on.
+# Figures, not a gate: a run that misses its checks is reported and the bench
+# goes on; its figures go into the table (bench.py --fault-proxy).
 echo "bench: skm through a failing network (fault proxy, 240 operations)"
 if ! FAULT_PROXY_OPS=240 FAULT_PROXY_TARGET_PCT=2 scripts/test-session.sh \
     cargo test --no-default-features --features fault-injection --test suite fault_proxy -- --nocapture \
@@ -40,5 +41,5 @@ fi
 
 scripts/test-session.sh tests/.venv/bin/python scripts/bench.py --runs "$runs" \
   --app target/release/studio-keys --baseline target/release/baseline-window \
-  --skm target/release/skm --criterion target/criterion \
+  --skm target/release/skm --criterion target/criterion --fault-proxy target/fault-proxy.txt \
   --out bench/results/latest.md

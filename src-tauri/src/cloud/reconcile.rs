@@ -1,10 +1,13 @@
 //! The calls whose answer can be lost after the server acted, and how a lost
 //! answer is resolved instead of merely reported.
 //!
-//! - Create is never sent twice: a second Create makes a second key. A lost
-//!   answer is looked up in the listing; when the rules single out the one key
-//!   it made (`LostCreate::own_key`), the caller may reset that key to get a
-//!   value, since nobody ever saw the first one.
+//! - Create is never sent twice while the first may still make a key: a
+//!   second Create makes a second key. A lost answer is looked up in the
+//!   listing; when the rules single out the one key it made
+//!   (`LostCreate::own_key`), the caller may reset that key to get a value,
+//!   since nobody ever saw the first one. Only when the service itself said
+//!   it failed and the listings show nothing (`LostCreate::nothing_made`) is
+//!   it sent again, up to `CREATE_SENDS` times.
 //! - Reset is sent again when its answer was lost, up to `RESET_SENDS` times
 //!   with a growing pause: nobody holds a lost value, so another reset loses
 //!   nothing and gives the person a value.
@@ -32,6 +35,9 @@ use crate::protocol::wire::{
 use ipnet::IpNet;
 use std::net::IpAddr;
 
+/// How many times a Create is sent, at most, while the service refuses it
+/// and nothing was made (`LostCreate::nothing_made`).
+pub const CREATE_SENDS: usize = 3;
 /// How many times a Reset is sent, at most, while its answers are lost.
 pub const RESET_SENDS: usize = 4;
 /// The first pause before a Reset is sent again; it doubles each time.
@@ -83,6 +89,13 @@ impl LostCreate {
         }
     }
 
+    /// The service answered with an error of its own (its handler ran to the
+    /// end) and the listings, taken over some seconds, show no new key: this
+    /// Create made nothing and cannot make anything any more.
+    fn nothing_made(&self) -> bool {
+        !self.applied && self.new_keys.is_empty() && answered_by_service(&self.cause)
+    }
+
     /// What is known, for the person: which key (if any) was made.
     pub fn report(&self) -> Error {
         let cause = self.cause.clone();
@@ -92,7 +105,7 @@ impl LostCreate {
             // The service answered with its own error, and three listings over
             // some seconds show no new key: its handler finished without making
             // one. That is a failure to report, not an unknown.
-            [] if answered_by_service(&cause) => {
+            [] if self.nothing_made() => {
                 let mut e = Error::new(ErrorCode::Server).with_reason("create_failed_nothing_made");
                 e.details = cause.details;
                 e
@@ -144,9 +157,33 @@ impl Client {
             .collect())
     }
 
-    /// Send a Create once (again only if it provably never arrived). A lost
+    /// Send a Create (again only if it provably never arrived). A lost
     /// answer is looked up: keys not in `before` with the same description.
+    /// When the service itself answered with an error and the listings show
+    /// no new key, that request has ended and can no longer make one: the
+    /// Create is sent once more, up to `CREATE_SENDS` in all, against the same
+    /// `before` (a key any of them made is new to it).
     pub async fn create_api_key_after(
+        &self,
+        request: &CreateApiKeyRequest,
+        before: &[i64],
+    ) -> Result<CreateOutcome> {
+        let mut sent = 1;
+        loop {
+            match self.create_once(request, before).await? {
+                CreateOutcome::Lost(lost) if lost.nothing_made() && sent < CREATE_SENDS => {
+                    log::warn!(
+                        "CreateApiKey refused by the service ({}) and no key made; sending it again",
+                        lost.cause.code
+                    );
+                    sent += 1;
+                }
+                outcome => return Ok(outcome),
+            }
+        }
+    }
+
+    async fn create_once(
         &self,
         request: &CreateApiKeyRequest,
         before: &[i64],

@@ -82,7 +82,10 @@ pub fn unit(seed: u64, n: u64, stream: u64) -> f64 {
 }
 
 /// Which request meets which fault: a pure function of the seed and the
-/// request's number.
+/// request's number. Requests are planned ten at a time, and exactly
+/// `rate × 10` of every ten meet a fault (which ones, and which fault, drawn
+/// from the seed): 30 % is 30 % of every stretch of requests, recovery and
+/// lookup calls included, not 30 % on average.
 #[derive(Debug, Clone, Copy)]
 pub struct FaultPlan {
     pub seed: u64,
@@ -91,17 +94,25 @@ pub struct FaultPlan {
 }
 
 impl FaultPlan {
+    /// Requests per planned block.
+    pub const BLOCK: u64 = 10;
+
     pub fn new(seed: u64) -> FaultPlan {
         FaultPlan { seed, rate: 0.30 }
     }
 
     pub fn fault(&self, n: u64) -> Option<NetFault> {
-        let rate = self.rate.clamp(0.0, 1.0);
-        let u = unit(self.seed, n, 0xFA_u64);
-        if u >= rate {
+        let per_block = (self.rate.clamp(0.0, 1.0) * Self::BLOCK as f64).round() as usize;
+        let first = n - n % Self::BLOCK;
+        let draw = |slot: u64| (unit(self.seed, slot, 0xFA_u64), slot);
+        // This request's rank among its block's draws: the lowest ones meet a fault.
+        let rank = (first..first + Self::BLOCK)
+            .filter(|slot| draw(*slot) < draw(n))
+            .count();
+        if rank >= per_block {
             return None;
         }
-        let kind = (u / rate * NetFault::ALL.len() as f64) as usize;
+        let kind = (unit(self.seed, n, 0xF4_u64) * NetFault::ALL.len() as f64) as usize;
         Some(NetFault::ALL[kind.min(NetFault::ALL.len() - 1)])
     }
 }
