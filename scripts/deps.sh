@@ -9,7 +9,11 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 build_pkgs=(libwebkit2gtk-4.1-dev libgtk-3-dev libsoup-3.0-dev librsvg2-dev libdbus-1-dev
-            pkg-config build-essential libssl-dev file)
+            pkg-config build-essential libssl-dev file
+            # The tray icon (src-tauri/src/tray.rs) loads the library at run
+            # time; the bundler finds it through pkg-config, and the .deb
+            # then depends on it.
+            libayatana-appindicator3-dev)
 # Xvfb + a real Secret Service + the WebKit WebDriver + clipboard tools for the tests.
 test_pkgs=(xvfb xauth dbus dbus-x11 gnome-keyring libsecret-tools webkit2gtk-driver xclip
            python3-venv imagemagick fonts-noto-cjk xdotool

@@ -37,7 +37,19 @@ if [ "${1:-}" != "--inside" ]; then
   [ -e "/tmp/.X11-unix/X${display#:}" ] || die "Xvfb did not start: $(cat "$session/xvfb.log")"
   export DISPLAY="$display"
   unset WAYLAND_DISPLAY DBUS_SESSION_BUS_ADDRESS
-  dbus-run-session -- "$0" --inside "$@"
+  # The private bus never starts a Secret Service by itself: one started on
+  # demand (while the one below restarts after a crash) comes up locked or
+  # prompting, and a caller then waits on its prompt for ever. A call in that
+  # gap fails at once instead ("keychain unavailable"). Our service file is
+  # found before the system's (the first directory listed wins).
+  mkdir -p "$session/dbus-services"
+  printf '[D-BUS Service]\nName=org.freedesktop.secrets\nExec=/bin/false\n' \
+    >"$session/dbus-services/org.freedesktop.secrets.service"
+  sed "s|<standard_session_servicedirs */>|<servicedir>$session/dbus-services</servicedir><standard_session_servicedirs />|" \
+    /usr/share/dbus-1/session.conf >"$session/dbus-session.conf"
+  grep -q "$session/dbus-services" "$session/dbus-session.conf" \
+    || die "could not write the private bus's configuration from /usr/share/dbus-1/session.conf"
+  dbus-run-session --config-file="$session/dbus-session.conf" -- "$0" --inside "$@"
   exit $?
 fi
 

@@ -225,12 +225,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
     let mut app = tauri::Builder::default();
     if single_instance {
         app = app.plugin(tauri_plugin_single_instance::init(|app, _args, _cwd| {
-            use tauri::Manager;
-            if let Some(w) = app.get_webview_window("main") {
-                let _ = w.show();
-                let _ = w.unminimize();
-                let _ = w.set_focus();
-            }
+            crate::tray::show_window(app)
         }));
     }
     app.plugin(
@@ -302,6 +297,7 @@ fn build(single_instance: bool) -> tauri::Result<tauri::App> {
                     studio.clipboard(),
                     Some(Box::new(move |status| handle.exit(status))),
                 );
+                crate::tray::start(app.handle(), studio.clone());
                 remind_reviews(app.handle().clone(), studio.clone());
                 announce_spend(app.handle().clone(), studio.clone());
                 // While the page loads: the first list then finds its client ready.

@@ -41,6 +41,8 @@ pub mod commands;
 #[cfg(target_os = "linux")]
 pub mod system_install;
 #[cfg(feature = "gui")]
+pub mod tray;
+#[cfg(feature = "gui")]
 pub mod updates;
 
 pub use domain::error::{Error, ErrorCode, Result};

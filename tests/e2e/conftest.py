@@ -194,20 +194,27 @@ def wait(drv, timeout=20):
     return WebDriverWait(drv, timeout, poll_frequency=0.1)
 
 
+def start_stand_in(script, record, env):
+    """A stand-in for a desktop service (`script` beside this file), started
+    on the test session bus; returns once it owns its bus name (it prints
+    one line then, "ready")."""
+    proc = subprocess.Popen(
+        [sys.executable, str(pathlib.Path(__file__).with_name(script)), str(record)],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    line = proc.stdout.readline().strip()
+    if line != "ready":
+        proc.kill()
+        raise RuntimeError(f"{script} did not start: {line} {proc.stderr.read()}")
+    return proc
+
+
 @pytest.fixture
 def notifications(home):
     """A stand-in for the desktop's notification service on the test session
     bus: records every notification the app sends (notifications.py)."""
     record = home.root / "notifications.jsonl"
-    proc = subprocess.Popen(
-        [sys.executable, str(pathlib.Path(__file__).with_name("notifications.py")), str(record)],
-        env=home.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
-    # It prints one line once it owns org.freedesktop.Notifications.
-    line = proc.stdout.readline().strip()
-    if line != "ready":
-        proc.kill()
-        raise RuntimeError(f"notification stand-in did not start: {line} {proc.stderr.read()}")
+    proc = start_stand_in("notifications.py", record, home.env)
 
     class Recorded:
         def sent(self):

@@ -10,21 +10,16 @@ import json
 import sys
 
 from jeepney import HeaderFields, MessageType, new_error, new_method_return
-from jeepney.bus_messages import message_bus
-from jeepney.io.blocking import open_dbus_connection
+
+from stand_in import own
 
 NAME = "org.freedesktop.Notifications"
-DO_NOT_QUEUE = 4
-PRIMARY_OWNER = 1
 
 
 def main(record_path):
-    conn = open_dbus_connection(bus="SESSION")
-    (result,) = conn.send_and_get_reply(message_bus.RequestName(NAME, DO_NOT_QUEUE)).body
-    if result != PRIMARY_OWNER:
-        print(f"could not own {NAME}: {result}", flush=True)
+    conn = own(NAME)
+    if conn is None:
         return 1
-    print("ready", flush=True)
     sent = 0
     while True:
         msg = conn.receive()

@@ -90,8 +90,9 @@ echo "install test: bundled in $(( $(date +%s) - started )) s: $(du -h "$deb" | 
 fields="$(dpkg-deb -f "$deb" Package Version Depends Recommends Maintainer Homepage)"
 echo "$fields"
 # ca-certificates: the app's TLS checks servers against the system's store.
-# pkexec: the updates' privileged step (packaging/linux/install-update).
-for want in "Version: $version" "libwebkit2gtk-4.1-0" "libgtk-3-0" "ca-certificates" "pkexec | policykit-1" "Recommends: gnome-keyring" "Maintainer: " "Homepage: "; do
+# pkexec: the updates' privileged step (packaging/linux/install-update);
+# libayatana-appindicator3: the tray icon.
+for want in "Version: $version" "libwebkit2gtk-4.1-0" "libgtk-3-0" "ca-certificates" "pkexec | policykit-1" "libayatana-appindicator3-1" "Recommends: gnome-keyring" "Maintainer: " "Homepage: "; do
   grep -q "$want" <<<"$fields" || die "the .deb lacks '$want'"
 done
 

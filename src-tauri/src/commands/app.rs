@@ -13,6 +13,9 @@ pub struct AppInfo {
     pub lang: Lang,
     /// `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`).
     pub bench_mode: bool,
+    /// Why the app has no tray icon (a library it needs is missing); `None`
+    /// when it has one.
+    pub tray_unavailable: Option<String>,
 }
 
 #[tauri::command]
@@ -28,6 +31,9 @@ pub async fn app_info(app: tauri::AppHandle) -> Result<AppInfo, IpcError> {
         regions: REGIONS.to_vec(),
         lang: crate::domain::i18n::current(),
         bench_mode: bench_mode(),
+        tray_unavailable: app
+            .try_state::<crate::tray::TrayState>()
+            .and_then(|t| t.unavailable()),
     })
 }
 

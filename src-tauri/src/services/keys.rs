@@ -25,6 +25,7 @@ use crate::protocol::wire::{ApiKey, Auth};
 use crate::storage::intents::IntentAction;
 use crate::storage::profiles::Profile;
 use crate::storage::review_dates::ReviewDates;
+use crate::storage::saved_keys::Listed;
 use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
 
@@ -141,7 +142,8 @@ impl Studio {
                 self.workspace_or_default(region, Some(ws)).await?;
             }
         }
-        self.learn_workspaces(&profile, region, &all, &saved).await;
+        self.learn_from_listing(&profile, region, &all, &saved)
+            .await;
         let info = region.info();
         let keys: Vec<KeyView> = all
             .iter()
@@ -163,33 +165,38 @@ impl Studio {
         })
     }
 
-    /// Saved copies learn their key's workspace from a listing (`skm exec`
-    /// sends calls to the workspace's host). Best effort: no write when
-    /// nothing changed.
-    async fn learn_workspaces(
+    /// Saved copies learn their key's workspace (`skm exec` sends calls to
+    /// the workspace's host), description and masked value (the tray shows
+    /// them) from a listing. Best effort: no write when nothing changed.
+    async fn learn_from_listing(
         &self,
         profile: &Profile,
         region: RegionId,
         listed: &[ApiKey],
         saved: &HashMap<KeyRef, crate::storage::saved_keys::SavedKeyRecord>,
     ) {
-        let seen: Vec<(KeyRef, String)> = listed
+        let seen: Vec<Listed> = listed
             .iter()
             .filter_map(|k| {
-                let r = Studio::key_ref(profile, region, k.api_key_id?);
-                let ws = k.workspace_id.clone()?;
-                let known = saved.get(&r)?;
-                (known.workspace_id.as_deref() != Some(ws.as_str())).then_some((r, ws))
+                let key = Studio::key_ref(profile, region, k.api_key_id?);
+                saved.contains_key(&key).then(|| Listed {
+                    key,
+                    workspace_id: k.workspace_id.clone(),
+                    description: k.description.clone(),
+                    masked: k.api_key_value.as_deref().map(display_server_value),
+                })
             })
             .collect();
+        self.learn_saved(seen).await;
+    }
+
+    /// Keep what is now known of saved keys in the index (`SavedKeys::learn`).
+    pub(crate) async fn learn_saved(&self, seen: Vec<Listed>) {
         if seen.is_empty() || !self.keychain_names_are_ours() {
             return;
         }
-        if let Err(e) = self
-            .blocking(move |s| s.inner.saved.learn_workspaces(&seen))
-            .await
-        {
-            log::debug!("saved keys' workspaces not kept: {}", e.code);
+        if let Err(e) = self.blocking(move |s| s.inner.saved.learn(&seen)).await {
+            log::debug!("what the list says of saved keys not kept: {}", e.code);
         }
     }
 
@@ -224,6 +231,16 @@ impl Studio {
     ) -> MadeKey {
         let key = Studio::key_ref(profile, region, new.api_key_id);
         let saved = self.save_new_value(profile, &key, &new.value).await;
+        if matches!(saved, Ok(true)) {
+            // The tray names the key at once, before any listing.
+            self.learn_saved(vec![Listed {
+                key: key.clone(),
+                workspace_id: new.workspace_id.clone(),
+                description: new.description.clone(),
+                masked: None,
+            }])
+            .await;
+        }
         MadeKey { new, key, saved }
     }
 

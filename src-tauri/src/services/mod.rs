@@ -20,6 +20,7 @@ pub mod reviews;
 pub mod rotation;
 pub mod sandbox;
 pub mod saved;
+pub mod tray;
 pub mod views;
 pub mod workspaces;
 

@@ -71,13 +71,7 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
-        let (profile, key) = self.acting_key(region, &api_key_id).await?;
-        let value = self.saved_value(&key).await?;
-        let what = Audited::new("copy", &profile)
-            .region(region)
-            .key(key.api_key_id)
-            .masked(Some(mask(value.expose())));
-        self.audited(what, || self.copy_secret(value)).await
+        self.copy_saved_key(region, api_key_id, false, None).await
     }
 
     /// Copy `DASHSCOPE_API_KEY=...` with the base URL as a comment.
@@ -86,14 +80,37 @@ impl Studio {
         region: RegionId,
         api_key_id: String,
     ) -> Result<ClipboardStatus> {
+        self.copy_saved_key(region, api_key_id, true, None).await
+    }
+
+    /// The saved value, or its `.env` line, on the clipboard; audited with
+    /// `from` as its note (the tray says so).
+    pub(crate) async fn copy_saved_key(
+        &self,
+        region: RegionId,
+        api_key_id: String,
+        env_line: bool,
+        from: Option<&str>,
+    ) -> Result<ClipboardStatus> {
         let (profile, key) = self.acting_key(region, &api_key_id).await?;
-        let (value, host) = self.saved_with_host(&profile, &key).await?;
-        let what = Audited::new("copy_env", &profile)
+        let (value, host) = if env_line {
+            self.saved_with_host(&profile, &key).await?
+        } else {
+            (self.saved_value(&key).await?, None)
+        };
+        let mut what = Audited::new(if env_line { "copy_env" } else { "copy" }, &profile)
             .region(region)
             .key(key.api_key_id)
             .masked(Some(mask(value.expose())));
-        let snippet = export::env_snippet(region, host.as_deref(), &value);
-        self.audited(what, || self.copy_secret(snippet)).await
+        if let Some(from) = from {
+            what = what.note(from);
+        }
+        let copied = if env_line {
+            export::env_snippet(region, host.as_deref(), &value)
+        } else {
+            value
+        };
+        self.audited(what, || self.copy_secret(copied)).await
     }
 
     /// An export file of a saved key, for the window's save dialog.
@@ -271,10 +288,13 @@ impl Studio {
             .await
             .ok()?
             .workspace_id?;
-        let (k, w) = (key.clone(), ws.clone());
-        let _ = self
-            .blocking(move |s| s.inner.saved.learn_workspaces(&[(k, w)]))
-            .await;
+        self.learn_saved(vec![crate::storage::saved_keys::Listed {
+            key: key.clone(),
+            workspace_id: Some(ws.clone()),
+            description: None,
+            masked: None,
+        }])
+        .await;
         Some(ws)
     }
 }

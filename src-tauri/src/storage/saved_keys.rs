@@ -35,6 +35,34 @@ pub struct SavedKeyRecord {
     /// `skm exec` sends the key's calls to the workspace's host.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub workspace_id: Option<String>,
+    /// The key's description and masked value as last listed (the masked
+    /// value first as saved): the tray's menu shows them without a keychain
+    /// read. Never more than masked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub masked: Option<String>,
+}
+
+/// What a listing (or a key's own answer) says of a saved key. `None` leaves
+/// the index's field as it is.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub key: KeyRef,
+    pub workspace_id: Option<String>,
+    pub description: Option<String>,
+    /// As the list shows it (`keyformat::display_server_value`).
+    pub masked: Option<String>,
+}
+
+impl Listed {
+    fn differs_from(&self, r: &SavedKeyRecord) -> bool {
+        let news = |seen: &Option<String>, have: &Option<String>| seen.is_some() && seen != have;
+        self.key == r.key
+            && (news(&self.workspace_id, &r.workspace_id)
+                || news(&self.description, &r.description)
+                || news(&self.masked, &r.masked))
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize)]
@@ -79,15 +107,17 @@ impl SavedKeys {
             saved_at: chrono::Utc::now().timestamp_millis(),
             stale: false,
             workspace_id: None,
+            description: None,
+            masked: Some(crate::domain::keyformat::mask(value.expose())),
         };
         let mut r = record;
         self.update(move |doc| {
-            // A reset or a paste keeps the key, and so its workspace, as learnt.
-            r.workspace_id = doc
-                .keys
-                .iter()
-                .find(|x| x.key == r.key)
-                .and_then(|x| x.workspace_id.clone());
+            // A reset or a paste keeps the key, and so its workspace and
+            // description, as learnt.
+            if let Some(known) = doc.keys.iter().find(|x| x.key == r.key) {
+                r.workspace_id = known.workspace_id.clone();
+                r.description = known.description.clone();
+            }
             doc.keys.retain(|x| x.key != r.key);
             doc.keys.push(r.clone());
             Ok(r)
@@ -123,21 +153,28 @@ impl SavedKeys {
         })
     }
 
-    /// Remember the workspace of each saved key named here; writes only
-    /// when something changed.
-    pub fn learn_workspaces(&self, seen: &[(KeyRef, String)]) -> Result<()> {
+    /// Remember what a listing says of each saved key named here (workspace,
+    /// description, masked value); writes only when something changed.
+    pub fn learn(&self, seen: &[Listed]) -> Result<()> {
         let current = self.load()?;
-        let changed = current.keys.iter().any(|r| {
-            seen.iter()
-                .any(|(k, w)| k == &r.key && r.workspace_id.as_deref() != Some(w))
-        });
-        if !changed {
+        if !current
+            .keys
+            .iter()
+            .any(|r| seen.iter().any(|l| l.differs_from(r)))
+        {
             return Ok(());
         }
         self.update(|doc| {
             for r in doc.keys.iter_mut() {
-                if let Some((_, w)) = seen.iter().find(|(k, _)| k == &r.key) {
-                    r.workspace_id = Some(w.clone());
+                for l in seen.iter().filter(|l| l.key == r.key) {
+                    let keep = |field: &mut Option<String>, seen: &Option<String>| {
+                        if seen.is_some() {
+                            field.clone_from(seen);
+                        }
+                    };
+                    keep(&mut r.workspace_id, &l.workspace_id);
+                    keep(&mut r.description, &l.description);
+                    keep(&mut r.masked, &l.masked);
                 }
             }
             Ok(())

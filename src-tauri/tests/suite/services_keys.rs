@@ -297,3 +297,71 @@ async fn every_file_the_app_writes_is_private() {
         "settings, index, review dates, journal, audit, sandbox: {checked}"
     );
 }
+
+/// The tray's menu (issue 32) comes from the saved-key index alone: a key
+/// saved when made is named at once, a description changed afterwards shows
+/// after the next listing, a forgotten key leaves the menu, and the tray
+/// does not hand out a saved copy that failed a check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tray_menu_follows_saved_keys_and_what_the_list_says_of_them() {
+    use studio_keys::services::tray::TrayMenu;
+    use studio_keys::services::views::UpdateKeyInput;
+    let root = tempfile::tempdir().unwrap();
+    let studio = studio_in(root.path());
+    let made = studio
+        .key_create(CreateKeyInput {
+            region: RegionId::CnBeijing,
+            workspace_id: None,
+            description: "tray first".into(),
+            permission: Permission::all(),
+        })
+        .await
+        .unwrap();
+    let id = made.api_key_id.clone();
+    let label = |menu: &TrayMenu| {
+        menu.regions
+            .iter()
+            .flat_map(|r| &r.keys)
+            .find(|k| k.copy.id == format!("copy:cn-beijing:{id}"))
+            .map(|k| k.label.clone())
+    };
+    let first = label(&studio.tray_menu().await.unwrap()).expect("the new key is in the menu");
+    assert!(first.starts_with("tray first  sk-"), "{first}");
+    assert!(!first.contains(made.value.expose()), "{first}");
+
+    studio
+        .key_update(UpdateKeyInput {
+            region: RegionId::CnBeijing,
+            api_key_id: id.clone(),
+            description: Some("tray renamed".into()),
+            permission: Default::default(),
+        })
+        .await
+        .unwrap();
+    studio
+        .keys_list(RegionId::CnBeijing, KeyQuery::default())
+        .await
+        .unwrap();
+    let renamed = label(&studio.tray_menu().await.unwrap()).unwrap();
+    assert!(renamed.starts_with("tray renamed  sk-"), "{renamed}");
+
+    let saved = studio
+        .saved_keys()
+        .list()
+        .unwrap()
+        .into_iter()
+        .find(|r| r.key.api_key_id.to_string() == id)
+        .unwrap();
+    studio.saved_keys().set_stale(&saved.key, true).unwrap();
+    let e = studio
+        .tray_copy(RegionId::CnBeijing, saved.key.api_key_id, false)
+        .await
+        .unwrap_err();
+    assert_eq!(e.reason.as_deref(), Some("saved_copy_stale"), "{e}");
+
+    studio
+        .key_forget(RegionId::CnBeijing, id.clone())
+        .await
+        .unwrap();
+    assert_eq!(label(&studio.tray_menu().await.unwrap()), None);
+}

@@ -177,4 +177,5 @@ def test_an_update_is_installed_and_the_app_restarts_into_it(user_app, server):
     # A fresh session on the restarted app's binary: About says 0.2.0.
     app = App(user_app()).ready()
     app.click("settings")
-    assert "0.2.0" in app.text("about-version"), app.text("about-version")
+    about = app.visible("about-version").get_attribute("textContent")
+    assert "0.2.0" in about, about

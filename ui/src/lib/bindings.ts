@@ -157,6 +157,11 @@ export type AppInfo_Deserialize = {
 	lang: Lang,
 	/**  `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`). */
 	benchMode: boolean,
+	/**
+	 *  Why the app has no tray icon (a library it needs is missing); `None`
+	 *  when it has one.
+	 */
+	trayUnavailable?: string | null,
 };
 
 export type AppInfo_Serialize = {
@@ -166,6 +171,11 @@ export type AppInfo_Serialize = {
 	lang: Lang,
 	/**  `STUDIO_KEYS_BENCH=1`: the UI reports when key lists are painted (`ui_painted`). */
 	benchMode: boolean,
+	/**
+	 *  Why the app has no tray icon (a library it needs is missing); `None`
+	 *  when it has one.
+	 */
+	trayUnavailable: string | null,
 };
 
 export type AppSettings = AppSettings_Serialize | AppSettings_Deserialize;

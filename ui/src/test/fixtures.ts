@@ -21,7 +21,7 @@ export const REGIONS: Region[] = [
   { ...base, id: "us-east-1", nameEn: "US (Virginia)", nameZh: "美国（弗吉尼亚）", nameZhTw: "美國（維吉尼亞）", nameJa: "米国 (バージニア)", openapiHost: "modelstudio.us-east-1.aliyuncs.com", customPermissions: false, keyLimit: 20, keyLimitScope: "Owner", newKeyPrefix: "sk-", workspaceHostSuffix: "us-east-1.maas.aliyuncs.com" },
 ];
 
-export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", benchMode: false };
+export const APP_INFO: AppInfo = { name: "Studio Keys", version: "0.1.0", regions: REGIONS, lang: "en", benchMode: false, trayUnavailable: null };
 
 export function region(id: Region["id"]): Region {
   return REGIONS.find((r) => r.id === id)!;

@@ -479,6 +479,7 @@ const en = {
   settings: {
     flagIdle: "Flag idle keys",
     flagIdleHint: "Keys that are enabled, older than 30 days and had no spend in the last 30 days get an “idle” badge, and the list offers to disable them. Nothing is disabled without your word.",
+    trayUnavailable: "No tray icon: the library it needs is missing. Install {pkg} to copy saved keys from the tray.",
     title: "Settings",
     language: "Language",
     langSystem: "Same as the system",

@@ -481,6 +481,7 @@ const ja: Catalog = {
   settings: {
     flagIdle: "未使用の API Key に印を付ける",
     flagIdleHint: "有効で、作成から 30 日以上経ち、過去 30 日間に料金が発生していない API Key に「未使用」の印が付き、一覧で無効化を提案します。あなたの確認なしに無効化されることはありません。",
+    trayUnavailable: "トレイアイコンがありません：必要なライブラリがありません。{pkg} をインストールすると、保存したキーをトレイからコピーできます。",
     title: "設定",
     language: "言語",
     langSystem: "システムと同じ",

@@ -1,0 +1,195 @@
+//! The tray icon (the menu bar on macOS): a saved key in the clipboard in two
+//! clicks, without opening the window. The menu is `services::tray`'s model
+//! (labels, ids, what a click asks for), drawn with Tauri's menu API and
+//! drawn again when the model changes: a key saved or forgotten in the window
+//! or by `skm`, another profile, another language. The saved-key index is
+//! read every second, the keychain only on Copy, through the window's own
+//! copies (`Studio::tray_copy`).
+//!
+//! Linux: the tray needs libayatana-appindicator3 (or libappindicator3) at
+//! run time. Its binding panics when neither loads, and release builds abort
+//! on panic, so the same names are probed with `dlopen` first; without them
+//! the app runs without a tray and Settings says why (`TrayState`).
+
+use crate::services::tray::{TrayAction, TrayMenu};
+use crate::services::Studio;
+use std::sync::Mutex;
+use std::time::Duration;
+use tauri::menu::{Menu, MenuBuilder, MenuItem, SubmenuBuilder};
+use tauri::tray::{TrayIcon, TrayIconBuilder};
+use tauri::{AppHandle, Manager, Wry};
+
+/// How often the menu's model is read again: changes show within two seconds.
+const REFRESH_EVERY: Duration = Duration::from_secs(1);
+
+/// Why there is no tray, for Settings (`app_info`).
+#[derive(Default)]
+pub struct TrayState {
+    unavailable: Mutex<Option<String>>,
+}
+
+impl TrayState {
+    /// `None` while the tray is shown; otherwise what is missing.
+    pub fn unavailable(&self) -> Option<String> {
+        self.unavailable
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    fn set_unavailable(&self, why: String) {
+        log::warn!("no tray: {why}");
+        *self.unavailable.lock().unwrap_or_else(|p| p.into_inner()) = Some(why);
+    }
+}
+
+/// Show the tray and keep its menu current. Without the library a tray
+/// needs, the app goes on without one.
+pub fn start(app: &AppHandle, studio: Studio) {
+    app.manage(TrayState::default());
+    if let Some(missing) = missing_library() {
+        app.state::<TrayState>().set_unavailable(missing);
+        return;
+    }
+    let tray = match TrayIconBuilder::with_id("studio-keys")
+        .tooltip("Studio Keys")
+        .icon(
+            app.default_window_icon()
+                .cloned()
+                .unwrap_or_else(|| tauri::image::Image::new_owned(vec![0; 4], 1, 1)),
+        )
+        .show_menu_on_left_click(true)
+        .on_menu_event(|app, event| on_menu(app, event.id().as_ref()))
+        .build(app)
+    {
+        Ok(tray) => tray,
+        Err(e) => {
+            app.state::<TrayState>().set_unavailable(e.to_string());
+            return;
+        }
+    };
+    let app = app.clone();
+    tauri::async_runtime::spawn(async move {
+        let mut drawn: Option<TrayMenu> = None;
+        loop {
+            match studio.tray_menu().await {
+                Ok(model) if drawn.as_ref() != Some(&model) => {
+                    match draw(&app, &model).and_then(|menu| set_menu(&tray, menu)) {
+                        Ok(()) => drawn = Some(model),
+                        Err(e) => log::warn!("tray menu not drawn: {e}"),
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => log::debug!("tray menu not read: {}", e.code),
+            }
+            tokio::time::sleep(REFRESH_EVERY).await;
+        }
+    });
+}
+
+fn set_menu(tray: &TrayIcon, menu: Menu<Wry>) -> tauri::Result<()> {
+    tray.set_menu(Some(menu))
+}
+
+fn on_menu(app: &AppHandle, id: &str) {
+    match TrayAction::parse(id) {
+        Some(TrayAction::Open) => show_window(app),
+        Some(TrayAction::Quit) => app.exit(0),
+        Some(TrayAction::Copy {
+            region,
+            api_key_id,
+            env_line,
+        }) => {
+            let app = app.clone();
+            tauri::async_runtime::spawn(async move {
+                let Some(studio) = app.try_state::<Studio>() else {
+                    return;
+                };
+                if let Err(e) = studio.tray_copy(region, api_key_id, env_line).await {
+                    // The window may be closed: the OS says it.
+                    use tauri_plugin_notification::NotificationExt;
+                    let shown = app
+                        .notification()
+                        .builder()
+                        .title("Studio Keys")
+                        .body(e.message())
+                        .show();
+                    if let Err(n) = shown {
+                        log::warn!("tray copy refused ({}), and not told: {n}", e.code);
+                    }
+                }
+            });
+        }
+        None => {}
+    }
+}
+
+/// The window, shown and focused (it may be hidden or minimised).
+pub fn show_window(app: &AppHandle) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.show();
+        let _ = w.unminimize();
+        let _ = w.set_focus();
+    }
+}
+
+fn draw(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
+    let item = |id: &str, label: &str, enabled: bool| {
+        MenuItem::with_id(app, id, label, enabled, None::<&str>)
+    };
+    let mut menu = MenuBuilder::new(app);
+    if let Some(empty) = &model.empty {
+        menu = menu.item(&item("none", empty, false)?);
+    }
+    for (n, region) in model.regions.iter().enumerate() {
+        // Region headings do nothing; a key opens its two copies.
+        menu = menu.item(&item(&format!("heading:{n}"), &region.label, false)?);
+        for key in &region.keys {
+            let copies = SubmenuBuilder::new(app, &key.label)
+                .item(&item(&key.copy.id, &key.copy.label, true)?)
+                .item(&item(&key.copy_env.id, &key.copy_env.label, true)?)
+                .build()?;
+            menu = menu.item(&copies);
+        }
+        if let Some(more) = &region.more {
+            menu = menu.item(&item(&more.id, &more.label, true)?);
+        }
+        menu = menu.separator();
+    }
+    menu.item(&item(&model.open.id, &model.open.label, true)?)
+        .item(&item(&model.quit.id, &model.quit.label, true)?)
+        .build()
+}
+
+/// Linux: the library the tray binding loads, by the names it tries. A test
+/// build can play a computer without it (`STUDIO_KEYS_TEST_NO_TRAY_LIBRARY`).
+#[cfg(target_os = "linux")]
+fn missing_library() -> Option<String> {
+    const NAMES: [&str; 4] = [
+        "libayatana-appindicator3.so.1",
+        "libappindicator3.so.1",
+        "libayatana-appindicator3.so",
+        "libappindicator3.so",
+    ];
+    let missing = || Some(format!("none of {} could be loaded", NAMES.join(", ")));
+    #[cfg(feature = "fault-injection")]
+    if std::env::var_os("STUDIO_KEYS_TEST_NO_TRAY_LIBRARY").is_some() {
+        return missing();
+    }
+    for name in NAMES {
+        let name = std::ffi::CString::new(name).ok()?;
+        // SAFETY: a valid C string; the handle is closed at once (the tray
+        // binding opens the library again itself).
+        let handle = unsafe { libc::dlopen(name.as_ptr(), libc::RTLD_LAZY | libc::RTLD_LOCAL) };
+        if !handle.is_null() {
+            unsafe { libc::dlclose(handle) };
+            return None;
+        }
+    }
+    missing()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn missing_library() -> Option<String> {
+    None
+}

@@ -1,0 +1,165 @@
+"""The tray, read and clicked as a desktop panel does it (issue 32). Xvfb has
+no tray host: tray_host.py plays the panel's StatusNotifierWatcher on the test
+session bus before the app starts, then these tests read the app's menu
+through com.canonical.dbusmenu (GetLayout) and click in it (Event "clicked"),
+and read the X clipboard with xclip. No test-only IPC command is involved.
+"""
+import json
+import subprocess
+import time
+
+import pytest
+from jeepney import DBusAddress, new_method_call
+from jeepney.io.blocking import open_dbus_connection
+
+import leaks
+from conftest import ARTIFACTS, FAULTS_APP, start_stand_in
+from pages import App
+from test_audit import listed_copy
+from test_journeys import create_all
+
+# The menu's words in each language the tests read it in.
+WORDS = {
+    "en": {"copy": "Copy", "env": "Copy as .env line", "open": "Open Studio Keys", "beijing": "China (Beijing)"},
+    "zh-CN": {"copy": "复制", "env": "复制为 .env 行", "open": "打开 Studio Keys", "beijing": "华北2（北京）"},
+}
+
+
+@pytest.fixture
+def tray_host(home):
+    """The stand-in watcher, owning its name before the app starts; yields the
+    file it records registered items in."""
+    record = home.root / "tray-items.jsonl"
+    proc = start_stand_in("tray_host.py", record, home.env)
+    yield record
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+class Tray:
+    """The app's tray item, over D-Bus as a panel sees it."""
+
+    def __init__(self, record, timeout=30):
+        deadline = time.time() + timeout
+        while not (record.exists() and record.read_text().strip()):
+            assert time.time() < deadline, "the app registered no tray item with the desktop's watcher"
+            time.sleep(0.1)
+        item = json.loads(record.read_text().splitlines()[0])
+        self.conn = open_dbus_connection(bus="SESSION")
+        props = DBusAddress(item["path"], bus_name=item["bus"], interface="org.freedesktop.DBus.Properties")
+        (menu,) = self.call(props, "Get", "ss", ("org.kde.StatusNotifierItem", "Menu"))
+        self.menu = DBusAddress(menu[1], bus_name=item["bus"], interface="com.canonical.dbusmenu")
+
+    def call(self, address, method, signature, body):
+        return self.conn.send_and_get_reply(new_method_call(address, method, signature, body), timeout=10).body
+
+    def items(self):
+        """Every item, depth first: (id, label, enabled, depth)."""
+        _, layout = self.call(self.menu, "GetLayout", "iias", (0, -1, []))
+        out = []
+
+        def walk(node, depth):
+            item_id, props, children = node
+            if depth:
+                label = props.get("label", ("s", ""))[1]
+                out.append((item_id, label, props.get("enabled", ("b", True))[1], depth))
+            for _, child in children:
+                walk(child, depth + 1)
+
+        walk(layout, 0)
+        return out
+
+    def text(self):
+        return "\n".join("  " * (depth - 1) + (label or "—") + ("" if enabled else "  (disabled)")
+                         for _, label, enabled, depth in self.items())
+
+    def key_entry(self, description):
+        """The key's entry (its label names it) and the items under it."""
+        items = self.items()
+        for n, (item_id, label, _, depth) in enumerate(items):
+            if label.startswith(description):
+                below = []
+                for child in items[n + 1:]:
+                    if child[3] <= depth:
+                        break
+                    below.append(child)
+                return label, {c[1]: c[0] for c in below}
+        return None
+
+    def click(self, item_id):
+        self.call(self.menu, "Event", "isvu", (item_id, "clicked", ("s", ""), 0))
+
+
+def clipboard(env):
+    out = subprocess.run(["xclip", "-o", "-selection", "clipboard"], env=env, capture_output=True, timeout=10)
+    return out.stdout.decode(errors="replace") if out.returncode == 0 else ""
+
+
+def wait_until(check, timeout, what):
+    deadline = time.time() + timeout
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.time() < deadline, what
+        time.sleep(0.1)
+
+
+def use_clear_seconds(app, seconds):
+    app.click("settings")
+    dialog = app.visible("settings-dialog")
+    field = app.find("clipboard-seconds", dialog)
+    field.clear()
+    field.send_keys(str(seconds))
+    app.d.execute_script("arguments[0].click()", app.find("settings-save", dialog))
+    app.gone("settings-dialog")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_saved_key_is_copied_from_the_tray_and_the_clipboard_forgets_it(tray_host, launch, home, lang):
+    words = WORDS[lang]
+    app = App(launch()).ready()
+    tray = Tray(tray_host)
+    use_clear_seconds(app, 4)
+    description = f"tray {lang.lower()}"
+    before, value = create_all(app, description)
+    # Saved before it was shown: the menu names it within two seconds.
+    shown = time.time()
+    label, copies = wait_until(lambda: tray.key_entry(description), 2.0,
+                               f"the tray did not list the new key within 2 s: {tray.text()}")
+    assert value[-4:] in label and value not in label, f"the entry shows the masked value only: {label}"
+    assert set(copies) == {words["copy"], words["env"]}, copies
+    assert words["beijing"] in tray.text() and words["open"] in tray.text()
+    (ARTIFACTS / f"tray-menu-{lang}.txt").write_text(tray.text() + "\n", encoding="utf-8")
+    app.close_one_time()
+
+    tray.click(copies[words["copy"]])
+    wait_until(lambda: clipboard(home.env) == value, 5, "Copy in the tray did not put the key on the clipboard")
+    copied = time.time()
+    wait_until(lambda: clipboard(home.env) != value, 10, "the clipboard still held the key after its 4 s")
+    assert time.time() - copied >= 3, "cleared before its time"
+
+    tray.click(copies[words["env"]])
+    line = wait_until(lambda: clipboard(home.env) if value in clipboard(home.env) else "", 5,
+                      "Copy as .env line in the tray put nothing on the clipboard")
+    assert f"DASHSCOPE_API_KEY={value}" in line, line
+    # The copies are in the key's history like the window's, and the value
+    # was written to no file on the way.
+    app.detail(app.new_row_after(before))
+    wait_until(lambda: listed_copy(app), 10, "the tray's copy is not in the key's history")
+    assert not leaks.scan(home.root, [value]), "the key's value was written to a file"
+
+
+def test_without_the_tray_library_the_app_runs_and_settings_says_why(tray_host, launch, home):
+    """The test build plays a computer without libayatana-appindicator3."""
+    app = App(launch(application=FAULTS_APP, env={"STUDIO_KEYS_TEST_NO_TRAY_LIBRARY": "1"})).ready()
+    app.click("settings")
+    dialog = app.visible("settings-dialog")
+    why = app.find("tray-unavailable", dialog)
+    assert "libayatana-appindicator3-1" in why.get_attribute("textContent"), why.get_attribute("textContent")
+    # An item registers within moments of start-up, long before Settings opens.
+    time.sleep(1)
+    assert not (tray_host.exists() and tray_host.read_text().strip()), "a tray item registered anyway"
