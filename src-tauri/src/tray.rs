@@ -70,16 +70,14 @@ pub fn start(app: &AppHandle, studio: Studio) {
     };
     let app = app.clone();
     tauri::async_runtime::spawn(async move {
-        let mut drawn: Option<TrayMenu> = None;
+        let mut drawn: Option<Drawn> = None;
         loop {
             match studio.tray_menu().await {
-                Ok(model) if drawn.as_ref() != Some(&model) => {
-                    match draw(&app, &model).and_then(|menu| set_menu(&tray, menu)) {
-                        Ok(()) => drawn = Some(model),
-                        Err(e) => log::warn!("tray menu not drawn: {e}"),
+                Ok(model) => {
+                    if let Err(e) = show(&app, &tray, model, &mut drawn) {
+                        log::warn!("tray menu not drawn: {e}");
                     }
                 }
-                Ok(_) => {}
                 Err(e) => log::debug!("tray menu not read: {}", e.code),
             }
             tokio::time::sleep(REFRESH_EVERY).await;
@@ -87,8 +85,41 @@ pub fn start(app: &AppHandle, studio: Studio) {
     });
 }
 
-fn set_menu(tray: &TrayIcon, menu: Menu<Wry>) -> tauri::Result<()> {
-    tray.set_menu(Some(menu))
+/// The menu on screen: its model, and the countdown item whose text changes
+/// each second without drawing the menu again (a menu drawn again closes
+/// under the person's pointer and renumbers its items).
+struct Drawn {
+    model: TrayMenu,
+    countdown: Option<MenuItem<Wry>>,
+}
+
+/// The model with its countdown's text left out: what decides a new drawing.
+fn shape(model: &TrayMenu) -> TrayMenu {
+    TrayMenu {
+        clears_in: model.clears_in.as_ref().map(|_| String::new()),
+        ..model.clone()
+    }
+}
+
+fn show(
+    app: &AppHandle,
+    tray: &TrayIcon,
+    model: TrayMenu,
+    drawn: &mut Option<Drawn>,
+) -> tauri::Result<()> {
+    if let Some(d) = drawn.as_mut().filter(|d| shape(&d.model) == shape(&model)) {
+        if let (Some(item), Some(text)) = (&d.countdown, &model.clears_in) {
+            if d.model.clears_in.as_ref() != Some(text) {
+                item.set_text(text)?;
+            }
+        }
+        d.model = model;
+        return Ok(());
+    }
+    let (menu, countdown) = draw(app, &model)?;
+    tray.set_menu(Some(menu))?;
+    *drawn = Some(Drawn { model, countdown });
+    Ok(())
 }
 
 fn on_menu(app: &AppHandle, id: &str) {
@@ -133,11 +164,18 @@ pub fn show_window(app: &AppHandle) {
     }
 }
 
-fn draw(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
+fn draw(app: &AppHandle, model: &TrayMenu) -> tauri::Result<(Menu<Wry>, Option<MenuItem<Wry>>)> {
     let item = |id: &str, label: &str, enabled: bool| {
         MenuItem::with_id(app, id, label, enabled, None::<&str>)
     };
     let mut menu = MenuBuilder::new(app);
+    let countdown = match &model.clears_in {
+        Some(clears_in) => Some(item("clears-in", clears_in, false)?),
+        None => None,
+    };
+    if let Some(countdown) = &countdown {
+        menu = menu.item(countdown).separator();
+    }
     if let Some(empty) = &model.empty {
         menu = menu.item(&item("none", empty, false)?);
     }
@@ -156,9 +194,11 @@ fn draw(app: &AppHandle, model: &TrayMenu) -> tauri::Result<Menu<Wry>> {
         }
         menu = menu.separator();
     }
-    menu.item(&item(&model.open.id, &model.open.label, true)?)
+    let menu = menu
+        .item(&item(&model.open.id, &model.open.label, true)?)
         .item(&item(&model.quit.id, &model.quit.label, true)?)
-        .build()
+        .build()?;
+    Ok((menu, countdown))
 }
 
 /// Linux: the library the tray binding loads, by the names it tries. A test

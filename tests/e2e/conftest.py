@@ -17,6 +17,7 @@ import time
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.common.options import ArgOptions
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -106,6 +107,12 @@ def _bus_name_taken(name):
 FAULTS_APP = str(pathlib.Path(os.environ["STUDIO_KEYS_APP"]).with_name("studio-keys-faults"))
 
 
+def app_alive():
+    """Whether an instance of the app (either build) is running."""
+    pattern = f"^({os.environ['STUDIO_KEYS_APP']}|{FAULTS_APP})( |$)"
+    return subprocess.run(["pgrep", "-f", pattern], capture_output=True).returncode == 0
+
+
 def _kill_app(name_may_stay_held=False):
     """Make sure no app instance outlives its test: a window that refuses to close
     (the one-time dialog guards it) would otherwise make the next launch hand
@@ -146,6 +153,10 @@ def launch(request, home):
         proc, drv, log, suffix = running.pop()
         try:
             drv.save_screenshot(str(ARTIFACTS / f"{request.node.name}{suffix}.png"))
+        except WebDriverException:
+            # The app ended itself (a test of quitting): no window to show.
+            if app_alive():
+                raise
         finally:
             try:
                 drv.quit()

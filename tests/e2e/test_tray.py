@@ -11,17 +11,20 @@ import time
 import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
+from selenium.common.exceptions import WebDriverException
 
 import leaks
-from conftest import ARTIFACTS, FAULTS_APP, start_stand_in
+from conftest import ARTIFACTS, FAULTS_APP, app_alive, start_stand_in
 from pages import App
 from test_audit import listed_copy
 from test_journeys import create_all
 
 # The menu's words in each language the tests read it in.
 WORDS = {
-    "en": {"copy": "Copy", "env": "Copy as .env line", "open": "Open Studio Keys", "beijing": "China (Beijing)"},
-    "zh-CN": {"copy": "复制", "env": "复制为 .env 行", "open": "打开 Studio Keys", "beijing": "华北2（北京）"},
+    "en": {"copy": "Copy", "env": "Copy as .env line", "open": "Open Studio Keys", "beijing": "China (Beijing)",
+           "clears": "Clipboard clears in"},
+    "zh-CN": {"copy": "复制", "env": "复制为 .env 行", "open": "打开 Studio Keys", "beijing": "华北2（北京）",
+              "clears": "剪贴板将在"},
 }
 
 
@@ -139,6 +142,16 @@ def test_a_saved_key_is_copied_from_the_tray_and_the_clipboard_forgets_it(tray_h
     tray.click(copies[words["copy"]])
     wait_until(lambda: clipboard(home.env) == value, 5, "Copy in the tray did not put the key on the clipboard")
     copied = time.time()
+    # While it is pending, the menu's first item counts down and does nothing;
+    # the rest of the menu stays as it is (the same items, not drawn again).
+    first = wait_until(lambda: tray.items()[0] if tray.items()[0][1].startswith(words["clears"]) else None, 2,
+                       f"the menu does not say when the clipboard clears: {tray.text()}")
+    assert first[2] is False, first
+    _, copies = tray.key_entry(description)
+    time.sleep(1.2)
+    later = tray.items()[0]
+    assert later[0] == first[0] and later[1] != first[1], f"the countdown did not count: {first} {later}"
+    assert tray.key_entry(description)[1] == copies, "the menu was drawn again while counting down"
     wait_until(lambda: clipboard(home.env) != value, 10, "the clipboard still held the key after its 4 s")
     assert time.time() - copied >= 3, "cleared before its time"
 
@@ -163,3 +176,50 @@ def test_without_the_tray_library_the_app_runs_and_settings_says_why(tray_host, 
     # An item registers within moments of start-up, long before Settings opens.
     time.sleep(1)
     assert not (tray_host.exists() and tray_host.read_text().strip()), "a tray item registered anyway"
+
+
+def window_shown(env):
+    """Whether the app's window is mapped on the X display."""
+    found = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "^Studio Keys$"],
+                           env=env, capture_output=True, text=True)
+    return bool(found.stdout.split())
+
+
+def close_window(driver):
+    """The window's close, as the window manager's close button asks for it.
+    A window that closes for good takes the WebDriver session with it."""
+    try:
+        driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "window.__TAURI_INTERNALS__.invoke('plugin:window|close', {label: 'main'})"
+            ".then(() => done('ok'), (e) => done(String(e)));"
+        )
+    except WebDriverException:
+        pass
+
+
+def toggle_close_to_tray(app):
+    app.click("settings")
+    dialog = app.visible("settings-dialog")
+    app.find("close-to-tray", dialog).click()
+    app.d.execute_script("arguments[0].click()", app.find("settings-save", dialog))
+    app.gone("settings-dialog")
+
+
+def test_closing_the_window_keeps_the_app_in_the_tray_only_when_asked(tray_host, launch, home):
+    driver = launch()
+    app = App(driver).ready()
+    tray = Tray(tray_host)
+    wait_until(lambda: window_shown(home.env), 10, "the window is not shown at start")
+    toggle_close_to_tray(app)
+
+    close_window(driver)
+    wait_until(lambda: not window_shown(home.env), 10, "the window did not go away")
+    assert app_alive(), "the app quit although it was asked to stay in the tray"
+    (open_id,) = [i for i, label, _, _ in tray.items() if label == WORDS["en"]["open"]]
+    tray.click(open_id)
+    wait_until(lambda: window_shown(home.env), 10, "the tray's Open did not show the window again")
+
+    toggle_close_to_tray(app)
+    close_window(driver)
+    wait_until(lambda: not app_alive(), 10, "with the setting off, closing the window did not quit")

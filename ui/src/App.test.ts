@@ -23,7 +23,7 @@ beforeEach(() => {
   Object.assign(ipcMock, makeIpcMock());
   keys.forget();
   ipcMock.appInfo.mockResolvedValue(APP_INFO);
-  ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true });
+  ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true, closeToTray: false });
   ipcMock.workspacesList.mockResolvedValue([{ workspaceId: "ws-default", workspaceName: "Main", isDefault: true }]);
 });
 
@@ -43,7 +43,7 @@ describe("app", () => {
   });
 
   it("opens on the list once the welcome screen has been answered", async () => {
-    ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: true, flagIdleKeys: true });
+    ipcMock.settingsGet.mockResolvedValue({ lang: "en", clipboardClearSeconds: 30, theme: "system", welcomeDone: true, flagIdleKeys: true, closeToTray: false });
     ipcMock.profilesList.mockResolvedValue([sandbox]);
     ipcMock.keysList.mockResolvedValue(makePage([]));
     render(App);
@@ -52,7 +52,7 @@ describe("app", () => {
   });
 
   it("names all six regions in the current language", async () => {
-    ipcMock.settingsGet.mockResolvedValue({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "dark", welcomeDone: false, flagIdleKeys: true });
+    ipcMock.settingsGet.mockResolvedValue({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "dark", welcomeDone: false, flagIdleKeys: true, closeToTray: false });
     ipcMock.profilesList.mockResolvedValue([{ ...work, active: true }, sandbox]);
     ipcMock.keysList.mockResolvedValue(makePage([]));
     render(App);

@@ -64,6 +64,9 @@ pub struct AppSettings {
     /// Flag enabled keys with no spend in the last 30 days as idle, and offer
     /// to disable them (the list's badge and banner).
     pub flag_idle_keys: bool,
+    /// Closing the window keeps the app in the tray (when it has one);
+    /// quitting is then the tray's "Quit". Off: closing quits.
+    pub close_to_tray: bool,
 }
 
 impl Default for AppSettings {
@@ -74,6 +77,7 @@ impl Default for AppSettings {
             theme: Theme::System,
             welcome_done: false,
             flag_idle_keys: true,
+            close_to_tray: false,
         }
     }
 }

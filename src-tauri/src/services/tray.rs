@@ -40,6 +40,9 @@ pub struct TrayRegion {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrayMenu {
+    /// "Clipboard clears in N s" while a copied key is pending (a first,
+    /// disabled item).
+    pub clears_in: Option<String>,
     pub regions: Vec<TrayRegion>,
     /// Said when no key is saved on this computer.
     pub empty: Option<String>,
@@ -83,8 +86,9 @@ fn item(id: String, lang: Lang, key: &str, params: &[(&str, &str)]) -> TrayItem 
 }
 
 /// The menu for these saved keys (any scope's; `tray_menu` passes one
-/// profile's), newest saved first in each region.
-pub fn menu_of(records: &[SavedKeyRecord], lang: Lang) -> TrayMenu {
+/// profile's), newest saved first in each region, with the seconds left
+/// before a copied key is cleared.
+pub fn menu_of(records: &[SavedKeyRecord], clears_in: Option<u32>, lang: Lang) -> TrayMenu {
     let mut regions = Vec::new();
     for region in RegionId::ALL {
         let mut saved: Vec<&SavedKeyRecord> =
@@ -130,6 +134,8 @@ pub fn menu_of(records: &[SavedKeyRecord], lang: Lang) -> TrayMenu {
         });
     }
     TrayMenu {
+        clears_in: clears_in
+            .map(|s| i18n::tr(lang, "tray.clears_in", &[("seconds", &s.to_string())])),
         empty: regions
             .is_empty()
             .then(|| i18n::tr(lang, "tray.no_saved_keys", &[])),
@@ -150,7 +156,11 @@ impl Studio {
             .into_iter()
             .filter(|r| r.key.scope == scope)
             .collect();
-        Ok(menu_of(&records, i18n::current()))
+        let clipboard = self.clipboard_status();
+        let clears_in = clipboard
+            .clears_in_seconds
+            .filter(|_| clipboard.holds_secret);
+        Ok(menu_of(&records, clears_in, i18n::current()))
     }
 
     /// Copy a saved key from the tray, as the window's Copy or Copy as .env
@@ -209,7 +219,7 @@ mod tests {
             .map(|i| record(RegionId::CnBeijing, 100 + i, i, Some(&format!("key {i}"))))
             .collect();
         records.push(record(RegionId::ApSoutheast1, 7, 1, None));
-        let menu = menu_of(&records, Lang::En);
+        let menu = menu_of(&records, None, Lang::En);
         assert_eq!(menu.regions.len(), 2);
         let beijing = &menu.regions[0];
         assert_eq!(beijing.label, "China (Beijing)");
@@ -226,23 +236,26 @@ mod tests {
         assert!(singapore.more.is_none());
         assert_eq!(singapore.keys[0].label, "Key 7  sk-ws-…0007");
         assert!(menu.empty.is_none());
+        assert!(menu.clears_in.is_none(), "nothing pending, nothing said");
     }
 
     #[test]
     fn labels_are_in_the_persons_language() {
         let menu = menu_of(
             &[record(RegionId::CnBeijing, 1, 1, Some("生产"))],
+            Some(25),
             Lang::ZhCn,
         );
         assert_eq!(menu.regions[0].label, "华北2（北京）");
         assert_eq!(menu.regions[0].keys[0].copy.label, "复制");
-        assert_ne!(menu.open.label, menu_of(&[], Lang::En).open.label);
-        assert!(menu_of(&[], Lang::Ja).empty.is_some());
+        assert_eq!(menu.clears_in.as_deref(), Some("剪贴板将在 25 秒后清除"));
+        assert_ne!(menu.open.label, menu_of(&[], None, Lang::En).open.label);
+        assert!(menu_of(&[], None, Lang::Ja).empty.is_some());
     }
 
     #[test]
     fn each_id_names_its_action_and_nothing_else_does() {
-        let menu = menu_of(&[record(RegionId::UsEast1, 42, 1, None)], Lang::En);
+        let menu = menu_of(&[record(RegionId::UsEast1, 42, 1, None)], None, Lang::En);
         let key = &menu.regions[0].keys[0];
         assert_eq!(
             TrayAction::parse(&key.copy.id),

@@ -195,6 +195,11 @@ export type AppSettings_Deserialize = {
 	 *  to disable them (the list's badge and banner).
 	 */
 	flagIdleKeys?: boolean,
+	/**
+	 *  Closing the window keeps the app in the tray (when it has one);
+	 *  quitting is then the tray's "Quit". Off: closing quits.
+	 */
+	closeToTray?: boolean,
 };
 
 export type AppSettings_Serialize = {
@@ -212,6 +217,11 @@ export type AppSettings_Serialize = {
 	 *  to disable them (the list's badge and banner).
 	 */
 	flagIdleKeys: boolean,
+	/**
+	 *  Closing the window keeps the app in the tray (when it has one);
+	 *  quitting is then the tray's "Quit". Off: closing quits.
+	 */
+	closeToTray: boolean,
 };
 
 /**  Which audit records to list: all of one key, of one action, since a time. */

@@ -335,6 +335,21 @@ export const ipc = normalised(
 );
 
 /**
+ * Hide the window instead of closing it while `keep` says so (the app stays
+ * in the tray; the tray's Open shows it again). Returns an unsubscribe.
+ */
+export async function keepInTrayOnClose(keep: () => boolean): Promise<() => void> {
+  if (!("__TAURI_INTERNALS__" in window)) return () => {};
+  const { getCurrentWindow } = await import("@tauri-apps/api/window");
+  const current = getCurrentWindow();
+  return current.onCloseRequested(async (event) => {
+    if (!keep()) return;
+    event.preventDefault();
+    await current.hide();
+  });
+}
+
+/**
  * Ask before the window closes while `guard` says so. Returns an unsubscribe.
  * Outside Tauri (tests, plain browser) there is no window to guard.
  */

@@ -78,7 +78,7 @@ describe("connect an account", () => {
 describe("settings", () => {
   it("saves through Rust and switches the language at once", async () => {
     const storage = vi.spyOn(Storage.prototype, "setItem");
-    settings.value = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true };
+    settings.value = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true, closeToTray: false };
     ipcMock.settingsSet.mockImplementation(async (s: unknown) => s);
     dialogs.current = { kind: "settings" };
     render(SettingsDialog);
@@ -86,7 +86,7 @@ describe("settings", () => {
     await fireEvent.change(screen.getByTestId("theme-select"), { target: { value: "light" } });
     await fireEvent.click(screen.getByTestId("settings-save"));
     await vi.waitFor(() => expect(currentLang()).toBe("zh-CN"));
-    expect(ipcMock.settingsSet).toHaveBeenCalledWith({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "light", welcomeDone: false, flagIdleKeys: true });
+    expect(ipcMock.settingsSet).toHaveBeenCalledWith({ lang: "zh-CN", clipboardClearSeconds: 30, theme: "light", welcomeDone: false, flagIdleKeys: true, closeToTray: false });
     expect(document.documentElement.dataset.theme).toBe("light");
     expect(storage).not.toHaveBeenCalled();
   });

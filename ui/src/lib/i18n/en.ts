@@ -480,6 +480,8 @@ const en = {
     flagIdle: "Flag idle keys",
     flagIdleHint: "Keys that are enabled, older than 30 days and had no spend in the last 30 days get an “idle” badge, and the list offers to disable them. Nothing is disabled without your word.",
     trayUnavailable: "No tray icon: the library it needs is missing. Install {pkg} to copy saved keys from the tray.",
+    closeToTray: "Keep Studio Keys in the tray when its window is closed",
+    closeToTrayHint: "Copy saved keys from the tray icon; quit from its menu. Off: closing the window quits.",
     title: "Settings",
     language: "Language",
     langSystem: "Same as the system",

@@ -482,6 +482,8 @@ const zhCN: Catalog = {
     flagIdle: "标记闲置的 API Key",
     flagIdleHint: "已启用、创建超过 30 天且近 30 天没有费用的 API Key 会显示“闲置”标记，列表会提示您停用它们。未经您确认不会停用任何 API Key。",
     trayUnavailable: "没有托盘图标：缺少所需的库。安装 {pkg} 后即可从托盘复制已保存的 API Key。",
+    closeToTray: "关闭窗口后保留在托盘中",
+    closeToTrayHint: "可从托盘图标复制已保存的 API Key，从其菜单退出。关闭此项时，关闭窗口即退出。",
     title: "设置",
     language: "语言",
     langSystem: "跟随系统",

@@ -482,6 +482,8 @@ const zhTW: Catalog = {
     flagIdle: "標示閒置的 API Key",
     flagIdleHint: "已啟用、建立超過 30 天且近 30 天沒有費用的 API Key 會顯示「閒置」標記，清單也會提示您停用它們。未經您確認，不會停用任何 API Key。",
     trayUnavailable: "沒有系統匣圖示：缺少所需的程式庫。安裝 {pkg} 後即可從系統匣複製已儲存的 API Key。",
+    closeToTray: "關閉視窗後保留在系統匣中",
+    closeToTrayHint: "可從系統匣圖示複製已儲存的 API Key，從其選單結束。關閉此項時，關閉視窗即結束。",
     title: "設定",
     language: "語言",
     langSystem: "與系統相同",

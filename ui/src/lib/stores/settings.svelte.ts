@@ -3,7 +3,7 @@ import { ipc, type Settings } from "../ipc";
 import { setLang, systemLang } from "../i18n/index.svelte";
 import { reported } from "./attempt.svelte";
 
-export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true };
+export const DEFAULT_SETTINGS: Settings = { lang: "system", clipboardClearSeconds: 30, theme: "system", welcomeDone: false, flagIdleKeys: true, closeToTray: false };
 
 class SettingsStore {
   value = $state<Settings>({ ...DEFAULT_SETTINGS });
