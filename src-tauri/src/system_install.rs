@@ -25,7 +25,7 @@ pub const PKEXEC: &str = "/usr/bin/pkexec";
 pub const HELPER: &str = "/usr/lib/studio-keys/install-update";
 
 /// The helper's refusal of bytes other than the verified ones (its header
-/// lists every exit status).
+/// lists every exit status; the others are failures to install).
 const HELPER_NOT_VERIFIED_BYTES: i32 = 3;
 /// pkexec: the prompt was dismissed or authorisation refused (126), or the
 /// caller is not authorised at all (127).
@@ -75,8 +75,10 @@ fn install_with(pkexec: &Path, helper: &Path, kind: PackageKind, bytes: &[u8]) -
         .permissions(std::fs::Permissions::from_mode(0o700))
         .tempdir()
         .map_err(|e| Error::internal(format!("a temporary directory for the update: {e}")))?;
-    let package = dir
-        .path()
+    // Absolute: pkexec runs the helper from root's home, and a relative
+    // TMPDIR would name another file there.
+    let package = std::path::absolute(dir.path())
+        .map_err(|e| Error::internal(format!("the update's temporary directory: {e}")))?
         .join(format!("studio-keys-update.{}", kind.as_str()));
     std::fs::OpenOptions::new()
         .write(true)

@@ -72,13 +72,21 @@ pub fn start(app: &AppHandle, studio: Studio) {
     tauri::async_runtime::spawn(async move {
         let mut drawn: Option<Drawn> = None;
         loop {
-            match studio.tray_menu().await {
-                Ok(model) => {
-                    if let Err(e) = show(&app, &tray, model, &mut drawn) {
-                        log::warn!("tray menu not drawn: {e}");
-                    }
+            let model = match studio.tray_menu().await {
+                Ok(model) => Some(model),
+                Err(e) => {
+                    log::debug!("tray menu not read: {}", e.code);
+                    // Open and Quit at least, until the keys can be read
+                    // (no profile yet, unreadable settings).
+                    drawn.is_none().then(|| {
+                        crate::services::tray::menu_of(&[], None, crate::domain::i18n::current())
+                    })
                 }
-                Err(e) => log::debug!("tray menu not read: {}", e.code),
+            };
+            if let Some(model) = model {
+                if let Err(e) = show(&app, &tray, model, &mut drawn) {
+                    log::warn!("tray menu not drawn: {e}");
+                }
             }
             tokio::time::sleep(REFRESH_EVERY).await;
         }

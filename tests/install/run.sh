@@ -35,6 +35,13 @@ tauri="$root/ui/node_modules/.bin/tauri"
 work="$(mktemp -d)"
 update_user="skm-update-$$"
 polkit_rule="/etc/polkit-1/rules.d/00-studio-keys-install-test-$$.rules"
+# A run killed before its clean-up (a cancelled CI job) left these: never
+# let another run's rule or user authorise anything.
+$SUDO rm -f /etc/polkit-1/rules.d/00-studio-keys-install-test-*.rules
+for stale in $(getent passwd | cut -d: -f1 | grep '^skm-update-' || true); do
+  $SUDO pkill -KILL -u "$stale" 2>/dev/null || true
+  $SUDO userdel "$stale" 2>/dev/null || true
+done
 started_services=()
 cleanup() {
   $SUDO rm -f "$polkit_rule"
@@ -43,6 +50,7 @@ cleanup() {
     $SUDO userdel "$update_user" 2>/dev/null || true
   fi
   for pid in "${started_services[@]}"; do $SUDO kill "$pid" 2>/dev/null || true; done
+  [ -z "${user_root:-}" ] || $SUDO rm -rf "$user_root"
   $SUDO apt-get purge -y -qq "$package" >/dev/null 2>&1 || true
   # The test build trusts a throw-away key and a plain-http server: leave no
   # bundle of it behind (the next `make app` rebuilds the binary anyway).
@@ -230,13 +238,16 @@ if ! polkit_up; then
   for _ in $(seq 100); do polkit_up && break; sleep 0.1; done
 fi
 polkit_up || die "polkitd does not answer on the system bus: $(cat "$work/polkitd.log" 2>/dev/null)"
+# The journey reads the user's files and signals its processes: root only.
+[ "$(id -u)" -eq 0 ] || die "the update journey needs root (useradd, runuser, a polkit rule): run make test as root"
 $SUDO useradd --system --user-group --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin "$update_user"
-user_root="$work/user"
+# Its own folder, apart from the test's keys and fixtures.
+user_root="$(mktemp -d -t studio-keys-update-user.XXXXXX)"
+chmod 0755 "$user_root"
 mkdir -p "$user_root/home" "$user_root/run" "$user_root/tmp"
 cp "$(command -v tauri-driver || echo "${CARGO_HOME:-$HOME/.cargo}/bin/tauri-driver")" "$user_root/tauri-driver"
 $SUDO chown -R "$update_user:" "$user_root"
 chmod 0700 "$user_root/run" "$user_root/tmp"
-chmod 0711 "$work"
 $SUDO tee "$polkit_rule" >/dev/null <<RULE
 // Written by Studio Keys' install test (tests/install/run.sh), removed when it ends.
 polkit.addRule(function (action, subject) {

@@ -143,9 +143,13 @@ def test_a_package_swapped_before_the_install_is_refused(user_app, server):
     app.visible("update-verified", timeout=60)
     swapper = Swapper((FIXTURES / "update.deb").stat().st_size)
     swapper.start()
-    app.click("update-install")
-    banner = app.visible("error-banner", timeout=60)
-    swapper.stop.set()
+    try:
+        app.click("update-install")
+        banner = app.visible("error-banner", timeout=60)
+    finally:
+        # Never left running into the next test, which installs for real.
+        swapper.stop.set()
+        swapper.join(5)
     assert swapper.swapped, "the app wrote no package where its TMPDIR says"
     text = banner.get_attribute("textContent")
     assert "changed after it was verified" in text, text
