@@ -230,17 +230,13 @@ impl Studio {
         new: NewKey,
     ) -> MadeKey {
         let key = Studio::key_ref(profile, region, new.api_key_id);
-        let saved = self.save_new_value(profile, &key, &new.value).await;
-        if matches!(saved, Ok(true)) {
-            // The tray names the key at once, before any listing.
-            self.learn_saved(vec![Listed {
-                key: key.clone(),
-                workspace_id: new.workspace_id.clone(),
-                description: new.description.clone(),
-                masked: None,
-            }])
-            .await;
-        }
+        let known = Listed {
+            key: key.clone(),
+            workspace_id: new.workspace_id.clone(),
+            description: new.description.clone(),
+            masked: None,
+        };
+        let saved = self.save_new_value(profile, known, &new.value).await;
         MadeKey { new, key, saved }
     }
 

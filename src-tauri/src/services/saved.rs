@@ -14,6 +14,7 @@ use crate::domain::keyformat::{mask, KeyFormat};
 use crate::domain::regions::RegionId;
 use crate::domain::secret::Secret;
 use crate::storage::profiles::Profile;
+use crate::storage::saved_keys::Listed;
 use crate::storage::vault::KeyRef;
 
 impl Studio {
@@ -31,18 +32,20 @@ impl Studio {
     /// Save a freshly created or reset value, unless the profile says not to:
     /// `Ok(true)` saved, `Ok(false)` not asked to. Runs before the value is
     /// returned to anyone (`made_key`, for the app and `skm` alike).
+    /// `known` names the key and what its answer said of it (description,
+    /// workspace): kept with the copy, so the tray names it at once.
     pub(crate) async fn save_new_value(
         &self,
         profile: &Profile,
-        key: &KeyRef,
+        known: Listed,
         value: &Secret,
     ) -> Result<bool> {
         if !self.saves_new_keys(profile) {
             return Ok(false);
         }
-        let (key, value) = (key.clone(), value.clone());
+        let value = value.clone();
         let format = format_name(value.expose());
-        self.blocking(move |s| s.inner.saved.save(&key, &value, &format))
+        self.blocking(move |s| s.inner.saved.save_known(&known, &value, &format))
             .await
             .map(|_| true)
     }
@@ -288,7 +291,7 @@ impl Studio {
             .await
             .ok()?
             .workspace_id?;
-        self.learn_saved(vec![crate::storage::saved_keys::Listed {
+        self.learn_saved(vec![Listed {
             key: key.clone(),
             workspace_id: Some(ws.clone()),
             description: None,

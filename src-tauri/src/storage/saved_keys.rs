@@ -100,23 +100,43 @@ impl SavedKeys {
     /// Save `value` for `key`: the vault first, then the index. A keychain
     /// failure leaves the index untouched and is returned to the caller.
     pub fn save(&self, key: &KeyRef, value: &Secret, format: &str) -> Result<SavedKeyRecord> {
-        self.vault.set(&EntryName::ApiKey(key.clone()), value)?;
-        let record = SavedKeyRecord {
-            key: key.clone(),
+        self.save_known(
+            &Listed {
+                key: key.clone(),
+                workspace_id: None,
+                description: None,
+                masked: None,
+            },
+            value,
+            format,
+        )
+    }
+
+    /// `save`, with what is already known of the key (a new key's answer
+    /// names its description and workspace) kept in the same write.
+    pub fn save_known(
+        &self,
+        known: &Listed,
+        value: &Secret,
+        format: &str,
+    ) -> Result<SavedKeyRecord> {
+        self.vault
+            .set(&EntryName::ApiKey(known.key.clone()), value)?;
+        let mut r = SavedKeyRecord {
+            key: known.key.clone(),
             format: format.to_owned(),
             saved_at: chrono::Utc::now().timestamp_millis(),
             stale: false,
-            workspace_id: None,
-            description: None,
+            workspace_id: known.workspace_id.clone(),
+            description: known.description.clone(),
             masked: Some(crate::domain::keyformat::mask(value.expose())),
         };
-        let mut r = record;
         self.update(move |doc| {
             // A reset or a paste keeps the key, and so its workspace and
-            // description, as learnt.
-            if let Some(known) = doc.keys.iter().find(|x| x.key == r.key) {
-                r.workspace_id = known.workspace_id.clone();
-                r.description = known.description.clone();
+            // description, as learnt, unless told otherwise.
+            if let Some(had) = doc.keys.iter().find(|x| x.key == r.key) {
+                r.workspace_id = r.workspace_id.take().or_else(|| had.workspace_id.clone());
+                r.description = r.description.take().or_else(|| had.description.clone());
             }
             doc.keys.retain(|x| x.key != r.key);
             doc.keys.push(r.clone());
