@@ -11,6 +11,7 @@ and, for the launch timeline, `bench: setup-done` and `bench: page-load Started|
 (the app's builder) plus the UI's own marks carried on the first painted line.
 """
 import argparse
+import atexit
 import gzip
 import json
 import os
@@ -21,6 +22,7 @@ import re
 import shutil
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -259,9 +261,36 @@ def in_page_ms(line):
 SEARCH_KEYS = ["1", "2", "3", "BackSpace", "BackSpace", "BackSpace"]
 
 
-def run_app(binary, skm, keys, cache, switches=True, search=False):
+class TrayHost:
+    """The desktop's tray host, played on the bench's session bus by the
+    tests' stand-in (tests/e2e/tray_host.py): the app's tray item registers
+    with it and exports its menu over D-Bus, as on a desktop, so that the
+    app's figures are those of the app with its tray on."""
+
+    def __init__(self):
+        self.record = pathlib.Path(tempfile.mkdtemp(prefix="bench-tray-")) / "items.jsonl"
+        script = pathlib.Path(__file__).resolve().parent.parent / "tests" / "e2e" / "tray_host.py"
+        self.p = subprocess.Popen([sys.executable, str(script), str(self.record)],
+                                  stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        line = self.p.stdout.readline().strip()
+        if line != "ready":
+            self.p.kill()
+            raise RuntimeError(f"the tray host stand-in did not start: {line} {self.p.stderr.read()}")
+
+    def items(self):
+        """How many tray items have registered so far."""
+        return len(self.record.read_text().splitlines()) if self.record.exists() else 0
+
+    def stop(self):
+        self.p.terminate()
+        self.p.wait(10)
+        shutil.rmtree(self.record.parent, ignore_errors=True)
+
+
+def run_app(binary, skm, keys, cache, tray_host, switches=True, search=False):
     d, env = fresh_env({"STUDIO_KEYS_BENCH": "1", "LANG": "en_US.UTF-8"}, cache)
     returning_user(skm, env, keys)
+    items_before = tray_host.items()
     app = Proc([binary], env)
     try:
         # Lists shown are numbered from launch (1); each switch shows the next.
@@ -273,7 +302,8 @@ def run_app(binary, skm, keys, cache, switches=True, search=False):
         pss, rss, split = memory_kb(app.p.pid)
         fonts = fonts_open(app.p.pid)
         out = {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024,
-               "split": split, "fonts": fonts, "timeline": timeline}
+               "split": split, "fonts": fonts, "timeline": timeline,
+               "tray": tray_host.items() > items_before}
         if not (switches or search):
             return out
         wid = subprocess.run(["xdotool", "search", "--sync", "--name", "^Studio Keys$"],
@@ -500,9 +530,11 @@ def main():
     static_cache, app_cache = caches / "static", caches / "app"
     for c in (base_cache, same_cache, static_cache, app_cache):
         c.mkdir()
+    tray_host = TrayHost()
+    atexit.register(tray_host.stop)
     # The first launch on a machine fills the shader caches: reported on its own.
     first_base = run_baseline(a.baseline, base_cache)
-    first_app = run_app(a.app, a.skm, a.keys, app_cache)
+    first_app = run_app(a.app, a.skm, a.keys, app_cache, tray_host)
     run_baseline(a.baseline, static_cache, STATIC_PAGE)  # fills its own caches
     run_baseline(a.baseline, same_cache, app_settings=True)
     print(f"first launch (cold caches): baseline {first_base['frame_ms']:.0f} ms painted, "
@@ -512,12 +544,12 @@ def main():
         base.append(run_baseline(a.baseline, base_cache))
         static.append(run_baseline(a.baseline, static_cache, STATIC_PAGE))
         same.append(run_baseline(a.baseline, same_cache, app_settings=True))
-        app.append(run_app(a.app, a.skm, a.keys, app_cache))
+        app.append(run_app(a.app, a.skm, a.keys, app_cache, tray_host))
         print(f"run {i + 1}/{a.runs}: baseline {base[-1]['frame_ms']:.0f} ms, static page "
               f"{static[-1]['frame_ms']:.0f} ms, app {app[-1]['launch_ms']:.0f} ms, switches painted from "
               f"{' / '.join(app[-1]['switch_sources'])} (cold / warm / warm)", flush=True)
     for i in range(a.many_runs):
-        many.append(run_app(a.app, a.skm, a.many_keys, app_cache, switches=False, search=True))
+        many.append(run_app(a.app, a.skm, a.many_keys, app_cache, tray_host, switches=False, search=True))
         print(f"{a.many_keys} keys, run {i + 1}/{a.many_runs}: app {many[-1]['launch_ms']:.0f} ms", flush=True)
 
     steal1, total1 = cpu_times()
@@ -566,8 +598,11 @@ def main():
 
     row("baseline: idle PSS (process tree)", [r["pss_mb"] for r in base], "MB")
     row("static first screen: idle PSS (process tree)", [r["pss_mb"] for r in static], "MB")
-    row(f"app: idle PSS (process tree, {a.keys} keys)", [r["pss_mb"] for r in app], "MB")
-    row("memory ratio app / baseline (PSS)",
+    trays = sum(1 for r in app + many if r["tray"])
+    rows.append(("app: tray item registered with the desktop's tray host (runs)",
+                 f"{trays} / {len(app + many)}", "", "", "", "all", verdict(trays == len(app + many))))
+    row(f"app: idle PSS (process tree, {a.keys} keys, tray on)", [r["pss_mb"] for r in app], "MB")
+    row("memory ratio app (tray on) / baseline (PSS)",
         [x["pss_mb"] / y["pss_mb"] for x, y in zip(app, base)], "x", TARGETS["memory_ratio"], fmt="{:.2f}")
     row("blank page with the app's webview settings: idle PSS (reference)", [r["pss_mb"] for r in same], "MB")
     row("memory ratio app / blank page with the app's webview settings (reference)",

@@ -5,6 +5,7 @@ through com.canonical.dbusmenu (GetLayout) and click in it (Event "clicked"),
 and read the X clipboard with xclip. No test-only IPC command is involved.
 """
 import json
+import re
 import subprocess
 import time
 
@@ -12,6 +13,7 @@ import pytest
 from jeepney import DBusAddress, new_method_call
 from jeepney.io.blocking import open_dbus_connection
 from selenium.common.exceptions import WebDriverException
+from selenium.webdriver.support.ui import Select
 
 import leaks
 from conftest import ARTIFACTS, FAULTS_APP, app_alive, start_stand_in
@@ -59,21 +61,36 @@ class Tray:
     def call(self, address, method, signature, body):
         return self.conn.send_and_get_reply(new_method_call(address, method, signature, body), timeout=10).body
 
-    def items(self):
-        """Every item, depth first: (id, label, enabled, depth)."""
+    def items(self, checks=False):
+        """Every item, depth first: (id, label, enabled, depth), and whether
+        it is checked (None: not a check item) when `checks`. Labels are read
+        as a panel shows them: "__" is one "_", another "_" marks a mnemonic."""
         _, layout = self.call(self.menu, "GetLayout", "iias", (0, -1, []))
         out = []
 
         def walk(node, depth):
             item_id, props, children = node
             if depth:
-                label = props.get("label", ("s", ""))[1]
-                out.append((item_id, label, props.get("enabled", ("b", True))[1], depth))
+                label = shown(props.get("label", ("s", ""))[1])
+                row = (item_id, label, props.get("enabled", ("b", True))[1], depth)
+                if checks:
+                    toggles = "toggle-type" in props
+                    row += (props.get("toggle-state", ("i", 0))[1] == 1 if toggles else None,)
+                out.append(row)
             for _, child in children:
                 walk(child, depth + 1)
 
         walk(layout, 0)
         return out
+
+    def switcher(self):
+        """The region switcher's label and {choice: (id, checked)}."""
+        items = self.items(checks=True)
+        for n, (_, label, _, depth, _) in enumerate(items):
+            below = items[n + 1:n + 8]
+            if len(below) == 7 and all(c[3] == depth + 1 and c[4] is not None for c in below):
+                return label, {c[1]: (c[0], c[4]) for c in below}
+        raise AssertionError(f"no region switcher in the menu: {self.text()}")
 
     def text(self):
         return "\n".join("  " * (depth - 1) + (label or "—") + ("" if enabled else "  (disabled)")
@@ -94,6 +111,11 @@ class Tray:
 
     def click(self, item_id):
         self.call(self.menu, "Event", "isvu", (item_id, "clicked", ("s", ""), 0))
+
+
+def shown(label):
+    """A dbusmenu label as a panel draws it (GTK's mnemonic marks read)."""
+    return re.sub(r"_(_?)", lambda m: m.group(1), label)
 
 
 def clipboard(env):
@@ -127,7 +149,9 @@ def test_a_saved_key_is_copied_from_the_tray_and_the_clipboard_forgets_it(tray_h
     app = App(launch()).ready()
     tray = Tray(tray_host)
     use_clear_seconds(app, 8)
-    description = f"tray {lang.lower()}"
+    # "&" and "_" are mnemonic marks to the menu API and GTK: shown as typed.
+    # (Only in en: WebDriver's typing under the zh-CN locale drops Shift.)
+    description = "R&D_tray en" if lang == "en" else f"tray {lang.lower()}"
     before, value = create_all(app, description)
     # Saved before it was shown: the menu names it within two seconds.
     shown = time.time()
@@ -223,3 +247,41 @@ def test_closing_the_window_keeps_the_app_in_the_tray_only_when_asked(tray_host,
     toggle_close_to_tray(app)
     close_window(driver)
     wait_until(lambda: not app_alive(), 10, "with the setting off, closing the window did not quit")
+
+
+def test_the_tray_switches_the_windows_region_and_follows_the_window(tray_host, launch, home):
+    app = App(launch()).ready()
+    tray = Tray(tray_host)
+    region = lambda: Select(app.find("region-switcher")).first_selected_option.get_attribute("value")  # noqa: E731
+
+    def switcher_says(label, checked):
+        def check():
+            now, choices = tray.switcher()
+            return now == f"Region: {label}" and [c for c, (_, on) in choices.items() if on] == [checked]
+        wait_until(check, 2.0, f"the tray's switcher does not show {label}: {tray.switcher()}")
+
+    # Before anything is switched it names the region the window opened on.
+    switcher_says("China (Beijing)", "China (Beijing)")
+    _, choices = tray.switcher()
+    assert list(choices) == ["China (Beijing)", "Singapore", "Japan (Tokyo)", "China (Hong Kong)",
+                             "Germany (Frankfurt)", "US (Virginia)", "All regions"], list(choices)
+
+    tray.click(choices["Germany (Frankfurt)"][0])
+    wait_until(lambda: region() == "eu-central-1", 5, "the tray's switch did not switch the window")
+    switcher_says("Germany (Frankfurt)", "Germany (Frankfurt)")
+
+    # The window's own switch moves the tray's check.
+    app.region("ap-southeast-1")
+    switcher_says("Singapore", "Singapore")
+
+    tray.click(tray.switcher()[1]["All regions"][0])
+    wait_until(lambda: region() == "all", 5, "the tray's All regions did not list every region")
+    switcher_says("All regions", "All regions")
+
+    # With a dialog open the window stays where it is, and so does the check.
+    app.click("settings")
+    app.visible("settings-dialog")
+    tray.click(tray.switcher()[1]["US (Virginia)"][0])
+    time.sleep(2.5)  # two of the tray's refreshes: long enough to show a switch
+    assert region() == "all", "the window switched under an open dialog"
+    switcher_says("All regions", "All regions")

@@ -182,7 +182,9 @@ impl Studio {
                 saved.contains_key(&key).then(|| Listed {
                     key,
                     workspace_id: k.workspace_id.clone(),
-                    description: k.description.clone(),
+                    // A listing knows every description: none is an empty
+                    // one (`None` would keep a cleared one in the index).
+                    description: Some(k.description.clone().unwrap_or_default()),
                     masked: k.api_key_value.as_deref().map(display_server_value),
                 })
             })

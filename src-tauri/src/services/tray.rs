@@ -1,8 +1,8 @@
 //! The tray's menu, as data (the app's `tray.rs` draws it): the saved keys of
 //! the acting profile by region, from the saved-key index alone (description
-//! and masked value, never a value), with every label in the person's
-//! language and every item's id; and what a clicked id asks for. The
-//! keychain is read only on Copy, through the window's own copies.
+//! and masked value, never a value), the region switcher, with every label in
+//! the person's language and every item's id; and what a clicked id asks
+//! for. The keychain is read only on Copy, through the window's own copies.
 
 use super::views::ClipboardStatus;
 use super::Studio;
@@ -38,6 +38,49 @@ pub struct TrayRegion {
     pub more: Option<TrayItem>,
 }
 
+/// What the window shows: one region's keys, or every region's in one list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ShownRegion {
+    One(RegionId),
+    All,
+}
+
+impl ShownRegion {
+    /// `"all"` or a region's code, as the window names it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShownRegion::One(region) => region.as_str(),
+            ShownRegion::All => "all",
+        }
+    }
+}
+
+impl std::str::FromStr for ShownRegion {
+    type Err = ();
+    fn from_str(s: &str) -> std::result::Result<Self, ()> {
+        match s {
+            "all" => Ok(ShownRegion::All),
+            code => code.parse().map(ShownRegion::One).map_err(|_| ()),
+        }
+    }
+}
+
+/// One choice of the region switcher.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayChoice {
+    pub item: TrayItem,
+    /// The window shows it now.
+    pub checked: bool,
+}
+
+/// The region switcher: a submenu named after what the window shows, with
+/// the six regions and all regions; a choice switches the window too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TraySwitcher {
+    pub label: String,
+    pub choices: Vec<TrayChoice>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TrayMenu {
     /// "Clipboard clears in N s" while a copied key is pending (a first,
@@ -46,6 +89,7 @@ pub struct TrayMenu {
     pub regions: Vec<TrayRegion>,
     /// Said when no key is saved on this computer.
     pub empty: Option<String>,
+    pub switcher: TraySwitcher,
     pub open: TrayItem,
     pub quit: TrayItem,
 }
@@ -58,6 +102,8 @@ pub enum TrayAction {
         api_key_id: i64,
         env_line: bool,
     },
+    /// Switch the window (and the region it opens on next time).
+    Show(ShownRegion),
     Open,
     Quit,
 }
@@ -68,6 +114,7 @@ impl TrayAction {
         match id.split(':').collect::<Vec<_>>().as_slice() {
             ["open"] | ["more", _] => Some(TrayAction::Open),
             ["quit"] => Some(TrayAction::Quit),
+            ["region", shown] => shown.parse().ok().map(TrayAction::Show),
             [kind @ ("copy" | "env"), region, key] => Some(TrayAction::Copy {
                 region: region.parse().ok()?,
                 api_key_id: key.parse().ok()?,
@@ -87,10 +134,21 @@ fn item(id: String, lang: Lang, key: &str, params: &[(&str, &str)]) -> TrayItem 
 
 /// The menu for these saved keys (any scope's; `tray_menu` passes one
 /// profile's), newest saved first in each region, with the seconds left
-/// before a copied key is cleared.
-pub fn menu_of(records: &[SavedKeyRecord], clears_in: Option<u32>, lang: Lang) -> TrayMenu {
+/// before a copied key is cleared. The region the window shows comes first:
+/// the keys a person works with now are the nearest.
+pub fn menu_of(
+    records: &[SavedKeyRecord],
+    clears_in: Option<u32>,
+    shown: ShownRegion,
+    lang: Lang,
+) -> TrayMenu {
+    let mut order = RegionId::ALL.to_vec();
+    if let ShownRegion::One(first) = shown {
+        order.retain(|r| *r != first);
+        order.insert(0, first);
+    }
     let mut regions = Vec::new();
-    for region in RegionId::ALL {
+    for region in order {
         let mut saved: Vec<&SavedKeyRecord> =
             records.iter().filter(|r| r.key.region == region).collect();
         if saved.is_empty() {
@@ -140,15 +198,42 @@ pub fn menu_of(records: &[SavedKeyRecord], clears_in: Option<u32>, lang: Lang) -
             .is_empty()
             .then(|| i18n::tr(lang, "tray.no_saved_keys", &[])),
         regions,
+        switcher: switcher(shown, lang),
         open: item("open".into(), lang, "tray.open", &[]),
         quit: item("quit".into(), lang, "tray.quit", &[]),
     }
 }
 
+fn switcher(shown: ShownRegion, lang: Lang) -> TraySwitcher {
+    let name = |s: ShownRegion| match s {
+        ShownRegion::One(region) => region.info().name_in(lang).to_owned(),
+        ShownRegion::All => i18n::tr(lang, "tray.all_regions", &[]),
+    };
+    let choices = RegionId::ALL
+        .into_iter()
+        .map(ShownRegion::One)
+        .chain([ShownRegion::All])
+        .map(|s| TrayChoice {
+            item: TrayItem {
+                id: format!("region:{}", s.as_str()),
+                label: name(s),
+            },
+            checked: s == shown,
+        })
+        .collect();
+    TraySwitcher {
+        label: i18n::tr(lang, "tray.region", &[("region", &name(shown))]),
+        choices,
+    }
+}
+
 impl Studio {
     /// The tray's menu for the acting profile, in the current language.
-    pub async fn tray_menu(&self) -> Result<TrayMenu> {
+    /// `window_shows` is what the window last said it shows; before it has
+    /// said anything, the region the profile opens on.
+    pub async fn tray_menu(&self, window_shows: Option<ShownRegion>) -> Result<TrayMenu> {
         let profile = self.acting_profile().await?;
+        let shown = window_shows.unwrap_or(ShownRegion::One(profile.current_region()));
         let scope = Studio::scope_of(&profile);
         let records: Vec<SavedKeyRecord> = self
             .blocking(|s| s.inner.saved.list())
@@ -160,7 +245,7 @@ impl Studio {
         let clears_in = clipboard
             .clears_in_seconds
             .filter(|_| clipboard.holds_secret);
-        Ok(menu_of(&records, clears_in, i18n::current()))
+        Ok(menu_of(&records, clears_in, shown, i18n::current()))
     }
 
     /// Copy a saved key from the tray, as the window's Copy or Copy as .env
@@ -219,7 +304,7 @@ mod tests {
             .map(|i| record(RegionId::CnBeijing, 100 + i, i, Some(&format!("key {i}"))))
             .collect();
         records.push(record(RegionId::ApSoutheast1, 7, 1, None));
-        let menu = menu_of(&records, None, Lang::En);
+        let menu = menu_of(&records, None, ShownRegion::All, Lang::En);
         assert_eq!(menu.regions.len(), 2);
         let beijing = &menu.regions[0];
         assert_eq!(beijing.label, "China (Beijing)");
@@ -244,18 +329,30 @@ mod tests {
         let menu = menu_of(
             &[record(RegionId::CnBeijing, 1, 1, Some("生产"))],
             Some(25),
+            ShownRegion::One(RegionId::CnBeijing),
             Lang::ZhCn,
         );
         assert_eq!(menu.regions[0].label, "华北2（北京）");
         assert_eq!(menu.regions[0].keys[0].copy.label, "复制");
         assert_eq!(menu.clears_in.as_deref(), Some("剪贴板将在 25 秒后清除"));
-        assert_ne!(menu.open.label, menu_of(&[], None, Lang::En).open.label);
-        assert!(menu_of(&[], None, Lang::Ja).empty.is_some());
+        assert_eq!(menu.switcher.label, "地域：华北2（北京）");
+        assert_eq!(menu.switcher.choices[6].item.label, "全部地域");
+        let en = menu_of(&[], None, ShownRegion::All, Lang::En);
+        assert_ne!(menu.open.label, en.open.label);
+        assert_eq!(en.switcher.label, "Region: All regions");
+        assert!(menu_of(&[], None, ShownRegion::All, Lang::Ja)
+            .empty
+            .is_some());
     }
 
     #[test]
     fn each_id_names_its_action_and_nothing_else_does() {
-        let menu = menu_of(&[record(RegionId::UsEast1, 42, 1, None)], None, Lang::En);
+        let menu = menu_of(
+            &[record(RegionId::UsEast1, 42, 1, None)],
+            None,
+            ShownRegion::All,
+            Lang::En,
+        );
         let key = &menu.regions[0].keys[0];
         assert_eq!(
             TrayAction::parse(&key.copy.id),
@@ -276,8 +373,21 @@ mod tests {
         assert_eq!(TrayAction::parse(&menu.open.id), Some(TrayAction::Open));
         assert_eq!(TrayAction::parse(&menu.quit.id), Some(TrayAction::Quit));
         assert_eq!(TrayAction::parse("more:us-east-1"), Some(TrayAction::Open));
+        let choices = &menu.switcher.choices;
+        assert_eq!(choices.len(), RegionId::ALL.len() + 1);
+        for choice in choices {
+            let Some(TrayAction::Show(shown)) = TrayAction::parse(&choice.item.id) else {
+                panic!("{choice:?} switches nothing");
+            };
+            assert_eq!(choice.checked, shown == ShownRegion::All, "{choice:?}");
+        }
+        assert_eq!(
+            TrayAction::parse("region:ap-northeast-1"),
+            Some(TrayAction::Show(ShownRegion::One(RegionId::ApNortheast1)))
+        );
         for nothing in [
-            "region:cn-beijing",
+            "region:mars",
+            "region:",
             "key:cn-beijing:42",
             "copy:mars:1",
             "copy:cn-beijing:x",
@@ -286,5 +396,28 @@ mod tests {
         ] {
             assert_eq!(TrayAction::parse(nothing), None, "{nothing}");
         }
+    }
+
+    #[test]
+    fn the_region_the_window_shows_is_checked_and_its_keys_come_first() {
+        let records = [
+            record(RegionId::CnBeijing, 1, 1, None),
+            record(RegionId::EuCentral1, 2, 1, None),
+        ];
+        let frankfurt = ShownRegion::One(RegionId::EuCentral1);
+        let menu = menu_of(&records, None, frankfurt, Lang::En);
+        let firsts: Vec<_> = menu.regions.iter().map(|r| r.label.as_str()).collect();
+        assert_eq!(firsts, ["Germany (Frankfurt)", "China (Beijing)"]);
+        assert_eq!(menu.switcher.label, "Region: Germany (Frankfurt)");
+        let checked: Vec<_> = menu
+            .switcher
+            .choices
+            .iter()
+            .filter(|c| c.checked)
+            .map(|c| c.item.id.as_str())
+            .collect();
+        assert_eq!(checked, ["region:eu-central-1"]);
+        let all = menu_of(&records, None, ShownRegion::All, Lang::En);
+        assert_eq!(all.regions[0].label, "China (Beijing)", "the table's order");
     }
 }

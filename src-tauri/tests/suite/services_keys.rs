@@ -325,25 +325,35 @@ async fn the_tray_menu_follows_saved_keys_and_what_the_list_says_of_them() {
             .find(|k| k.copy.id == format!("copy:cn-beijing:{id}"))
             .map(|k| k.label.clone())
     };
-    let first = label(&studio.tray_menu().await.unwrap()).expect("the new key is in the menu");
+    let first = label(&studio.tray_menu(None).await.unwrap()).expect("the new key is in the menu");
     assert!(first.starts_with("tray first  sk-"), "{first}");
     assert!(!first.contains(made.value.expose()), "{first}");
 
-    studio
-        .key_update(UpdateKeyInput {
-            region: RegionId::CnBeijing,
-            api_key_id: id.clone(),
-            description: Some("tray renamed".into()),
-            permission: Default::default(),
-        })
-        .await
-        .unwrap();
-    studio
-        .keys_list(RegionId::CnBeijing, KeyQuery::default())
-        .await
-        .unwrap();
-    let renamed = label(&studio.tray_menu().await.unwrap()).unwrap();
+    // Described anew in the window (then listed): the menu follows; a
+    // description cleared leaves it too.
+    let describe_and_list = |description: &'static str| {
+        let (studio, id) = (&studio, id.clone());
+        async move {
+            studio
+                .key_update(UpdateKeyInput {
+                    region: RegionId::CnBeijing,
+                    api_key_id: id,
+                    description: Some(description.into()),
+                    permission: Default::default(),
+                })
+                .await
+                .unwrap();
+            studio
+                .keys_list(RegionId::CnBeijing, KeyQuery::default())
+                .await
+                .unwrap();
+            label(&studio.tray_menu(None).await.unwrap()).unwrap()
+        }
+    };
+    let renamed = describe_and_list("tray renamed").await;
     assert!(renamed.starts_with("tray renamed  sk-"), "{renamed}");
+    let cleared = describe_and_list("").await;
+    assert!(cleared.starts_with(&format!("Key {id}  sk-")), "{cleared}");
 
     let saved = studio
         .saved_keys()
@@ -363,5 +373,5 @@ async fn the_tray_menu_follows_saved_keys_and_what_the_list_says_of_them() {
         .key_forget(RegionId::CnBeijing, id.clone())
         .await
         .unwrap();
-    assert_eq!(label(&studio.tray_menu().await.unwrap()), None);
+    assert_eq!(label(&studio.tray_menu(None).await.unwrap()), None);
 }

@@ -350,6 +350,27 @@ export async function keepInTrayOnClose(keep: () => boolean): Promise<() => void
 }
 
 /**
+ * Tell the tray which region the window shows ("all" for every region), so
+ * its region switcher checks it (`WINDOW_SHOWS` in src-tauri/src/tray.rs).
+ */
+export function tellRegionShown(region: RegionId | "all"): void {
+  if (!("__TAURI_INTERNALS__" in window)) return;
+  void import("@tauri-apps/api/event")
+    .then(({ emit }) => emit("region-shown", region))
+    .catch(() => {});
+}
+
+/**
+ * The tray's region switcher asks the window to show a region
+ * (`SHOW_REGION` in src-tauri/src/tray.rs). Returns an unsubscribe.
+ */
+export async function onTrayShowRegion(show: (region: string) => void): Promise<() => void> {
+  if (!("__TAURI_INTERNALS__" in window)) return () => {};
+  const { listen } = await import("@tauri-apps/api/event");
+  return listen<string>("tray-show-region", (event) => show(event.payload));
+}
+
+/**
  * Ask before the window closes while `guard` says so. Returns an unsubscribe.
  * Outside Tauri (tests, plain browser) there is no window to guard.
  */

@@ -1,6 +1,6 @@
 // The current account, region (or all regions) and workspace filter, and the
 // moves between them.
-import { ipc, type KeyView, type RegionId } from "../ipc";
+import { ipc, tellRegionShown, type KeyView, type RegionId } from "../ipc";
 import { afterPaint } from "../afterPaint";
 import { app } from "./app.svelte";
 import { reported } from "./attempt.svelte";
@@ -31,6 +31,7 @@ class SessionStore {
   async start(): Promise<void> {
     this.region = this.#startRegion();
     this.workspaceId = null;
+    tellRegionShown(this.region);
     void reviews.reset();
     void spend.reset();
     // The new account's rotations come with its first list.
@@ -42,6 +43,7 @@ class SessionStore {
     if (region === this.region || (region !== "all" && !app.region(region))) return;
     this.region = region;
     this.workspaceId = null;
+    tellRegionShown(region);
     // Remembering is a convenience: report a failure, but switch anyway. The
     // all-regions list is not remembered: the next start opens one region.
     if (region !== "all") void afterPaint().then(() => reported(ipc.profileSetRegion(region)));
