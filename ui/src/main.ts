@@ -1,4 +1,5 @@
 import "./boot-marks";
+import "./platform";
 import { mount } from "svelte";
 import App from "./App.svelte";
 import { mark } from "./lib/bench";
