@@ -281,9 +281,19 @@ class TrayHost:
         """How many tray items have registered so far."""
         return len(self.record.read_text().splitlines()) if self.record.exists() else 0
 
+    def registered_since(self, before, within=5.0):
+        """Whether an item registered after `before` items, waiting up to `within` s."""
+        deadline = time.perf_counter() + within
+        while self.items() <= before and time.perf_counter() < deadline:
+            time.sleep(0.1)
+        return self.items() > before
+
     def stop(self):
         self.p.terminate()
-        self.p.wait(10)
+        try:
+            self.p.wait(10)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
         shutil.rmtree(self.record.parent, ignore_errors=True)
 
 
@@ -303,7 +313,7 @@ def run_app(binary, skm, keys, cache, tray_host, switches=True, search=False):
         fonts = fonts_open(app.p.pid)
         out = {"launch_ms": painted * 1000, "pss_mb": pss / 1024, "rss_mb": rss / 1024,
                "split": split, "fonts": fonts, "timeline": timeline,
-               "tray": tray_host.items() > items_before}
+               "tray": tray_host.registered_since(items_before)}
         if not (switches or search):
             return out
         wid = subprocess.run(["xdotool", "search", "--sync", "--name", "^Studio Keys$"],

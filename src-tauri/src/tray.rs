@@ -179,9 +179,11 @@ fn on_menu(app: &AppHandle, id: &str) {
         Some(TrayAction::Open) => show_window(app),
         Some(TrayAction::Quit) => app.exit(0),
         Some(TrayAction::Show(shown)) => {
-            // The check moves at once. The window switches (and remembers
-            // the region, as its own switch does) or, busy with a dialog,
-            // says what it still shows and the check moves back.
+            // GTK checks the clicked item itself; the model follows here and
+            // the other items are unchecked at the next refresh (the menu has
+            // closed by then). The window switches (and remembers the region,
+            // as its own switch does) or, busy with a dialog, says what it
+            // still shows and the check moves back.
             app.state::<TrayState>().set_shown(shown);
             if let Err(e) = app.emit_to("main", SHOW_REGION, shown.as_str()) {
                 log::warn!("the window was not told to switch: {e}");

@@ -13,11 +13,13 @@ sees exactly that, the control that shows this test can fail.
 """
 import os
 import signal
+import socket
 import subprocess
 import threading
 import time
 
 from Xlib import display
+from Xlib.error import ConnectionClosedError
 from Xlib.ext import xfixes
 
 from conftest import app_alive
@@ -43,19 +45,31 @@ class SelectionWatch:
             | xfixes.XFixesSelectionClientCloseNotifyMask)
         self.display.flush()
         self.events = []
-        threading.Thread(target=self._read, daemon=True).start()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
 
     def _read(self):
         while True:
             try:
                 event = self.display.next_event()
-            except Exception:  # the display was closed at the end of the test
+            except Exception:  # the connection was shut down by close()
                 return
             if isinstance(event, xfixes.SelectionNotify):
                 self.events.append((KINDS[event.sub_code], getattr(event.owner, "id", event.owner)))
 
+    def owned_by_a_window(self):
+        """The last change seen set an owner (a copy), none since."""
+        return bool(self.events) and self.events[-1][0] == "owner set" and self.events[-1][1] != 0
+
     def close(self):
-        self.display.close()
+        # Wakes the reader, blocked reading the connection, with its end.
+        self.display.display.socket.shutdown(socket.SHUT_RDWR)
+        self.reader.join(5)
+        assert not self.reader.is_alive(), "the selection watch did not stop"
+        try:
+            self.display.close()
+        except ConnectionClosedError:  # the shutdown above ended it already
+            pass
 
 
 def app_pid():
@@ -79,10 +93,12 @@ def copy_a_new_key(app, home, description):
 
 def end_with(sig, watch):
     """Send `sig` to the app; the owner changes the watch saw from then until it ended."""
+    wait_until(watch.owned_by_a_window, 5, f"the watch did not see the copy: {watch.events}")
     seen = len(watch.events)
     os.kill(app_pid(), sig)
     wait_until(lambda: not app_alive(), 15, f"the app did not end after {sig.name}")
-    time.sleep(0.5)  # the X server's events of a closed client arrive a moment later
+    # The X server reports a closed client's selection a moment after it ends.
+    wait_until(lambda: len(watch.events) > seen, 5, f"no owner change after {sig.name}: {watch.events}")
     return watch.events[seen:]
 
 

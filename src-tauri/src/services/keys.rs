@@ -29,6 +29,11 @@ use crate::storage::saved_keys::Listed;
 use crate::storage::vault::KeyRef;
 use std::collections::HashMap;
 
+/// Keys asked for per page of a listing: the most a region holds within its
+/// limit (console rules), so one call lists a whole region; the service's
+/// own default is 10 a page (a 50-key region took five calls in a row).
+const WHOLE_REGION_PAGE: i64 = 50;
+
 /// Keys counted against the limit. Per-account regions count every key; in
 /// per-owner regions (us-east-1) a root account sees everyone's keys, so the
 /// owner closest to the limit is shown (a RAM user only sees its own anyway).
@@ -120,7 +125,7 @@ impl Studio {
         let client = self.client_for(&profile, region).await?;
         // Who "you" are rides along with the list: remembered after the first time.
         let every = ListApiKeysRequest {
-            max_results: query.page_size,
+            max_results: query.page_size.or(Some(WHOLE_REGION_PAGE)),
             order: query.order.map(|o| match o {
                 KeyOrder::Asc => SortOrder::Asc,
                 KeyOrder::Desc => SortOrder::Desc,
@@ -182,8 +187,9 @@ impl Studio {
                 saved.contains_key(&key).then(|| Listed {
                     key,
                     workspace_id: k.workspace_id.clone(),
-                    // A listing knows every description: none is an empty
-                    // one (`None` would keep a cleared one in the index).
+                    // A listing knows every description (ListApiKeys answers
+                    // the field for each key): none is an empty one; `None`
+                    // would keep a cleared one in the index.
                     description: Some(k.description.clone().unwrap_or_default()),
                     masked: k.api_key_value.as_deref().map(display_server_value),
                 })

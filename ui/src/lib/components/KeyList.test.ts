@@ -171,6 +171,21 @@ describe("rows in view", () => {
     expect(ids).not.toContain(`key-row-${many[0].apiKeyId}`);
     expect(drawn().length).toBeLessThan(30);
   });
+
+  it("before the table is measured, draws as many rows as the window could show", async () => {
+    // No layout (jsdom): the table has no height yet, as in the launch's first frame.
+    const height = Object.getOwnPropertyDescriptor(window, "innerHeight");
+    Object.defineProperty(window, "innerHeight", { value: 360, configurable: true });
+    try {
+      const many = Array.from({ length: 500 }, (_, i) => makeKey({ createdAt: 10_000 - i }));
+      await showList(makePage(many, 50, 50));
+      await settle();
+      // 360 px at 36 px a row, and one more for a row cut by the bottom edge.
+      expect(screen.queryAllByTestId(/^key-row-/).length).toBe(11);
+    } finally {
+      if (height) Object.defineProperty(window, "innerHeight", height);
+    }
+  });
 });
 
 describe("keyboard", () => {
