@@ -38,6 +38,15 @@ TARGETS = {
 }
 
 
+def stop_process(p, grace):
+    """Ask `p` to end; killed when it has not within `grace` seconds."""
+    p.terminate()
+    try:
+        p.wait(grace)
+    except subprocess.TimeoutExpired:
+        p.kill()
+
+
 class Proc:
     """A launched app whose stderr lines are timestamped as they arrive."""
 
@@ -87,11 +96,7 @@ class Proc:
             self.lines.get_nowait()
 
     def stop(self):
-        self.p.terminate()
-        try:
-            self.p.wait(5)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
+        stop_process(self.p, 5)
 
 
 def tree(pid):
@@ -289,11 +294,7 @@ class TrayHost:
         return self.items() > before
 
     def stop(self):
-        self.p.terminate()
-        try:
-            self.p.wait(10)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
+        stop_process(self.p, 10)
         shutil.rmtree(self.record.parent, ignore_errors=True)
 
 
